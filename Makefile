@@ -1,0 +1,87 @@
+# clobber - non-recursive Makefile.
+#
+#   make            build bin/clobber
+#   make test       build and run the tests, then again under ASan+UBSan
+#   make demo       build, run scenarios/compare.yaml, draw its charts
+#   make bench      the benchmark suite
+#   make install    bin/clobber and clobber.1 under $(PREFIX)
+#
+# Every object but main.o goes into one static library per variant, which
+# the binary and the tests link, so tests run exactly the shipped code.
+# Variants: build/rel (optimised) and build/san (AddressSanitizer + UBSan),
+# generated from one template.
+
+CC ?= cc
+PREFIX ?= /usr/local
+WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Werror
+BASEFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -g -MMD -MP -I. $(WARN)
+LIBS := -lsqlite3 -lyaml -lgsl -lgslcblas -lpthread -lm
+TESTLIBS := -lcmocka
+
+LIB_SRC := $(sort $(wildcard sim/*.c models/*.c))
+LIB_SRC := $(filter-out sim/main.c,$(LIB_SRC))
+TEST_SRC := $(sort $(wildcard tests/test_*.c))
+TEST_NAMES := $(notdir $(TEST_SRC:.c=))
+
+REL := build/rel
+SAN := build/san
+REL_FLAGS := -O2
+SAN_FLAGS := -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+.PHONY: all test test-rel test-san demo bench install clean setup setup-test
+.DEFAULT_GOAL := all
+
+all: bin/clobber
+
+# Dependencies: checked (and installed, as root) by scripts/setup.sh.
+build/.setup-build: scripts/setup.sh
+	@sh scripts/setup.sh build
+	@mkdir -p build && touch $@
+build/.setup-test: scripts/setup.sh
+	@sh scripts/setup.sh test
+	@mkdir -p build && touch $@
+setup: build/.setup-build
+setup-test: build/.setup-test
+
+# variant template: $(1) = dir, $(2) = extra flags
+define VARIANT
+$(1)/%.o: %.c | build/.setup-build
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(BASEFLAGS) $(2) $$(CFLAGS) -c $$< -o $$@
+
+$(1)/libclobber.a: $$(LIB_SRC:%.c=$(1)/%.o)
+	@rm -f $$@
+	ar rcs $$@ $$^
+
+$(1)/tests/%: $(1)/tests/%.o $(1)/libclobber.a
+	$$(CC) $(2) $$(CFLAGS) -o $$@ $$^ $$(TESTLIBS) $$(LIBS)
+
+$(1)/bin/clobber: $(1)/sim/main.o $(1)/libclobber.a
+	@mkdir -p $$(dir $$@)
+	$$(CC) $(2) $$(CFLAGS) -o $$@ $$^ $$(LIBS)
+
+-include $$(wildcard $(1)/*/*.d)
+endef
+
+$(eval $(call VARIANT,$(REL),$(REL_FLAGS)))
+$(eval $(call VARIANT,$(SAN),$(SAN_FLAGS)))
+
+bin/clobber: $(REL)/bin/clobber
+	@mkdir -p bin
+	cp $< $@
+
+# Tests run with the binary they may call in CLOBBER (the same variant).
+test: build/.setup-test
+	@$(MAKE) --no-print-directory test-rel
+	@$(MAKE) --no-print-directory test-san
+	@echo "make test: all tests passed (release and ASan+UBSan builds)"
+
+test-rel: $(TEST_NAMES:%=$(REL)/tests/%) $(REL)/bin/clobber bin/clobber
+	@CLOBBER=$(REL)/bin/clobber sh tests/run.sh $(REL) $(TEST_NAMES)
+
+test-san: $(TEST_NAMES:%=$(SAN)/tests/%) $(SAN)/bin/clobber
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+		CLOBBER=$(SAN)/bin/clobber CLOBBER_SANITIZED=1 sh tests/run.sh $(SAN) $(TEST_NAMES)
+
+clean:
+	rm -rf build bin

@@ -1,0 +1,526 @@
+/*
+ * client.c - clients and the life of an operation.
+ *
+ *   issue -> [read -> reply] -> [compute] -> write -> ack      (read-modify-write)
+ *   issue -> read -> reply                                     (read)
+ *   issue -> write -> ack                                      (put; with the lock
+ *                                                               policy: acquire first)
+ * A rejection or a lock denial is a conflict: the client backs off and
+ * retries the whole operation from its read, up to `retries` times, then
+ * aborts.  An operation still running `timeout` after its issue fails; with
+ * a policy that holds resources for it (the lock), the client tells the
+ * store it gave up.  Closed-loop clients think after each operation, then
+ * issue the next; open-loop clients issue at Poisson arrivals whatever is
+ * in flight; scripted clients issue the listed operations at their times.
+ *
+ * Events about an operation carry (generation << 32 | slot): a slot is
+ * reused after the operation ends, with a new generation, so timers and
+ * replies that outlive their operation are recognised and dropped.
+ */
+#include <errno.h>
+#include <gsl/gsl_randist.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "models/store.h"
+#include "models/world.h"
+#include "sim/rng.h"
+
+static uint64_t op_ref(const struct op *op, uint32_t slot)
+{
+	return (uint64_t)op->gen << 32 | slot;
+}
+
+/* The live operation named by ref, or NULL if it has ended. */
+static struct op *op_get(struct world *w, uint64_t ref)
+{
+	uint32_t slot = (uint32_t)ref;
+	if (slot >= w->nops || w->ops[slot].gen != (uint32_t)(ref >> 32))
+		return NULL;
+	return &w->ops[slot];
+}
+
+static uint32_t op_alloc(struct world *w)
+{
+	if (w->free_op != UINT32_MAX) {
+		uint32_t slot = w->free_op;
+		w->free_op = w->ops[slot].next_free;
+		return slot;
+	}
+	if (w->nops == w->opcap) {
+		uint32_t cap = w->opcap ? w->opcap * 2 : 64;
+		struct op *ops = realloc(w->ops, cap * sizeof(*ops));
+		if (!ops)
+			return UINT32_MAX;
+		w->ops = ops;
+		w->opcap = cap;
+	}
+	w->ops[w->nops].gen = 1;
+	return w->nops++;
+}
+
+static void op_release(struct world *w, uint32_t slot)
+{
+	struct op *op = &w->ops[slot];
+	parents_clear(&op->st.parents);
+	if (w->policy->ctx_drop)
+		w->policy->ctx_drop(&op->st.ctx);
+	op->gen = op->gen == UINT32_MAX ? 1 : op->gen + 1;
+	op->next_free = w->free_op;
+	w->free_op = slot;
+}
+
+static void trace_op(struct world *w, const struct op *op, enum trace_event ev,
+		     uint32_t version, int64_t value, int64_t aux)
+{
+	if (w->rec && w->cfg->record_trace)
+		world_trace(w, op->client, op->id, op->key, op->kind, ev, version, value, aux);
+}
+
+/* ---- stopping ---- */
+
+/* True while issuing continues: the stop condition has not been reached. */
+static bool may_issue(struct world *w)
+{
+	if (w->stopped)
+		return false;
+	int64_t now = kernel_now(w->k);
+	const struct run_config *cfg = w->cfg;
+	if (cfg->stop_time > 0 && now >= cfg->stop_time) {
+		w->stopped = true;
+		w->stats.t_stop = cfg->stop_time;
+		return false;
+	}
+	return true;
+}
+
+/* Counts an issue; stops issuing after the last one allowed. */
+static void count_issue(struct world *w)
+{
+	w->issued++;
+	w->stats.ops++;
+	if (w->cfg->stop_ops > 0 && w->issued >= w->cfg->stop_ops && w->cfg->arrival != ARRIVAL_SCRIPT) {
+		w->stopped = true;
+		w->stats.t_stop = kernel_now(w->k);
+	}
+}
+
+/* True if an operation ending now ends inside the measurement window. */
+static bool in_window(const struct world *w, int64_t now)
+{
+	if (w->stopped)
+		return false;
+	return w->cfg->stop_time == 0 || now <= w->cfg->stop_time;
+}
+
+/* ---- sending ---- */
+
+static struct msg *op_msg(struct world *w, struct op *op, uint32_t slot, enum msg_type type)
+{
+	struct msg *m = msg_new(&w->msgs);
+	if (!m) {
+		w->failed = -ENOMEM;
+		kernel_stop(w->k);
+		return NULL;
+	}
+	m->type = (uint8_t)type;
+	m->kind = op->kind;
+	m->client = op->client;
+	m->key = op->key;
+	m->op = slot;
+	m->gen = op->gen;
+	m->op_id = op->id;
+	m->begin = op->begin;
+	return m;
+}
+
+static void send_read(struct world *w, struct op *op, uint32_t slot)
+{
+	struct msg *m = op_msg(w, op, slot, MSG_READ);
+	if (!m)
+		return;
+	op->phase = PH_READ;
+	net_to_store(w, m);
+}
+
+static void send_write(struct world *w, struct op *op, uint32_t slot)
+{
+	struct client *c = &w->clients[op->client];
+	struct msg *m = op_msg(w, op, slot, MSG_WRITE);
+	if (!m)
+		return;
+	op->phase = PH_WRITE;
+	op->st.local_now = clock_read(&c->clock, kernel_now(w->k));
+	op->st.seq = ++c->write_seq;
+	if (w->policy->client_write) {
+		w->policy->client_write(w->cfg->popts.bytes, &op->st, m);
+	} else {
+		m->ctx = op->st.ctx;
+		memset(&op->st.ctx, 0, sizeof(op->st.ctx));
+		parents_move(&m->parents, &op->st.parents);
+		m->value = op->st.value;
+	}
+	trace_op(w, op, TR_WRITE, HIST_NONE, m->value, 0);
+	net_to_store(w, m);
+}
+
+/* A blind write: nothing read, nothing carried. */
+static void prepare_put(struct op *op)
+{
+	parents_clear(&op->st.parents);
+	op->st.value = 1;
+}
+
+static void start_attempt(struct world *w, struct op *op, uint32_t slot)
+{
+	op->attempts++;
+	w->stats.attempts++;
+	if (op->kind == OP_PUT && !w->policy->put_reads) {
+		prepare_put(op);
+		send_write(w, op, slot);
+	} else {
+		send_read(w, op, slot);
+	}
+}
+
+/* ---- ending ---- */
+
+static void schedule_issue(struct world *w, uint32_t client);
+
+static void op_end(struct world *w, uint32_t slot, enum op_status status)
+{
+	struct op *op = &w->ops[slot];
+	int64_t now = kernel_now(w->k);
+	const struct run_config *cfg = w->cfg;
+	kernel_cancel(w->k, op->timeout);
+	switch (status) {
+	case OPST_OK: {
+		w->stats.ops_ok++;
+		if (op->begin >= cfg->warmup) {
+			int64_t lat = now - op->begin;
+			histo_add(&w->stats.latency[op->kind], lat);
+			histo_add(&w->stats.latency[OP_NKINDS], lat);
+			if (in_window(w, now))
+				w->stats.ok_in_window++;
+		}
+		trace_op(w, op, TR_DONE, op->version, -1, now - op->begin);
+		break;
+	}
+	case OPST_ABORTED:
+		w->stats.ops_aborted++;
+		trace_op(w, op, TR_ABORT, HIST_NONE, -1, op->attempts);
+		break;
+	case OPST_FAILED:
+		w->stats.ops_failed++;
+		trace_op(w, op, TR_TIMEOUT, HIST_NONE, -1, op->attempts);
+		break;
+	}
+	if (w->rec && cfg->record_ops) {
+		struct op_row row = {
+			.id = op->id,
+			.begin = op->begin,
+			.end = now,
+			.client = op->client,
+			.key = op->key,
+			.version = status == OPST_OK ? op->version : HIST_NONE,
+			.attempts = op->attempts,
+			.kind = op->kind,
+			.status = (uint8_t)status,
+		};
+		record_op(w->rec, &row);
+	}
+	uint32_t client = op->client;
+	op_release(w, slot);
+	if (cfg->arrival == ARRIVAL_CLOSED)
+		schedule_issue(w, client);
+}
+
+/* Kernel event: the backoff before a retry is over. */
+static void retry_due(struct kernel *k, void *world, uint64_t ref)
+{
+	(void)k;
+	struct world *w = world;
+	struct op *op = op_get(w, ref);
+	if (op)
+		start_attempt(w, op, (uint32_t)ref);
+}
+
+static void conflict(struct world *w, struct op *op, uint32_t slot)
+{
+	w->stats.conflicts++;
+	trace_op(w, op, TR_CONFLICT, HIST_NONE, -1, op->attempts);
+	if (op->attempts > w->cfg->retries) {
+		op_end(w, slot, OPST_ABORTED);
+		return;
+	}
+	struct client *c = &w->clients[op->client];
+	int64_t wait = dist_sample_ns(&w->cfg->backoff, c->retry);
+	op->phase = PH_BACKOFF;
+	trace_op(w, op, TR_BACKOFF, HIST_NONE, -1, wait);
+	kernel_schedule(w->k, wait, retry_due, w, op_ref(op, slot));
+}
+
+/* Kernel event: the operation has run for `timeout`. */
+static void timeout_due(struct kernel *k, void *world, uint64_t ref)
+{
+	(void)k;
+	struct world *w = world;
+	struct op *op = op_get(w, ref);
+	if (!op)
+		return;
+	uint32_t slot = (uint32_t)ref;
+	op->timeout = KERNEL_NO_EVENT;
+	if (w->policy->serve_cancel) {
+		struct msg *m = op_msg(w, op, slot, MSG_CANCEL);
+		if (m)
+			net_to_store(w, m);
+	}
+	op_end(w, slot, OPST_FAILED);
+}
+
+/* ---- replies ---- */
+
+/* Kernel event: compute time over, send the write. */
+static void compute_done(struct kernel *k, void *world, uint64_t ref)
+{
+	(void)k;
+	struct world *w = world;
+	struct op *op = op_get(w, ref);
+	if (op)
+		send_write(w, op, (uint32_t)ref);
+}
+
+static void got_read(struct world *w, struct op *op, uint32_t slot, struct msg *m)
+{
+	if (m->status != ST_OK) {
+		conflict(w, op, slot);
+		return;
+	}
+	trace_op(w, op, TR_GOT, m->version, m->value, m->nversions);
+	if (op->kind == OP_READ) {
+		if (m->read_id != HIST_NONE)
+			history_read_observed(w->hist, m->read_id);
+		op_end(w, slot, OPST_OK);
+		return;
+	}
+	if (w->policy->client_read) {
+		w->policy->client_read(w->cfg->popts.bytes, m, &op->st);
+	} else {
+		if (w->policy->ctx_drop)
+			w->policy->ctx_drop(&op->st.ctx);
+		op->st.ctx = m->ctx;
+		memset(&m->ctx, 0, sizeof(m->ctx));
+		uint32_t v = m->version;
+		if (parents_set(&op->st.parents, &v, v == HIST_NONE ? 0 : 1) < 0)
+			w->failed = -ENOMEM;
+		op->st.value = m->value + 1;
+	}
+	if (op->kind == OP_PUT) {
+		prepare_put(op);
+		send_write(w, op, slot);
+		return;
+	}
+	struct client *c = &w->clients[op->client];
+	int64_t compute = op->compute >= 0 ? op->compute
+					   : dist_sample_ns(&w->cfg->compute, c->work);
+	if (compute == 0) {
+		send_write(w, op, slot);
+		return;
+	}
+	op->phase = PH_COMPUTE;
+	kernel_schedule(w->k, compute, compute_done, w, op_ref(op, slot));
+}
+
+static void got_write(struct world *w, struct op *op, uint32_t slot, struct msg *m)
+{
+	if (m->status != ST_OK) {
+		conflict(w, op, slot);
+		return;
+	}
+	int64_t now = kernel_now(w->k);
+	op->version = m->version;
+	if (m->version != HIST_NONE)
+		history_ack(w->hist, m->version, now);
+	if (op_is_rmw(op->kind))
+		w->stats.writes_acked++;
+	trace_op(w, op, TR_ACK, m->version, m->value, 0);
+	op_end(w, slot, OPST_OK);
+}
+
+void client_receive(struct kernel *k, void *world, uint64_t arg)
+{
+	(void)k;
+	struct world *w = world;
+	struct msg *m = (struct msg *)(uintptr_t)arg;
+	uint64_t ref = (uint64_t)m->gen << 32 | m->op;
+	struct op *op = op_get(w, ref);
+	if (op) {
+		if (m->type == MSG_READ_REPLY && op->phase == PH_READ)
+			got_read(w, op, m->op, m);
+		else if (m->type == MSG_WRITE_REPLY && op->phase == PH_WRITE)
+			got_write(w, op, m->op, m);
+	}
+	msg_free(&w->msgs, m);
+}
+
+/* ---- issuing ---- */
+
+static uint8_t pick_kind(struct world *w, struct client *c)
+{
+	double u = rng_uniform(c->choose);
+	for (int i = 0; i < OP_NKINDS - 1; i++)
+		if (u < w->mix_cum[i])
+			return (uint8_t)i;
+	return OP_NKINDS - 1;
+}
+
+/* Starts a new operation of client c; kind and key drawn unless given. */
+static void issue(struct world *w, uint32_t client, int kind, int64_t key, int64_t compute)
+{
+	struct client *c = &w->clients[client];
+	uint32_t slot = op_alloc(w);
+	if (slot == UINT32_MAX) {
+		w->failed = -ENOMEM;
+		kernel_stop(w->k);
+		return;
+	}
+	struct op *op = &w->ops[slot];
+	uint32_t gen = op->gen;
+	memset(op, 0, sizeof(*op));
+	op->gen = gen;
+	op->client = client;
+	op->id = w->issued;
+	op->begin = kernel_now(w->k);
+	op->compute = compute;
+	op->version = HIST_NONE;
+	op->st.client = client;
+	if (kind < 0) {
+		/* Key before kind, both from the choice stream: the same draws
+		 * whatever the policy. */
+		op->key = keys_pick(&w->keys, c->choose);
+		op->kind = pick_kind(w, c);
+	} else {
+		op->key = (uint32_t)key;
+		op->kind = (uint8_t)kind;
+	}
+	op->st.kind = op->kind;
+	count_issue(w);
+	trace_op(w, op, TR_ISSUE, HIST_NONE, -1, 0);
+	if (w->cfg->timeout > 0)
+		op->timeout = kernel_schedule(w->k, w->cfg->timeout, timeout_due, w,
+					      op_ref(op, slot));
+	start_attempt(w, op, slot);
+}
+
+/* Kernel event: closed loop, think time over / open loop, an arrival. */
+static void arrival(struct kernel *k, void *world, uint64_t client)
+{
+	(void)k;
+	struct world *w = world;
+	if (!may_issue(w))
+		return;
+	issue(w, (uint32_t)client, -1, 0, -1);
+	if (w->cfg->arrival == ARRIVAL_OPEN)
+		schedule_issue(w, (uint32_t)client);
+}
+
+static void schedule_issue(struct world *w, uint32_t client)
+{
+	if (w->stopped)
+		return;
+	struct client *c = &w->clients[client];
+	int64_t delay;
+	if (w->cfg->arrival == ARRIVAL_OPEN) {
+		delay = (int64_t)llround(gsl_ran_exponential(c->arrive, 1e9 / w->cfg->rate));
+	} else {
+		delay = dist_sample_ns(&w->cfg->think, c->arrive);
+		w->stats.think_count++;
+		w->stats.think_sum += (double)delay;
+	}
+	kernel_schedule(w->k, delay, arrival, w, client);
+}
+
+/* Kernel event: the next scripted operation is due. */
+static void script_due(struct kernel *k, void *world, uint64_t index)
+{
+	struct world *w = world;
+	const struct script_op *s = &w->cfg->script[index];
+	issue(w, s->client, s->kind, s->key, s->compute);
+	if (index + 1 < w->cfg->nscript) {
+		int64_t at = w->cfg->script[index + 1].at;
+		int64_t now = kernel_now(k);
+		kernel_schedule(k, at > now ? at - now : 0, script_due, w, index + 1);
+	} else {
+		w->stopped = true;
+		w->stats.t_stop = kernel_now(k);
+	}
+}
+
+void clients_start(struct world *w)
+{
+	const struct run_config *cfg = w->cfg;
+	if (cfg->arrival == ARRIVAL_SCRIPT) {
+		if (cfg->nscript > 0)
+			kernel_schedule(w->k, cfg->script[0].at, script_due, w, 0);
+		return;
+	}
+	if (cfg->stop_ops == 0 && cfg->stop_time == 0)
+		return; /* nothing to do: the loader refuses this */
+	for (uint32_t i = 0; i < w->nclients; i++)
+		schedule_issue(w, i);
+}
+
+int clients_new(struct world *w)
+{
+	const struct run_config *cfg = w->cfg;
+	uint32_t n = cfg->clients;
+	w->clients = calloc(n ? n : 1, sizeof(*w->clients));
+	if (!w->clients)
+		return -ENOMEM;
+	w->nclients = n;
+	w->free_op = UINT32_MAX;
+	for (uint32_t i = 0; i < n; i++) {
+		struct client *c = &w->clients[i];
+		c->id = i;
+		gsl_rng **streams[] = {&c->arrive, &c->choose, &c->work, &c->retry, &c->up, &c->down};
+		const int purposes[] = {RNG_ARRIVE, RNG_CHOOSE, RNG_WORK, RNG_RETRY, RNG_UP, RNG_DOWN};
+		for (size_t j = 0; j < sizeof(purposes) / sizeof(purposes[0]); j++) {
+			*streams[j] = rng_new(rng_stream_seed(cfg->seed, RNG_CLIENT, i, (uint32_t)purposes[j]));
+			if (!*streams[j])
+				return -ENOMEM;
+		}
+		gsl_rng *crng = rng_new(rng_stream_seed(cfg->seed, RNG_CLIENT, i, RNG_CLOCK));
+		if (!crng)
+			return -ENOMEM;
+		clock_init(&c->clock, cfg, crng, i < cfg->noffsets ? &cfg->offsets[i] : NULL);
+	}
+	return 0;
+}
+
+void clients_free(struct world *w)
+{
+	if (w->clients) {
+		for (uint32_t i = 0; i < w->nclients; i++) {
+			struct client *c = &w->clients[i];
+			rng_free(c->arrive);
+			rng_free(c->choose);
+			rng_free(c->work);
+			rng_free(c->retry);
+			rng_free(c->up);
+			rng_free(c->down);
+			clock_free(&c->clock);
+		}
+	}
+	free(w->clients);
+	w->clients = NULL;
+	if (w->ops) {
+		for (uint32_t i = 0; i < w->nops; i++) {
+			parents_clear(&w->ops[i].st.parents);
+			if (w->policy->ctx_drop)
+				w->policy->ctx_drop(&w->ops[i].st.ctx);
+		}
+	}
+	free(w->ops);
+	w->ops = NULL;
+}

@@ -1,0 +1,107 @@
+/*
+ * msg.h - a message between a client and the store, and its pool.
+ *
+ * One struct serves as request and reply: the store turns a request into its
+ * reply in place (a read into a read reply, a write into a write reply).
+ * Messages come from a per-run pool with a free list, so sending one
+ * allocates nothing once the pool has grown to the number in flight; their
+ * addresses are stable (the pool grows in chunks), so events and the lock
+ * queue hold plain pointers.
+ *
+ * Ownership: whoever holds a message (an event in flight, the store while
+ * serving, a lock queue) owns it and must either pass it on or return it
+ * with msg_free(), which also releases what its policy context holds.
+ */
+#ifndef CLOBBER_MSG_H
+#define CLOBBER_MSG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "sim/history.h"
+
+enum msg_type {
+	MSG_READ,	 /* request: read the key (lock policy: and take the lock) */
+	MSG_WRITE,	 /* request: write the key */
+	MSG_CANCEL,	 /* request: the operation gave up (release what it holds) */
+	MSG_READ_REPLY,
+	MSG_WRITE_REPLY,
+};
+
+enum reply_status {
+	ST_OK,
+	ST_REJECTED, /* write refused: version mismatch or stale fencing token */
+	ST_DENIED,   /* lock busy (mode fail) */
+};
+
+/* Message flags: what the simulator knows, never shown to the policy's
+ * client side. */
+#define MSGF_DISCARDED 0x1 /* write acknowledged but not applied */
+
+/* The context a client carries from its read to its write, filled and read
+ * by the policy only.  A policy that keeps references in it (siblings keeps
+ * a refcounted snapshot) releases them in its ctx_drop slot. */
+union policy_ctx {
+	unsigned char bytes[48];
+	int64_t align;
+};
+
+/* Include parents: the versions whose effects a write carries. */
+struct parents {
+	uint32_t n;
+	uint32_t one;  /* the parent when n == 1 */
+	uint32_t *ids; /* the parents when n > 1 (owned) */
+};
+
+static inline const uint32_t *parents_ids(const struct parents *p)
+{
+	return p->n > 1 ? p->ids : &p->one;
+}
+
+struct msg {
+	struct msg *next; /* pool free list; lock wait queue */
+	uint32_t client;
+	uint32_t key;
+	uint32_t op;	  /* client operation slot */
+	uint32_t gen;	  /* its generation: replies to finished operations are dropped */
+	uint64_t op_id;	  /* operation id (issue order), for traces */
+	uint8_t type;	  /* enum msg_type */
+	uint8_t kind;	  /* enum op_kind */
+	uint8_t status;	  /* enum reply_status */
+	uint8_t flags;	  /* MSGF_* */
+	uint32_t version; /* read reply: the version read (one-version states);
+			     write reply: the version created, or HIST_NONE */
+	uint32_t nversions; /* read reply: versions (siblings) in the state */
+	uint32_t read_id;   /* history read id, or HIST_NONE */
+	int64_t value;	    /* read reply: value read; write: value written */
+	int64_t begin;	    /* when the operation was issued */
+	int64_t arrived;    /* when the request reached the store */
+	struct parents parents; /* write: include parents */
+	union policy_ctx ctx;
+};
+
+struct policy;
+
+struct msg_pool {
+	struct msg *free;
+	struct msg **chunks;
+	uint32_t nchunks, chunkcap;
+	const struct policy *policy; /* for ctx_drop */
+	uint64_t live;
+};
+
+void msg_pool_init(struct msg_pool *p, const struct policy *policy);
+void msg_pool_free(struct msg_pool *p);
+
+/* A zeroed message, or NULL when out of memory. */
+struct msg *msg_new(struct msg_pool *p);
+
+/* Returns m to the pool, releasing its parents and policy context. */
+void msg_free(struct msg_pool *p, struct msg *m);
+
+/* Parents: set, copy, move, clear. */
+int parents_set(struct parents *p, const uint32_t *ids, uint32_t n);
+void parents_move(struct parents *dst, struct parents *src);
+void parents_clear(struct parents *p);
+
+#endif

@@ -1,0 +1,435 @@
+/*
+ * siblings.c - keep concurrent writes as siblings, tracked by causal
+ * context; clients merge them.
+ *
+ * The store accepts every write.  A read returns all siblings and a causal
+ * context; a write carries the context it read, and the store replaces the
+ * siblings that context has seen, keeping the others beside the new value.
+ * A client that reads several siblings merges them (merge) and writes the
+ * result back with the merged context.
+ *
+ * clock: client  one vector-clock entry per client (the client's write
+ *                sequence number as its counter); each sibling has its own
+ *                clock; clocks grow with the number of clients.  A write
+ *                replaces the siblings its new clock descends; if an existing
+ *                sibling descends it, the write is obsolete and is
+ *                acknowledged but dropped.
+ *        vnode   one entry per store node: the object has one clock for all
+ *                siblings.  A write whose context descends the object's clock
+ *                saw everything and replaces all siblings; any other write
+ *                cannot tell which siblings it saw and is added beside all
+ *                of them: siblings pile up (Riak's sibling explosion).
+ *        dvv     dotted version vectors: each sibling keeps the dot of the
+ *                write that made it, and a write replaces exactly the
+ *                siblings whose dots its context covers.
+ * merge: union   the application merges correctly (set union; a counter as
+ *                its set of increments): the write includes every sibling.
+ *        max     keep the sibling with the largest value, lose the others.
+ *        lww     keep the sibling with the latest timestamp, lose the others.
+ * prune          Riak's vector-clock pruning (vclock.h), applied to client
+ *                and vnode clocks when the store writes them.
+ *
+ * A sibling set is immutable and reference counted: a write builds a new
+ * set (copy-on-write), and read replies hold a reference to the set they
+ * returned until the client has merged it.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "models/policy.h"
+#include "models/store.h"
+#include "models/vclock.h"
+#include "sim/config.h"
+#include "sim/kernel.h"
+
+enum { CLOCK_CLIENT, CLOCK_VNODE, CLOCK_DVV };
+enum { MERGE_UNION, MERGE_MAX, MERGE_LWW };
+
+#define NODE_ACTOR 0x80000000u /* the store node's actor id */
+
+struct sib_opts {
+	int clock;
+	int merge;
+	int64_t small, big, young, old;
+};
+
+struct sibling {
+	uint32_t version;
+	int64_t value;	       /* scalar value (merge max/lww); -1 with union */
+	int64_t stamp;	       /* writer's clock when it wrote (merge lww) */
+	struct vclock *clock;  /* clock: client */
+	uint32_t dot_actor;    /* clock: dvv */
+	uint32_t dot_counter;
+};
+
+struct sibset {
+	uint32_t refs;
+	uint32_t n;
+	struct vclock *objclock; /* vnode: the object's clock; dvv: join of all */
+	uint32_t *ids;		 /* version ids, for the `state` slot */
+	struct sibling sib[];
+};
+
+struct sib_key {
+	struct sibset *set; /* NULL: never written */
+};
+
+struct sib_ctx {
+	struct sibset *set;   /* read reply: the siblings read (a reference) */
+	struct vclock *clock; /* the causal context (a reference) */
+	int64_t stamp;	      /* write: the writer's clock */
+	uint64_t seq;	      /* write: the writer's sequence number, its
+				 counter in client vector clocks */
+};
+_Static_assert(sizeof(struct sib_ctx) <= sizeof(union policy_ctx), "ctx too big");
+
+struct sib_run {
+	uint64_t contexts;	/* read replies */
+	uint64_t entries_sum;	/* vector-clock entries in their contexts */
+	uint32_t entries_max;
+	uint64_t obsolete;	/* writes dropped because a sibling descended them */
+	uint64_t pruned;	/* entries dropped by pruning */
+};
+
+static const struct policy_option sib_options[] = {
+	{.name = "clock", .type = POPT_ENUM, .choices = "client|vnode|dvv", .def = "dvv",
+	 .help = "causal context: per-client vector clocks, per-node clocks, or dotted version vectors",
+	 .offset = offsetof(struct sib_opts, clock)},
+	{.name = "merge", .type = POPT_ENUM, .choices = "union|max|lww", .def = "union",
+	 .help = "how a client merges siblings: union keeps every effect, max and lww keep one",
+	 .offset = offsetof(struct sib_opts, merge)},
+	{.name = "prune.small", .type = POPT_COUNT, .def = "50",
+	 .help = "clocks with at most this many entries are never pruned",
+	 .offset = offsetof(struct sib_opts, small), .min = 0, .max = 1e9},
+	{.name = "prune.big", .type = POPT_COUNT, .def = "50",
+	 .help = "entries beyond this many are pruned, oldest first, once older than young",
+	 .offset = offsetof(struct sib_opts, big), .min = 0, .max = 1e9},
+	{.name = "prune.young", .type = POPT_DURATION, .def = "20s",
+	 .help = "entries younger than this are never pruned",
+	 .offset = offsetof(struct sib_opts, young), .min = 0, .max = 3.2e18},
+	{.name = "prune.old", .type = POPT_DURATION, .def = "86400s",
+	 .help = "entries older than this are pruned whatever the clock's size",
+	 .offset = offsetof(struct sib_opts, old), .min = 0, .max = 3.2e18},
+	{0},
+};
+
+static const char *const sib_metrics[] = {
+	"siblings_max", "siblings_mean", "vclock_entries_max", "vclock_entries_mean",
+	"obsolete_writes", "pruned_entries", NULL,
+};
+
+static int sib_validate(const void *opts, struct parse_error *e)
+{
+	const struct sib_opts *o = opts;
+	if (o->big < o->small)
+		return units_fail(e, 0, "prune.big (%lld) must be at least prune.small (%lld)",
+				  (long long)o->big, (long long)o->small);
+	if (o->old < o->young)
+		return units_fail(e, 0, "prune.old must be at least prune.young");
+	return 0;
+}
+
+/* ---- sibling sets ---- */
+
+static struct sibset *set_new(uint32_t n)
+{
+	struct sibset *s = malloc(sizeof(*s) + n * sizeof(s->sib[0]) + n * sizeof(uint32_t));
+	if (!s)
+		return NULL;
+	s->refs = 1;
+	s->n = n;
+	s->objclock = NULL;
+	s->ids = (uint32_t *)(void *)(s->sib + n);
+	return s;
+}
+
+static void set_unref(struct sibset *s)
+{
+	if (!s || --s->refs > 0)
+		return;
+	for (uint32_t i = 0; i < s->n; i++)
+		vclock_unref(s->sib[i].clock);
+	vclock_unref(s->objclock);
+	free(s);
+}
+
+static void sib_key_free(void *ks)
+{
+	struct sib_key *k = ks;
+	set_unref(k->set);
+	k->set = NULL;
+}
+
+static uint32_t sib_state(const void *ks, const uint32_t **versions)
+{
+	const struct sib_key *k = ks;
+	if (!k->set) {
+		*versions = NULL;
+		return 0;
+	}
+	*versions = k->set->ids;
+	return k->set->n;
+}
+
+static int64_t sib_value(const void *ks)
+{
+	const struct sib_key *k = ks;
+	if (!k->set || k->set->n == 0)
+		return 0;
+	return k->set->sib[0].value;
+}
+
+static void sib_ctx_drop(union policy_ctx *ctx)
+{
+	struct sib_ctx *c = (struct sib_ctx *)ctx->bytes;
+	set_unref(c->set);
+	vclock_unref(c->clock);
+	c->set = NULL;
+	c->clock = NULL;
+}
+
+/* ---- store side ---- */
+
+static void sib_serve_read(struct store *s, void *ks, struct msg *m)
+{
+	const struct sib_opts *o = store_opts(s);
+	struct sib_run *run = store_run_state(s);
+	struct sib_key *k = ks;
+	struct sib_ctx *c = (struct sib_ctx *)m->ctx.bytes;
+	sib_ctx_drop(&m->ctx);
+	struct sibset *set = k->set;
+	if (set) {
+		set->refs++;
+		c->set = set;
+		if (o->clock == CLOCK_CLIENT) {
+			/* The context is the join of the siblings' clocks. */
+			struct vclock *ctx = vclock_ref(set->n ? set->sib[0].clock : NULL);
+			for (uint32_t i = 1; i < set->n; i++) {
+				int err = 0;
+				struct vclock *j = vclock_join(ctx, set->sib[i].clock, &err);
+				vclock_unref(ctx);
+				ctx = j;
+				if (err) {
+					store_fail(s);
+					break;
+				}
+			}
+			c->clock = ctx;
+		} else {
+			c->clock = vclock_ref(set->objclock);
+		}
+	}
+	uint32_t entries = vclock_size(c->clock);
+	run->contexts++;
+	run->entries_sum += entries;
+	if (entries > run->entries_max)
+		run->entries_max = entries;
+	m->value = set && set->n ? set->sib[0].value : 0;
+	store_reply(s, m, ST_OK);
+}
+
+static void sib_serve_write(struct store *s, void *ks, struct msg *m)
+{
+	const struct sib_opts *o = store_opts(s);
+	struct sib_run *run = store_run_state(s);
+	struct sib_key *k = ks;
+	struct sib_ctx *c = (struct sib_ctx *)m->ctx.bytes;
+	struct sibset *old = k->set;
+	uint32_t nold = old ? old->n : 0;
+	struct vclock_prune prune = {o->small, o->big, o->young, o->old};
+	int err = 0;
+	struct vclock *newclock = NULL, *objclock = NULL;
+	uint32_t dot_counter = 0;
+	uint32_t nkeep = 0;
+	bool obsolete = false;
+
+	/* Decide which old siblings stay, and the new sibling's clock. */
+	bool *keep = nold ? calloc(nold, sizeof(*keep)) : NULL;
+	if (nold && !keep)
+		goto out_nomem;
+	switch (o->clock) {
+	case CLOCK_CLIENT: {
+		newclock = vclock_with(c->clock, m->client, (uint32_t)c->seq, c->stamp, &err);
+		if (err)
+			goto out_nomem;
+		run->pruned += vclock_prune(newclock, store_clock(s), &prune);
+		for (uint32_t i = 0; i < nold; i++) {
+			const struct vclock *sc = old->sib[i].clock;
+			if (vclock_descends(sc, newclock)) {
+				obsolete = true; /* an existing sibling has seen this write */
+				break;
+			}
+			keep[i] = !vclock_descends(newclock, sc);
+		}
+		break;
+	}
+	case CLOCK_VNODE: {
+		const struct vclock *oc = old ? old->objclock : NULL;
+		bool saw_all = vclock_descends(c->clock, oc);
+		for (uint32_t i = 0; i < nold; i++)
+			keep[i] = !saw_all;
+		struct vclock *j = vclock_join(c->clock, oc, &err);
+		if (err)
+			goto out_nomem;
+		uint32_t next = vclock_get(j, NODE_ACTOR) + 1;
+		objclock = vclock_with(j, NODE_ACTOR, next, store_clock(s), &err);
+		vclock_unref(j);
+		if (err)
+			goto out_nomem;
+		run->pruned += vclock_prune(objclock, store_clock(s), &prune);
+		break;
+	}
+	case CLOCK_DVV: {
+		const struct vclock *oc = old ? old->objclock : NULL;
+		for (uint32_t i = 0; i < nold; i++)
+			keep[i] = !vclock_covers(c->clock, old->sib[i].dot_actor,
+						 old->sib[i].dot_counter);
+		struct vclock *j = vclock_join(c->clock, oc, &err);
+		if (err)
+			goto out_nomem;
+		dot_counter = vclock_get(j, NODE_ACTOR) + 1;
+		objclock = vclock_with(j, NODE_ACTOR, dot_counter, store_clock(s), &err);
+		vclock_unref(j);
+		if (err)
+			goto out_nomem;
+		break;
+	}
+	}
+
+	if (obsolete) {
+		m->version = store_discard(s, m);
+		m->flags |= MSGF_DISCARDED;
+		run->obsolete++;
+		store_trace(s, m, TR_DISCARDED, m->value, 0);
+		vclock_unref(newclock);
+		free(keep);
+		store_reply(s, m, ST_OK);
+		return;
+	}
+	for (uint32_t i = 0; i < nold; i++)
+		nkeep += keep[i];
+	struct sibset *set = set_new(nkeep + 1);
+	if (!set)
+		goto out_nomem;
+	uint32_t n = 0;
+	for (uint32_t i = 0; i < nold; i++) {
+		if (!keep[i])
+			continue;
+		set->sib[n] = old->sib[i];
+		vclock_ref(set->sib[n].clock);
+		set->ids[n] = old->ids[i];
+		n++;
+	}
+	uint32_t v = store_apply(s, m);
+	set->sib[n] = (struct sibling){
+		.version = v,
+		.value = m->value,
+		.stamp = c->stamp,
+		.clock = newclock,
+		.dot_actor = NODE_ACTOR,
+		.dot_counter = dot_counter,
+	};
+	set->ids[n] = v;
+	set->objclock = objclock;
+	k->set = set;
+	set_unref(old);
+	free(keep);
+	m->version = v;
+	store_trace(s, m, nkeep ? TR_SIBLING : TR_APPLIED, m->value, nkeep + 1);
+	store_reply(s, m, ST_OK);
+	return;
+
+out_nomem:
+	/* The simulator cannot go on: the run stops and reports the failure. */
+	free(keep);
+	vclock_unref(newclock);
+	vclock_unref(objclock);
+	store_fail(s);
+	store_drop(s, m);
+}
+
+/* ---- client side ---- */
+
+/* Merges the siblings read into the operation: which versions the write
+ * carries, its value, and the context. */
+static void sib_client_read(const void *opts, struct msg *reply, struct op_state *op)
+{
+	const struct sib_opts *o = opts;
+	struct sib_ctx *rc = (struct sib_ctx *)reply->ctx.bytes;
+	struct sibset *set = rc->set;
+	uint32_t n = set ? set->n : 0;
+	sib_ctx_drop(&op->ctx);
+	struct sib_ctx *oc = (struct sib_ctx *)op->ctx.bytes;
+	oc->clock = rc->clock; /* move the context */
+	rc->clock = NULL;
+	if (n == 0) {
+		parents_clear(&op->parents);
+		op->value = o->merge == MERGE_UNION ? -1 : 1;
+		return;
+	}
+	if (o->merge == MERGE_UNION || n == 1) {
+		parents_set(&op->parents, set->ids, n);
+		op->value = o->merge == MERGE_UNION ? -1 : set->sib[0].value + 1;
+		return;
+	}
+	uint32_t best = 0;
+	for (uint32_t i = 1; i < n; i++) {
+		const struct sibling *a = &set->sib[i], *b = &set->sib[best];
+		bool better = o->merge == MERGE_MAX
+				      ? (a->value > b->value ||
+					 (a->value == b->value && a->stamp > b->stamp))
+				      : (a->stamp > b->stamp ||
+					 (a->stamp == b->stamp && a->version > b->version));
+		if (better)
+			best = i;
+	}
+	parents_set(&op->parents, &set->ids[best], 1);
+	op->value = set->sib[best].value + 1;
+}
+
+static void sib_client_write(const void *opts, struct op_state *op, struct msg *req)
+{
+	(void)opts;
+	struct sib_ctx *oc = (struct sib_ctx *)op->ctx.bytes;
+	struct sib_ctx *c = (struct sib_ctx *)req->ctx.bytes;
+	memset(&req->ctx, 0, sizeof(req->ctx));
+	c->clock = oc->clock; /* move */
+	oc->clock = NULL;
+	c->stamp = op->local_now;
+	c->seq = op->seq;
+	parents_move(&req->parents, &op->parents);
+	req->value = op->value;
+}
+
+static void sib_report(const struct store *s, double *values)
+{
+	const struct sib_run *run = store_run_state_const(s);
+	const struct store_stats *st = store_stats(s);
+	values[0] = st->siblings_max;
+	values[1] = st->read_replies ? (double)st->siblings_sum / (double)st->read_replies : 0;
+	values[2] = run->entries_max;
+	values[3] = run->contexts ? (double)run->entries_sum / (double)run->contexts : 0;
+	values[4] = (double)run->obsolete;
+	values[5] = (double)run->pruned;
+}
+
+const struct policy siblings_policy = {
+	.name = "siblings",
+	.summary = "keep concurrent writes as siblings (vector clocks or dotted version vectors); clients merge",
+	.options = sib_options,
+	.options_size = sizeof(struct sib_opts),
+	.validate = sib_validate,
+	.key_state_size = sizeof(struct sib_key),
+	.run_state_size = sizeof(struct sib_run),
+	.metrics = sib_metrics,
+	.key_free = sib_key_free,
+	.state = sib_state,
+	.value = sib_value,
+	.serve_read = sib_serve_read,
+	.serve_write = sib_serve_write,
+	.report = sib_report,
+	.client_read = sib_client_read,
+	.client_write = sib_client_write,
+	.ctx_drop = sib_ctx_drop,
+};

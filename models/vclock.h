@@ -1,0 +1,84 @@
+/*
+ * vclock.h - version vectors (vector clocks) with Riak's pruning.
+ *
+ * A clock maps actors to counters: C[a] is how many events of actor a the
+ * value has seen (absent actors count 0).  For two clocks A and B:
+ *   - A descends B (A >= B) when A[a] >= B[a] for every actor a.  Every
+ *     clock descends the empty clock, and itself.
+ *   - A happened before B when B descends A and A != B.
+ *   - A and B are concurrent when neither descends the other: two writes
+ *     that did not see each other.  A store that keeps concurrent values as
+ *     siblings and replaces the ones a new write descends loses nothing.
+ *   - The join (merge) takes the maximum per actor: the least clock that
+ *     descends both.
+ * A *dot* (a, n) names the n-th event of actor a; a clock C covers it when
+ * C[a] >= n.  Dotted version vectors give each sibling the dot of the write
+ * that created it, so a write with context C replaces exactly the siblings
+ * whose dots C covers (Preguica et al., "Dotted version vectors", 2010).
+ *
+ * Entries carry the time (the incrementing actor's clock) of their last
+ * increment, used only by pruning.  Riak's rule (vclock:prune): a clock of
+ * at most `small` entries is kept whole; otherwise entries are dropped
+ * oldest first while the oldest is not younger than `young` and either the
+ * clock still has more than `big` entries or the oldest is older than `old`.
+ * Pruning forgets history, so a descendant may then look concurrent (a false
+ * sibling, which is safe); with aggressive settings a stale context can also
+ * look like a descendant and a write may replace a sibling it never saw.
+ *
+ * Representation: entries sorted by actor, in one allocation with a
+ * reference count.  A clock is immutable once shared: functions that make
+ * a new clock return a fresh one with one reference, which the caller owns.
+ * All functions accept NULL as the empty clock; allocation failures return
+ * NULL with *err set where the result would be non-empty.
+ */
+#ifndef CLOBBER_VCLOCK_H
+#define CLOBBER_VCLOCK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct vc_entry {
+	uint32_t actor;
+	uint32_t counter;
+	int64_t stamp; /* ns on the incrementing actor's clock */
+};
+
+struct vclock {
+	uint32_t refs;
+	uint32_t n;
+	struct vc_entry e[];
+};
+
+struct vclock_prune {
+	int64_t small, big; /* entries */
+	int64_t young, old; /* ns */
+};
+
+/* Takes and drops a reference (NULL-safe). */
+struct vclock *vclock_ref(struct vclock *c);
+void vclock_unref(struct vclock *c);
+
+uint32_t vclock_get(const struct vclock *c, uint32_t actor);
+uint32_t vclock_size(const struct vclock *c);
+
+/* a >= b */
+bool vclock_descends(const struct vclock *a, const struct vclock *b);
+bool vclock_equal(const struct vclock *a, const struct vclock *b);
+/* Neither descends the other. */
+bool vclock_concurrent(const struct vclock *a, const struct vclock *b);
+/* c[dot_actor] >= dot_counter */
+bool vclock_covers(const struct vclock *c, uint32_t dot_actor, uint32_t dot_counter);
+
+/* A new clock: the join of a and b.  *err is set to -ENOMEM on failure. */
+struct vclock *vclock_join(const struct vclock *a, const struct vclock *b, int *err);
+
+/* A new clock: base with actor's counter set to `counter` (which must be
+ * greater than base's) and its stamp to `stamp`. */
+struct vclock *vclock_with(const struct vclock *base, uint32_t actor, uint32_t counter,
+			   int64_t stamp, int *err);
+
+/* Prunes an unshared clock in place, with `now` on the pruning actor's
+ * clock.  Returns the number of entries dropped. */
+uint32_t vclock_prune(struct vclock *c, int64_t now, const struct vclock_prune *p);
+
+#endif

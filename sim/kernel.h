@@ -1,0 +1,81 @@
+/*
+ * kernel.h - the discrete-event kernel: virtual time and the event queue.
+ *
+ * Time is an integer count of nanoseconds of true (simulated) time.  The
+ * kernel knows nothing of keys, clients or policies: an event is a function,
+ * an object pointer and a 64-bit argument, run at a time.
+ *
+ * Invariants:
+ *  - Events run in order of (time, sequence number).  The sequence number is
+ *    taken from a counter at scheduling, so events at equal times run in the
+ *    order they were scheduled (the rule of libuv's timers).  A run is
+ *    therefore a pure function of what the handlers do.
+ *  - now() never decreases; an event may not be scheduled in the past.
+ *  - The queue is a flat-array binary heap of plain structs plus a slot table
+ *    that records each pending event's heap position, so cancel is a true
+ *    O(log n) removal and memory is bounded by the events pending, not by the
+ *    events ever scheduled.  Nothing is allocated per event: both arrays grow
+ *    geometrically and are reused.
+ *  - A handle names one scheduling.  Cancelling a handle whose event already
+ *    ran or was cancelled is harmless and returns false (the slot's generation
+ *    counter tells a stale handle from a live one).
+ */
+#ifndef CLOBBER_KERNEL_H
+#define CLOBBER_KERNEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct kernel;
+
+/* An event handler.  It may schedule and cancel events, and stop the run. */
+typedef void kernel_fn(struct kernel *k, void *obj, uint64_t arg);
+
+/* Handle of a scheduled event; KERNEL_NO_EVENT is never returned. */
+typedef uint64_t kernel_handle;
+#define KERNEL_NO_EVENT ((kernel_handle)0)
+
+/* Time values: nanoseconds. */
+#define KERNEL_NS ((int64_t)1)
+#define KERNEL_US ((int64_t)1000)
+#define KERNEL_MS ((int64_t)1000000)
+#define KERNEL_S ((int64_t)1000000000)
+
+/* Returns a new kernel at time 0 with room for `hint` pending events, or NULL
+ * when out of memory.  The caller owns it: free with kernel_free(). */
+struct kernel *kernel_new(size_t hint);
+void kernel_free(struct kernel *k);
+
+/* Schedules fn(k, obj, arg) to run `delay` ns from now (delay >= 0).
+ * Returns its handle, or KERNEL_NO_EVENT when out of memory (the kernel is
+ * then marked failed and kernel_run() returns -ENOMEM). */
+kernel_handle kernel_schedule(struct kernel *k, int64_t delay, kernel_fn *fn,
+			      void *obj, uint64_t arg);
+
+/* Removes a pending event.  True if it was pending, false if it had already
+ * run or been cancelled. */
+bool kernel_cancel(struct kernel *k, kernel_handle h);
+
+/* The current time: that of the event running, or of the last one run. */
+int64_t kernel_now(const struct kernel *k);
+
+/* Number of events pending. */
+size_t kernel_pending(const struct kernel *k);
+
+/* Number of events run so far. */
+uint64_t kernel_events(const struct kernel *k);
+
+/* Runs events until the queue is empty, kernel_stop() is called, or the next
+ * event lies after `until` (pass INT64_MAX for no limit).  Returns 0, or a
+ * negative error code if scheduling failed for want of memory. */
+int kernel_run(struct kernel *k, int64_t until);
+
+/* Makes kernel_run() return after the current event. */
+void kernel_stop(struct kernel *k);
+
+/* Pops the earliest event without running it and returns its time, or -1
+ * when empty.  For the hold-model benchmark, which measures the queue alone. */
+int64_t kernel_pop(struct kernel *k);
+
+#endif

@@ -1,0 +1,104 @@
+/*
+ * test_histo.c - latency histograms: quantiles within the stated relative
+ * error (1/256) of the exact order statistic, computed here by sorting.
+ */
+#include "testutil.h"
+
+#include "sim/histo.h"
+#include "sim/rng.h"
+
+static int cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return (x > y) - (x < y);
+}
+
+/* The exact q-quantile: the smallest value with at least q of the values
+ * at or below it, the definition histo.h states. */
+static int64_t exact_quantile(const int64_t *sorted, size_t n, double q)
+{
+	size_t rank = (size_t)ceil(q * (double)n);
+	if (rank < 1)
+		rank = 1;
+	return sorted[rank - 1];
+}
+
+static void test_quantiles(void **state)
+{
+	(void)state;
+	enum { N = 200000 };
+	int64_t *v = malloc(N * sizeof(*v));
+	gsl_rng *r = rng_new(17);
+	struct histo *h = malloc(sizeof(*h));
+	histo_init(h);
+	double sum = 0;
+	for (int i = 0; i < N; i++) {
+		/* log-uniform over 1ns .. 10s: every bucket scale is used */
+		v[i] = (int64_t)exp(rng_uniform(r) * log(1e10));
+		histo_add(h, v[i]);
+		sum += (double)v[i];
+	}
+	rng_free(r);
+	qsort(v, N, sizeof(*v), cmp_i64);
+	const double qs[] = {0.001, 0.1, 0.5, 0.9, 0.99, 0.999, 1.0};
+	for (size_t i = 0; i < sizeof(qs) / sizeof(qs[0]); i++) {
+		double exact = (double)exact_quantile(v, N, qs[i]);
+		double got = histo_quantile(h, qs[i]);
+		char what[48];
+		snprintf(what, sizeof(what), "quantile %g", qs[i]);
+		check_near(got, exact, exact / 256 + 0.5, what);
+	}
+	check_near(histo_mean(h), sum / N, 1e-9 * sum / N, "mean");
+	assert_int_equal(h->max, v[N - 1]);
+	assert_int_equal(h->min, v[0]);
+	free(h);
+	free(v);
+}
+
+/* Buckets tile the integers: consecutive, no gaps, widths within 1/128. */
+static void test_buckets(void **state)
+{
+	(void)state;
+	int64_t prev_hi = -1;
+	for (uint32_t b = 0; b < HISTO_BUCKETS; b++) {
+		int64_t lo, hi;
+		histo_bucket_range(b, &lo, &hi);
+		if (lo != prev_hi + 1)
+			fail_msg("bucket %u starts at %lld, previous ended at %lld", b,
+				 (long long)lo, (long long)prev_hi);
+		assert_true(hi >= lo);
+		assert_true((double)(hi - lo + 1) <= (double)lo / 128 + 1);
+		assert_int_equal(histo_bucket_of(lo), b);
+		assert_int_equal(histo_bucket_of(hi), b);
+		prev_hi = hi;
+		if (hi < 0 || hi > INT64_MAX / 2)
+			break;
+	}
+}
+
+static void test_merge_and_empty(void **state)
+{
+	(void)state;
+	struct histo *a = malloc(sizeof(*a)), *b = malloc(sizeof(*b));
+	histo_init(a);
+	histo_init(b);
+	assert_true(histo_quantile(a, 0.5) == 0);
+	for (int i = 1; i <= 100; i++)
+		histo_add(i % 2 ? a : b, i);
+	histo_merge(a, b);
+	assert_int_equal(a->count, 100);
+	check_near(histo_quantile(a, 0.5), 50, 0, "median of 1..100 (exact below 256)");
+	check_near(histo_mean(a), 50.5, 1e-12, "mean of 1..100");
+	free(a);
+	free(b);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_quantiles),
+		cmocka_unit_test(test_buckets),
+		cmocka_unit_test(test_merge_and_empty),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

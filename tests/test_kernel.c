@@ -1,0 +1,207 @@
+/*
+ * test_kernel.c - the event queue: order of equal times, cancellation, and
+ * the heap checked against a brute-force reference.
+ */
+#include "testutil.h"
+
+#include "sim/rng.h"
+
+struct log {
+	uint64_t seen[4096];
+	int n;
+	int64_t times[4096];
+};
+
+static void record_fn(struct kernel *k, void *obj, uint64_t arg)
+{
+	struct log *l = obj;
+	l->times[l->n] = kernel_now(k);
+	l->seen[l->n++] = arg;
+}
+
+/* Events at equal times run in the order they were scheduled (the rule of
+ * libuv's timers), also when scheduled from inside a handler. */
+static void test_equal_times_fifo(void **state)
+{
+	(void)state;
+	struct kernel *k = kernel_new(4);
+	struct log l = {0};
+	for (uint64_t i = 0; i < 100; i++)
+		kernel_schedule(k, 5, record_fn, &l, i);
+	kernel_schedule(k, 3, record_fn, &l, 1000);
+	assert_int_equal(kernel_run(k, INT64_MAX), 0);
+	assert_int_equal(l.n, 101);
+	assert_int_equal(l.seen[0], 1000);
+	for (int i = 1; i <= 100; i++) {
+		assert_int_equal(l.seen[i], (uint64_t)(i - 1));
+		assert_int_equal(l.times[i], 5);
+	}
+	kernel_free(k);
+}
+
+static struct log chain_log;
+static void chain_fn(struct kernel *k, void *obj, uint64_t arg)
+{
+	record_fn(k, obj, arg);
+	if (arg == 0) {
+		/* Scheduled at the current time from a handler: runs after
+		 * everything already pending at this time. */
+		kernel_schedule(k, 0, record_fn, obj, 10);
+		kernel_schedule(k, 0, record_fn, obj, 11);
+	}
+}
+
+static void test_schedule_from_handler(void **state)
+{
+	(void)state;
+	struct kernel *k = kernel_new(4);
+	memset(&chain_log, 0, sizeof(chain_log));
+	kernel_schedule(k, 0, chain_fn, &chain_log, 0);
+	kernel_schedule(k, 0, record_fn, &chain_log, 1);
+	kernel_run(k, INT64_MAX);
+	uint64_t want[] = {0, 1, 10, 11};
+	assert_int_equal(chain_log.n, 4);
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(chain_log.seen[i], want[i]);
+	kernel_free(k);
+}
+
+static void test_cancel(void **state)
+{
+	(void)state;
+	struct kernel *k = kernel_new(2);
+	struct log l = {0};
+	kernel_handle h[10];
+	for (uint64_t i = 0; i < 10; i++)
+		h[i] = kernel_schedule(k, (int64_t)(10 - i), record_fn, &l, i);
+	assert_true(kernel_cancel(k, h[3]));
+	assert_true(kernel_cancel(k, h[9]));
+	assert_false(kernel_cancel(k, h[3])); /* twice: already gone */
+	assert_false(kernel_cancel(k, KERNEL_NO_EVENT));
+	assert_int_equal(kernel_pending(k), 8);
+	kernel_run(k, INT64_MAX);
+	assert_int_equal(l.n, 8);
+	for (int i = 0; i < l.n; i++)
+		assert_true(l.seen[i] != 3 && l.seen[i] != 9);
+	/* A handle whose event ran is stale, even after its slot is reused. */
+	kernel_handle again = kernel_schedule(k, 1, record_fn, &l, 99);
+	assert_false(kernel_cancel(k, h[0]));
+	assert_true(kernel_cancel(k, again));
+	kernel_free(k);
+}
+
+static void test_run_until(void **state)
+{
+	(void)state;
+	struct kernel *k = kernel_new(2);
+	struct log l = {0};
+	kernel_schedule(k, 10, record_fn, &l, 1);
+	kernel_schedule(k, 20, record_fn, &l, 2);
+	kernel_run(k, 15);
+	assert_int_equal(l.n, 1);
+	assert_int_equal(kernel_pending(k), 1);
+	kernel_run(k, INT64_MAX);
+	assert_int_equal(l.n, 2);
+	assert_int_equal(kernel_now(k), 20);
+	kernel_free(k);
+}
+
+/* Reference: a plain array of pending (time, seq, id), searched linearly for
+ * the minimum.  The kernel must pop exactly the same sequence through any
+ * mix of schedules and cancels. */
+struct ref_ev {
+	int64_t time;
+	uint64_t seq;
+	uint64_t id;
+	kernel_handle h;
+	int live;
+};
+
+static void test_against_reference(void **state)
+{
+	(void)state;
+	enum { N = 20000 };
+	struct ref_ev *ref = calloc(N, sizeof(*ref));
+	struct kernel *k = kernel_new(8);
+	gsl_rng *r = rng_new(42);
+	uint64_t seq = 0;
+	int nref = 0;
+	for (int step = 0; step < N; step++) {
+		double u = rng_uniform(r);
+		if (u < 0.55 || nref == 0) {
+			int64_t delay = (int64_t)rng_below(r, 50); /* many ties */
+			ref[nref] = (struct ref_ev){kernel_now(k) + delay, seq++, (uint64_t)step, 0, 1};
+			ref[nref].h = kernel_schedule(k, delay, record_fn, NULL, (uint64_t)step);
+			nref++;
+		} else if (u < 0.75) {
+			int i = (int)rng_below(r, (uint64_t)nref);
+			bool was_live = ref[i].live;
+			assert_int_equal(kernel_cancel(k, ref[i].h), was_live);
+			ref[i].live = 0;
+		} else {
+			/* pop the minimum of the reference */
+			int best = -1;
+			for (int i = 0; i < nref; i++)
+				if (ref[i].live && (best < 0 || ref[i].time < ref[best].time ||
+						    (ref[i].time == ref[best].time && ref[i].seq < ref[best].seq)))
+					best = i;
+			int64_t t = kernel_pop(k);
+			if (best < 0) {
+				assert_int_equal(t, -1);
+				continue;
+			}
+			if (t != ref[best].time)
+				fail_msg("step %d: kernel popped time %lld, reference %lld", step,
+					 (long long)t, (long long)ref[best].time);
+			ref[best].live = 0;
+			/* The popped event's handle is now stale. */
+			assert_false(kernel_cancel(k, ref[best].h));
+		}
+		size_t live = 0;
+		for (int i = 0; i < nref; i++)
+			live += ref[i].live;
+		if (step % 97 == 0)
+			assert_int_equal(kernel_pending(k), live);
+	}
+	rng_free(r);
+	kernel_free(k);
+	free(ref);
+}
+
+/* Same seed, same sequence of events; the kernel is deterministic. */
+static void hold_fn(struct kernel *k, void *obj, uint64_t arg)
+{
+	gsl_rng *r = obj;
+	if (kernel_events(k) < 5000)
+		kernel_schedule(k, (int64_t)rng_below(r, 1000), hold_fn, r, arg);
+}
+
+static void test_same_seed_same_run(void **state)
+{
+	(void)state;
+	int64_t end[2];
+	for (int run = 0; run < 2; run++) {
+		struct kernel *k = kernel_new(8);
+		gsl_rng *r = rng_new(rng_stream_seed(7, 1, 2, 3));
+		for (int i = 0; i < 50; i++)
+			kernel_schedule(k, (int64_t)rng_below(r, 1000), hold_fn, r, (uint64_t)i);
+		kernel_run(k, INT64_MAX);
+		end[run] = kernel_now(k);
+		rng_free(r);
+		kernel_free(k);
+	}
+	assert_int_equal(end[0], end[1]);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_equal_times_fifo),
+		cmocka_unit_test(test_schedule_from_handler),
+		cmocka_unit_test(test_cancel),
+		cmocka_unit_test(test_run_until),
+		cmocka_unit_test(test_against_reference),
+		cmocka_unit_test(test_same_seed_same_run),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
