@@ -28,6 +28,7 @@ SAN := build/san
 REL_FLAGS := -O2
 SAN_FLAGS := -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
+.SECONDARY:
 .PHONY: all test test-rel test-san demo bench install clean setup setup-test
 .DEFAULT_GOAL := all
 

@@ -106,9 +106,12 @@ static void count_issue(struct world *w)
 	}
 }
 
-/* True if an operation ending now ends inside the measurement window. */
+/* True if an operation ending now ends inside the measurement window: from
+ * warmup to when issuing stopped (for a script: to the end of the run). */
 static bool in_window(const struct world *w, int64_t now)
 {
+	if (w->cfg->arrival == ARRIVAL_SCRIPT)
+		return true;
 	if (w->stopped)
 		return false;
 	return w->cfg->stop_time == 0 || now <= w->cfg->stop_time;
@@ -452,8 +455,7 @@ static void script_due(struct kernel *k, void *world, uint64_t index)
 		int64_t now = kernel_now(k);
 		kernel_schedule(k, at > now ? at - now : 0, script_due, w, index + 1);
 	} else {
-		w->stopped = true;
-		w->stats.t_stop = kernel_now(k);
+		w->stopped = true; /* t_stop is the end of the run: world_finish() */
 	}
 }
 

@@ -40,6 +40,7 @@ struct lock_key {
 	bool held;
 	uint64_t token;	      /* holder's token; the newest issued for the key */
 	uint32_t holder_client, holder_op, holder_gen;
+	uint64_t holder_op_id; /* for traces */
 	kernel_handle lease_timer;
 	struct msg *qhead, *qtail; /* waiting requests, FIFO */
 	uint32_t qlen;
@@ -109,7 +110,7 @@ static void lease_expired(struct kernel *kern, void *store, uint64_t key)
 	k->lease_timer = KERNEL_NO_EVENT;
 	k->held = false;
 	run->lease_expiries++;
-	store_trace_key(s, (uint32_t)key, 0, TR_LEASE_EXPIRED, (int64_t)k->token);
+	store_trace_key(s, (uint32_t)key, k->holder_op_id, TR_LEASE_EXPIRED, (int64_t)k->token);
 	next_holder(s, k, (uint32_t)key);
 }
 
@@ -131,6 +132,7 @@ static void grant(struct store *s, struct lock_key *k, struct msg *m)
 	k->holder_client = m->client;
 	k->holder_op = m->op;
 	k->holder_gen = m->gen;
+	k->holder_op_id = m->op_id;
 	k->lease_timer = store_timer(s, store_true_duration(s, o->lease), lease_expired, m->key);
 	store_trace(s, m, TR_LOCK_GRANT, k->value, (int64_t)k->token);
 	((struct lock_ctx *)m->ctx.bytes)->token = k->token;
@@ -169,7 +171,7 @@ static void release(struct store *s, struct lock_key *k, uint32_t key)
 	store_cancel_timer(s, k->lease_timer);
 	k->lease_timer = KERNEL_NO_EVENT;
 	k->held = false;
-	store_trace_key(s, key, 0, TR_RELEASE, (int64_t)k->token);
+	store_trace_key(s, key, k->holder_op_id, TR_RELEASE, (int64_t)k->token);
 	next_holder(s, k, key);
 }
 

@@ -172,12 +172,14 @@ static uint32_t sib_state(const void *ks, const uint32_t **versions)
 	return k->set->n;
 }
 
+/* A key's scalar value: that of its one sibling; -1 (no scalar) when it
+ * holds several, or when merge union keeps no scalar values. */
 static int64_t sib_value(const void *ks)
 {
 	const struct sib_key *k = ks;
 	if (!k->set || k->set->n == 0)
 		return 0;
-	return k->set->sib[0].value;
+	return k->set->n == 1 ? k->set->sib[0].value : -1;
 }
 
 static void sib_ctx_drop(union policy_ctx *ctx)

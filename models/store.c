@@ -162,7 +162,8 @@ uint32_t store_apply(struct store *s, struct msg *m)
 		s->old = old;
 		s->oldcap = cap;
 	}
-	memcpy(s->old, cur, n * sizeof(*cur));
+	if (n)
+		memcpy(s->old, cur, n * sizeof(*cur));
 	s->nold = n;
 	s->written = new_version(s, m, true);
 	return s->written;

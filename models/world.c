@@ -63,7 +63,7 @@ void world_start(struct world *w)
 
 int world_finish(struct world *w)
 {
-	if (!w->stopped) {
+	if (!w->stopped || w->cfg->arrival == ARRIVAL_SCRIPT) {
 		w->stopped = true;
 		w->stats.t_stop = kernel_now(w->k);
 	}

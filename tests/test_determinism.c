@@ -1,0 +1,180 @@
+/*
+ * test_determinism.c - same scenario and seed, same results; common random
+ * numbers across policies; a new client changes no other client's draws.
+ */
+#include "testutil.h"
+
+#include "sim/record.h"
+
+static struct run_config busy(const char *policy)
+{
+	struct run_config c = test_config(policy);
+	c.clients = 6;
+	c.keys = 4;
+	c.key = (struct keys_spec){.kind = KEYS_ZIPF, .s = 1.1};
+	c.mix[OP_INCR] = 0.4;
+	c.mix[OP_ADD] = 0.2;
+	c.mix[OP_PUT] = 0.1;
+	c.mix[OP_READ] = 0.3;
+	c.offset = (struct dist){DIST_NORMAL, 0, 3 * KERNEL_MS};
+	c.drift = (struct dist){DIST_NORMAL, 0, 50};
+	c.sync_period = 200 * KERNEL_MS;
+	c.sync_error = (struct dist){DIST_NORMAL, 0, 100 * KERNEL_US};
+	c.stop_ops = 3000;
+	c.record_ops = true;
+	c.record_trace = true;
+	return c;
+}
+
+/* The same config twice: every metric (but wall time), every operation row
+ * and every trace row identical, byte for byte. */
+static void test_same_seed_same_results(void **state)
+{
+	(void)state;
+	for (size_t p = 0; p < registry_count(); p++) {
+		struct run_config c = busy(registry_at(p)->name);
+		struct run_result a, b;
+		test_run(&c, &a);
+		test_run(&c, &b);
+		assert_int_equal(a.nmetrics, b.nmetrics);
+		for (size_t i = 0; i < a.nmetrics; i++)
+			if (i != M_WALL && memcmp(&a.metric[i], &b.metric[i], sizeof(double)))
+				fail_msg("%s: metric %s %.17g vs %.17g", c.policy->name,
+					 a.metric_name[i], a.metric[i], b.metric[i]);
+		assert_int_equal(a.rec.nops, b.rec.nops);
+		assert_int_equal(a.rec.ntrace, b.rec.ntrace);
+		assert_memory_equal(a.rec.ops, b.rec.ops, a.rec.nops * sizeof(*a.rec.ops));
+		assert_memory_equal(a.rec.trace, b.rec.trace, a.rec.ntrace * sizeof(*a.rec.trace));
+		assert_memory_equal(a.latency, b.latency, sizeof(a.latency));
+		/* a different seed gives a different run */
+		c.seed = 2;
+		struct run_result d;
+		test_run(&c, &d);
+		assert_true(memcmp(&a.metric[M_LATENCY_MEAN], &d.metric[M_LATENCY_MEAN],
+				   sizeof(double)) != 0);
+		run_result_free(&a);
+		run_result_free(&b);
+		run_result_free(&d);
+	}
+}
+
+static int by_client_then_id(const void *x, const void *y)
+{
+	const struct op_row *a = x, *b = y;
+	if (a->client != b->client)
+		return a->client < b->client ? -1 : 1;
+	return a->begin < b->begin ? -1 : a->begin > b->begin;
+}
+
+/* Open loop: arrivals do not depend on completions, so with one seed every
+ * policy sees exactly the same operations: same issue times, clients, keys
+ * and kinds. */
+static void test_common_arrivals(void **state)
+{
+	(void)state;
+	struct run_result base;
+	for (size_t p = 0; p < registry_count(); p++) {
+		struct run_config c = busy(registry_at(p)->name);
+		c.arrival = ARRIVAL_OPEN;
+		c.rate = 100;
+		c.record_trace = false;
+		struct run_result r;
+		test_run(&c, &r);
+		qsort(r.rec.ops, r.rec.nops, sizeof(*r.rec.ops), by_client_then_id);
+		if (p == 0) {
+			base = r;
+			continue;
+		}
+		assert_int_equal(r.rec.nops, base.rec.nops);
+		for (size_t i = 0; i < r.rec.nops; i++) {
+			const struct op_row *a = &r.rec.ops[i], *b = &base.rec.ops[i];
+			if (a->begin != b->begin || a->client != b->client || a->key != b->key ||
+			    a->kind != b->kind)
+				fail_msg("%s vs %s: operation %zu differs (t %lld/%lld key %u/%u)",
+					 c.policy->name, registry_at(0)->name, i, (long long)a->begin,
+					 (long long)b->begin, a->key, b->key);
+		}
+		run_result_free(&r);
+	}
+	run_result_free(&base);
+}
+
+/* Closed loop: issue times depend on latencies, which differ by policy, but
+ * each client's sequence of keys and kinds is the same. */
+static void test_common_choices_closed(void **state)
+{
+	(void)state;
+	struct run_config c1 = busy("lww"), c2 = busy("lock");
+	c1.record_trace = c2.record_trace = false;
+	struct run_result a, b;
+	test_run(&c1, &a);
+	test_run(&c2, &b);
+	qsort(a.rec.ops, a.rec.nops, sizeof(*a.rec.ops), by_client_then_id);
+	qsort(b.rec.ops, b.rec.nops, sizeof(*b.rec.ops), by_client_then_id);
+	size_t i = 0, j = 0, compared = 0;
+	while (i < a.rec.nops && j < b.rec.nops) {
+		const struct op_row *x = &a.rec.ops[i], *y = &b.rec.ops[j];
+		if (x->client != y->client) {
+			/* one run gave this client more operations: skip to the next */
+			if (x->client < y->client)
+				i++;
+			else
+				j++;
+			continue;
+		}
+		assert_int_equal(x->key, y->key);
+		assert_int_equal(x->kind, y->kind);
+		i++;
+		j++;
+		compared++;
+	}
+	assert_true(compared > 2500);
+	run_result_free(&a);
+	run_result_free(&b);
+}
+
+/* Adding a client leaves every other client's draws unchanged: with open
+ * arrivals, clients 0..4 issue the same operations at the same times with
+ * 5 clients or 6. */
+static void test_adding_a_client(void **state)
+{
+	(void)state;
+	struct run_result r[2];
+	for (int i = 0; i < 2; i++) {
+		struct run_config c = busy("version");
+		c.arrival = ARRIVAL_OPEN;
+		c.rate = 50;
+		c.clients = 5 + (uint32_t)i;
+		c.stop_ops = 0;
+		c.stop_time = 2 * KERNEL_S;
+		c.record_trace = false;
+		test_run(&c, &r[i]);
+		qsort(r[i].rec.ops, r[i].rec.nops, sizeof(*r[i].rec.ops), by_client_then_id);
+	}
+	size_t n5 = r[0].rec.nops, matched = 0;
+	for (size_t i = 0; i < n5; i++) {
+		const struct op_row *a = &r[0].rec.ops[i], *b = &r[1].rec.ops[i];
+		assert_int_equal(a->client, b->client);
+		assert_int_equal(a->begin, b->begin);
+		assert_int_equal(a->key, b->key);
+		assert_int_equal(a->kind, b->kind);
+		matched++;
+	}
+	/* the sixth client's operations come after, sorted by client */
+	assert_true(r[1].rec.nops > n5);
+	assert_int_equal(r[1].rec.ops[n5].client, 5);
+	assert_true(matched > 400);
+	run_result_free(&r[0]);
+	run_result_free(&r[1]);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_same_seed_same_results),
+		cmocka_unit_test(test_common_arrivals),
+		cmocka_unit_test(test_common_choices_closed),
+		cmocka_unit_test(test_adding_a_client),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
