@@ -5,6 +5,7 @@
 
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 const struct policy_option *policy_option(const struct policy *p, const char *name)
@@ -84,6 +85,43 @@ static int set(const struct policy_option *o, void *opts, const char *value,
 	}
 	}
 	return -1;
+}
+
+int policy_format_option(const struct policy_option *o, const void *opts, char *buf, size_t n)
+{
+	const unsigned char *base = opts;
+	switch (o->type) {
+	case POPT_ENUM: {
+		int i;
+		memcpy(&i, base + o->offset, sizeof(i));
+		const char *c = o->choices;
+		for (int k = 0; k < i && c; k++) {
+			c = strchr(c, '|');
+			if (c)
+				c++;
+		}
+		if (!c)
+			return snprintf(buf, n, "?");
+		const char *bar = strchr(c, '|');
+		return snprintf(buf, n, "%.*s", bar ? (int)(bar - c) : (int)strlen(c), c);
+	}
+	case POPT_BOOL: {
+		bool b;
+		memcpy(&b, base + o->offset, sizeof(b));
+		return snprintf(buf, n, "%s", b ? "true" : "false");
+	}
+	case POPT_DURATION: {
+		int64_t ns;
+		memcpy(&ns, base + o->offset, sizeof(ns));
+		return units_format_duration((double)ns, buf, n);
+	}
+	case POPT_COUNT: {
+		int64_t v;
+		memcpy(&v, base + o->offset, sizeof(v));
+		return snprintf(buf, n, "%lld", (long long)v);
+	}
+	}
+	return snprintf(buf, n, "?");
 }
 
 int policy_defaults(const struct policy *p, void *opts)

@@ -122,6 +122,9 @@ int policy_defaults(const struct policy *p, void *opts);
 int policy_set_option(const struct policy *p, void *opts, const char *name,
 		      const char *value, struct parse_error *e);
 
+/* Prints the value of option o held in opts, as a scenario would write it. */
+int policy_format_option(const struct policy_option *o, const void *opts, char *buf, size_t n);
+
 /* The option named `name`, or NULL. */
 const struct policy_option *policy_option(const struct policy *p, const char *name);
 

@@ -134,7 +134,7 @@ int runner_run(const struct run_config *cfg, struct run_result *out,
 	if (rc < 0)
 		goto out_world;
 	out->history_bytes = history_bytes(&h);
-	rc = checker_run(&h, &out->check, cfg->record_trace);
+	rc = checker_run(&h, &out->check, cfg->record_trace || cfg->record_ops);
 	if (rc < 0)
 		goto out_world;
 	fill_metrics(cfg, world_stats(w), &out->check, k, 0, out);

@@ -1,0 +1,58 @@
+/*
+ * cli.h - the command line: argument parsing shared by the commands, and
+ * the commands themselves (each in its own cmd_*.c).
+ *
+ * Exit codes: 0 success, 1 runtime failure, 2 bad usage or bad scenario,
+ * 130/143 interrupted by SIGINT/SIGTERM.  Only main() exits; commands
+ * return the code.
+ */
+#ifndef CLOBBER_CLI_H
+#define CLOBBER_CLI_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
+
+struct cli_args {
+	const char *cmd;
+	const char **pos;    /* positional arguments */
+	size_t npos;
+	const char *out;     /* -o */
+	int jobs;	     /* -j; 0: the number of cores */
+	const char **sets;   /* --set NAME=VALUE */
+	size_t nsets;
+	bool record_ops;     /* --record ops */
+	bool record_trace;   /* --record trace */
+	const char *format;  /* --format png|svg|pdf */
+	const char *policy;  /* --policy LABEL */
+	const char *point;   /* --point N */
+	long limit;	     /* --ops N */
+	bool help;
+};
+
+/* Parses argv[first..) for command `cmd`; `accepts` lists the options the
+ * command takes ("o j set record format policy point ops").  Returns 0, or
+ * EXIT_USAGE after printing the problem. */
+int cli_parse(int argc, char **argv, int first, const char *cmd, const char *accepts,
+	      struct cli_args *a);
+void cli_args_free(struct cli_args *a);
+
+/* Prints "clobber CMD: message" and a pointer to --help; returns EXIT_USAGE. */
+int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Set by SIGINT/SIGTERM handlers during long work. */
+extern volatile sig_atomic_t cli_interrupted;
+void cli_catch_signals(void);
+
+/* The commands. */
+int cmd_run(int argc, char **argv);
+int cmd_check(int argc, char **argv);
+int cmd_policies(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+
+/* The entry point: dispatches argv[1]. */
+int cli_main(int argc, char **argv);
+
+#endif

@@ -1,0 +1,250 @@
+/*
+ * dbread.c - queries over a results database.  See dbread.h.
+ */
+#include "sim/dbread.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/results.h"
+
+static int fail(sqlite3 *db, char *err, size_t n)
+{
+	snprintf(err, n, "reading the results: %s", sqlite3_errmsg(db));
+	return -1;
+}
+
+static char *dup(const unsigned char *s)
+{
+	return strdup(s ? (const char *)s : "");
+}
+
+/* Appends s to a growable array of strings. */
+static int push(char ***arr, size_t *n, char *s)
+{
+	if (!s)
+		return -1;
+	char **a = realloc(*arr, (*n + 1) * sizeof(*a));
+	if (!a) {
+		free(s);
+		return -1;
+	}
+	a[(*n)++] = s;
+	*arr = a;
+	return 0;
+}
+
+void dbr_free_names(char **names, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
+int dbr_scenarios(sqlite3 *db, char ***names, size_t *n, char *err, size_t errlen)
+{
+	*names = NULL;
+	*n = 0;
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db, "SELECT scenario FROM runs GROUP BY scenario ORDER BY MIN(id)",
+			       -1, &st, NULL) != SQLITE_OK)
+		return fail(db, err, errlen);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if (push(names, n, dup(sqlite3_column_text(st, 0))) < 0)
+			break;
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		dbr_free_names(*names, *n);
+		return fail(db, err, errlen);
+	}
+	return 0;
+}
+
+void dbr_free(struct dbr_scenario *s)
+{
+	free(s->name);
+	dbr_free_names(s->labels, s->nlabels);
+	for (size_t p = 0; p < s->npoints; p++) {
+		for (size_t a = 0; a < s->naxes; a++)
+			free(s->points[p].axis_text[a]);
+		free(s->points[p].axis_text);
+		free(s->points[p].axis_num);
+	}
+	free(s->points);
+	dbr_free_names(s->axes, s->naxes);
+	memset(s, 0, sizeof(*s));
+}
+
+int dbr_load(sqlite3 *db, const char *scenario, struct dbr_scenario *s, char *err, size_t errlen)
+{
+	memset(s, 0, sizeof(*s));
+	s->name = strdup(scenario);
+	sqlite3_stmt *st = NULL;
+	int rc;
+	/* labels, in the order of their first run */
+	if (sqlite3_prepare_v2(db, "SELECT label FROM runs WHERE scenario=? GROUP BY label ORDER BY MIN(id)",
+			       -1, &st, NULL) != SQLITE_OK)
+		goto out_fail;
+	sqlite3_bind_text(st, 1, scenario, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if (push(&s->labels, &s->nlabels, dup(sqlite3_column_text(st, 0))) < 0)
+			goto out_fail;
+	sqlite3_finalize(st);
+	st = NULL;
+	/* axes, from the parameters of the first run */
+	if (sqlite3_prepare_v2(db,
+			       "SELECT key FROM json_each((SELECT json_extract(params, '$.sweep') FROM runs "
+			       "WHERE scenario=? ORDER BY id LIMIT 1))",
+			       -1, &st, NULL) != SQLITE_OK)
+		goto out_fail;
+	sqlite3_bind_text(st, 1, scenario, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if (push(&s->axes, &s->naxes, dup(sqlite3_column_text(st, 0))) < 0)
+			goto out_fail;
+	sqlite3_finalize(st);
+	st = NULL;
+	/* points, with the axis values of their first run */
+	if (sqlite3_prepare_v2(db,
+			       "SELECT point, MIN(id), json_extract(params, '$.sweep') FROM runs "
+			       "WHERE scenario=? GROUP BY point ORDER BY point",
+			       -1, &st, NULL) != SQLITE_OK)
+		goto out_fail;
+	sqlite3_bind_text(st, 1, scenario, -1, SQLITE_STATIC);
+	sqlite3_stmt *ax = NULL;
+	if (sqlite3_prepare_v2(db, "SELECT value FROM json_each(?) WHERE key=?", -1, &ax, NULL) !=
+	    SQLITE_OK)
+		goto out_fail;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct dbr_point *pts = realloc(s->points, (s->npoints + 1) * sizeof(*pts));
+		if (!pts) {
+			sqlite3_finalize(ax);
+			goto out_fail;
+		}
+		s->points = pts;
+		struct dbr_point *pt = &s->points[s->npoints++];
+		pt->point = sqlite3_column_int64(st, 0);
+		pt->axis_text = calloc(s->naxes + 1, sizeof(*pt->axis_text));
+		pt->axis_num = calloc(s->naxes + 1, sizeof(*pt->axis_num));
+		if (!pt->axis_text || !pt->axis_num) {
+			sqlite3_finalize(ax);
+			goto out_fail;
+		}
+		for (size_t a = 0; a < s->naxes; a++) {
+			sqlite3_bind_text(ax, 1, (const char *)sqlite3_column_text(st, 2), -1, SQLITE_TRANSIENT);
+			sqlite3_bind_text(ax, 2, s->axes[a], -1, SQLITE_STATIC);
+			pt->axis_text[a] = sqlite3_step(ax) == SQLITE_ROW ? dup(sqlite3_column_text(ax, 0))
+									 : strdup("");
+			sqlite3_reset(ax);
+			pt->axis_num[a] = pt->axis_text[a] ? results_param_number(pt->axis_text[a]) : NAN;
+		}
+	}
+	sqlite3_finalize(ax);
+	sqlite3_finalize(st);
+	st = NULL;
+	if (rc != SQLITE_DONE)
+		goto out_fail;
+	if (sqlite3_prepare_v2(db,
+			       "SELECT MAX(c) FROM (SELECT count(*) AS c FROM runs WHERE scenario=? "
+			       "GROUP BY point, label)",
+			       -1, &st, NULL) != SQLITE_OK)
+		goto out_fail;
+	sqlite3_bind_text(st, 1, scenario, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		s->replications = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return 0;
+out_fail:
+	sqlite3_finalize(st);
+	fail(db, err, errlen);
+	dbr_free(s);
+	return -1;
+}
+
+long dbr_point_index(const struct dbr_scenario *s, int64_t point)
+{
+	for (size_t p = 0; p < s->npoints; p++)
+		if (s->points[p].point == point)
+			return (long)p;
+	return -1;
+}
+
+long dbr_label_index(const struct dbr_scenario *s, const char *label)
+{
+	for (size_t l = 0; l < s->nlabels; l++)
+		if (strcmp(s->labels[l], label) == 0)
+			return (long)l;
+	return -1;
+}
+
+void dbr_point_desc(const struct dbr_scenario *s, size_t p, char *buf, size_t n)
+{
+	buf[0] = '\0';
+	if (s->naxes == 0) {
+		snprintf(buf, n, "all runs");
+		return;
+	}
+	for (size_t a = 0; a < s->naxes; a++) {
+		size_t len = strlen(buf);
+		snprintf(buf + len, n - len, "%s%s=%s", a ? " " : "", s->axes[a],
+			 s->points[p].axis_text[a]);
+	}
+}
+
+void dbr_values_free(struct dbr_values *vals)
+{
+	size_t cells = vals->npoints * vals->nlabels;
+	for (size_t i = 0; vals->v && i < cells; i++)
+		free(vals->v[i]);
+	free(vals->v);
+	free(vals->n);
+	memset(vals, 0, sizeof(*vals));
+}
+
+int dbr_metric(sqlite3 *db, const struct dbr_scenario *s, const char *name,
+	       struct dbr_values *vals, char *err, size_t errlen)
+{
+	memset(vals, 0, sizeof(*vals));
+	vals->npoints = s->npoints;
+	vals->nlabels = s->nlabels;
+	size_t cells = s->npoints * s->nlabels;
+	vals->v = calloc(cells ? cells : 1, sizeof(*vals->v));
+	vals->n = calloc(cells ? cells : 1, sizeof(*vals->n));
+	if (!vals->v || !vals->n) {
+		dbr_values_free(vals);
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db,
+			       "SELECT r.point, r.label, m.value FROM runs r JOIN metrics m ON m.run_id = r.id "
+			       "WHERE r.scenario=? AND m.name=? ORDER BY r.id",
+			       -1, &st, NULL) != SQLITE_OK) {
+		dbr_values_free(vals);
+		return fail(db, err, errlen);
+	}
+	sqlite3_bind_text(st, 1, s->name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		long p = dbr_point_index(s, sqlite3_column_int64(st, 0));
+		long l = dbr_label_index(s, (const char *)sqlite3_column_text(st, 1));
+		if (p < 0 || l < 0 || sqlite3_column_type(st, 2) == SQLITE_NULL)
+			continue;
+		size_t c = (size_t)p * s->nlabels + (size_t)l;
+		double *v = realloc(vals->v[c], (vals->n[c] + 1) * sizeof(*v));
+		if (!v)
+			break;
+		vals->v[c] = v;
+		v[vals->n[c]++] = sqlite3_column_double(st, 2);
+		vals->any = true;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		dbr_values_free(vals);
+		return fail(db, err, errlen);
+	}
+	return 0;
+}

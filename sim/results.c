@@ -1,0 +1,390 @@
+/*
+ * results.c - writing runs into SQLite.  See results.h.
+ */
+#include "sim/results.h"
+
+#include <errno.h>
+#include <math.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "sim/config.h"
+#include "sim/history.h"
+#include "sim/record.h"
+#include "sim/units.h"
+#include "sim/version.h"
+
+#define BATCH 256 /* rows per multi-row INSERT of ops and trace rows */
+
+struct results {
+	sqlite3 *db;
+	sqlite3_stmt *has_run, *run, *param, *metric, *latency;
+	sqlite3_stmt *ops_batch, *ops_one, *trace_batch, *trace_one;
+};
+
+static const char schema[] =
+	"CREATE TABLE IF NOT EXISTS runs("
+	" id INTEGER PRIMARY KEY,"
+	" scenario TEXT NOT NULL, policy TEXT NOT NULL, label TEXT NOT NULL,"
+	" seed INTEGER NOT NULL, replication INTEGER NOT NULL, point INTEGER NOT NULL,"
+	" params TEXT NOT NULL, version TEXT NOT NULL, started_at TEXT NOT NULL,"
+	" wall_s REAL, status TEXT NOT NULL);"
+	"CREATE UNIQUE INDEX IF NOT EXISTS runs_identity ON runs(scenario, params);"
+	"CREATE TABLE IF NOT EXISTS run_params("
+	" run_id INTEGER NOT NULL REFERENCES runs(id), name TEXT NOT NULL, value,"
+	" PRIMARY KEY(run_id, name)) WITHOUT ROWID;"
+	"CREATE TABLE IF NOT EXISTS metrics("
+	" run_id INTEGER NOT NULL REFERENCES runs(id), name TEXT NOT NULL, value REAL,"
+	" PRIMARY KEY(run_id, name)) WITHOUT ROWID;"
+	"CREATE TABLE IF NOT EXISTS latency("
+	" run_id INTEGER NOT NULL REFERENCES runs(id), kind TEXT NOT NULL, count INTEGER NOT NULL,"
+	" mean_ms REAL, p50_ms REAL, p90_ms REAL, p99_ms REAL, p999_ms REAL, max_ms REAL,"
+	" PRIMARY KEY(run_id, kind)) WITHOUT ROWID;"
+	"CREATE TABLE IF NOT EXISTS ops("
+	" run_id INTEGER NOT NULL REFERENCES runs(id), op INTEGER NOT NULL, client INTEGER NOT NULL,"
+	" kind TEXT NOT NULL, key INTEGER NOT NULL, start_ms REAL NOT NULL, end_ms REAL NOT NULL,"
+	" latency_ms REAL NOT NULL, status TEXT NOT NULL, attempts INTEGER NOT NULL,"
+	" lost INTEGER NOT NULL);"
+	"CREATE TABLE IF NOT EXISTS trace("
+	" run_id INTEGER NOT NULL REFERENCES runs(id), seq INTEGER NOT NULL, time_ms REAL NOT NULL,"
+	" actor INTEGER, op INTEGER NOT NULL, event TEXT NOT NULL, kind TEXT NOT NULL,"
+	" key INTEGER NOT NULL, version INTEGER, value INTEGER, aux INTEGER NOT NULL,"
+	" lost INTEGER NOT NULL);"
+	"CREATE INDEX IF NOT EXISTS metrics_by_name ON metrics(name, run_id);"
+	"CREATE INDEX IF NOT EXISTS ops_by_run ON ops(run_id);"
+	"CREATE INDEX IF NOT EXISTS trace_by_run ON trace(run_id, seq);";
+
+static int db_error(sqlite3 *db, const char *what, char *err, size_t n)
+{
+	snprintf(err, n, "%s: %s", what, db ? sqlite3_errmsg(db) : "out of memory");
+	return -1;
+}
+
+static int prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st, char *err, size_t n)
+{
+	if (sqlite3_prepare_v2(db, sql, -1, st, NULL) != SQLITE_OK)
+		return db_error(db, "preparing a statement", err, n);
+	return 0;
+}
+
+/* "INSERT INTO t VALUES (?,..),(?,..)..." with `rows` rows of `cols`. */
+static char *multi_insert(const char *table, int cols, int rows)
+{
+	size_t cap = 64 + (size_t)rows * ((size_t)cols * 2 + 4);
+	char *sql = malloc(cap);
+	if (!sql)
+		return NULL;
+	size_t len = (size_t)snprintf(sql, cap, "INSERT INTO %s VALUES ", table);
+	for (int r = 0; r < rows; r++) {
+		sql[len++] = r ? ',' : ' ';
+		sql[len++] = '(';
+		for (int c = 0; c < cols; c++) {
+			if (c)
+				sql[len++] = ',';
+			sql[len++] = '?';
+		}
+		sql[len++] = ')';
+	}
+	sql[len] = '\0';
+	return sql;
+}
+
+static int prepare_multi(sqlite3 *db, const char *table, int cols, int rows, sqlite3_stmt **st,
+			 char *err, size_t n)
+{
+	char *sql = multi_insert(table, cols, rows);
+	if (!sql)
+		return db_error(NULL, "preparing", err, n);
+	int rc = prepare(db, sql, st, err, n);
+	free(sql);
+	return rc;
+}
+
+static int check_version(sqlite3 *db, const char *path, char *err, size_t n, bool *empty)
+{
+	sqlite3_stmt *st;
+	if (prepare(db, "PRAGMA user_version", &st, err, n) < 0)
+		return -1;
+	int version = 0;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		version = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (prepare(db, "SELECT count(*) FROM sqlite_master", &st, err, n) < 0)
+		return -1;
+	int objects = 0;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		objects = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	*empty = objects == 0;
+	if (*empty)
+		return 0;
+	if (version != RESULTS_SCHEMA) {
+		snprintf(err, n,
+			 "%s: this results database has schema version %d, and this clobber (%s) reads and writes version %d: "
+			 "write to a new database (-o NEW.db), or move this one aside and run again",
+			 path, version, CLOBBER_VERSION, RESULTS_SCHEMA);
+		return -1;
+	}
+	return 0;
+}
+
+int results_open(const char *path, bool create, struct results **out, char *err, size_t n)
+{
+	*out = NULL;
+	struct stat stbuf;
+	bool exists = stat(path, &stbuf) == 0;
+	if (!exists && !create) {
+		snprintf(err, n, "%s: no such results database", path);
+		return -1;
+	}
+	struct results *r = calloc(1, sizeof(*r));
+	if (!r)
+		return db_error(NULL, path, err, n);
+	int flags = create ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE : SQLITE_OPEN_READONLY;
+	if (sqlite3_open_v2(path, &r->db, flags, NULL) != SQLITE_OK) {
+		db_error(r->db, path, err, n);
+		goto out_close;
+	}
+	sqlite3_busy_timeout(r->db, 30000);
+	bool empty;
+	if (check_version(r->db, path, err, n, &empty) < 0)
+		goto out_close;
+	if (!create) {
+		*out = r;
+		return 0;
+	}
+	char *msg = NULL;
+	if (sqlite3_exec(r->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", NULL, NULL,
+			 &msg) != SQLITE_OK) {
+		snprintf(err, n, "%s: %s", path, msg ? msg : "cannot set WAL mode");
+		sqlite3_free(msg);
+		goto out_close;
+	}
+	if (empty) {
+		char sql[sizeof(schema) + 64];
+		snprintf(sql, sizeof(sql), "BEGIN IMMEDIATE;%sPRAGMA user_version=%d;COMMIT;", schema,
+			 RESULTS_SCHEMA);
+		if (sqlite3_exec(r->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+			snprintf(err, n, "%s: creating the schema: %s", path, msg ? msg : "?");
+			sqlite3_free(msg);
+			sqlite3_exec(r->db, "ROLLBACK", NULL, NULL, NULL);
+			goto out_close;
+		}
+	}
+	if (prepare(r->db, "SELECT 1 FROM runs WHERE scenario=? AND params=?", &r->has_run, err, n) ||
+	    prepare(r->db,
+		    "INSERT INTO runs(scenario,policy,label,seed,replication,point,params,version,"
+		    "started_at,wall_s,status) VALUES (?,?,?,?,?,?,?,?,?,?,'ok')",
+		    &r->run, err, n) ||
+	    prepare(r->db, "INSERT INTO run_params VALUES (?,?,?)", &r->param, err, n) ||
+	    prepare(r->db, "INSERT INTO metrics VALUES (?,?,?)", &r->metric, err, n) ||
+	    prepare(r->db, "INSERT INTO latency VALUES (?,?,?,?,?,?,?,?,?)", &r->latency, err, n) ||
+	    prepare_multi(r->db, "ops", 11, BATCH, &r->ops_batch, err, n) ||
+	    prepare_multi(r->db, "ops", 11, 1, &r->ops_one, err, n) ||
+	    prepare_multi(r->db, "trace", 12, BATCH, &r->trace_batch, err, n) ||
+	    prepare_multi(r->db, "trace", 12, 1, &r->trace_one, err, n))
+		goto out_close;
+	*out = r;
+	return 0;
+out_close:
+	results_close(r);
+	return -1;
+}
+
+void results_close(struct results *r)
+{
+	if (!r)
+		return;
+	sqlite3_stmt *st[] = {r->has_run, r->run, r->param, r->metric, r->latency,
+			      r->ops_batch, r->ops_one, r->trace_batch, r->trace_one};
+	for (size_t i = 0; i < sizeof(st) / sizeof(st[0]); i++)
+		sqlite3_finalize(st[i]);
+	sqlite3_close(r->db);
+	free(r);
+}
+
+struct sqlite3 *results_db(struct results *r)
+{
+	return r->db;
+}
+
+int results_has_run(struct results *r, const char *scenario, const char *params, bool *done,
+		    char *err, size_t n)
+{
+	sqlite3_stmt *st = r->has_run;
+	sqlite3_bind_text(st, 1, scenario, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, params, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	*done = rc == SQLITE_ROW;
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_error(r->db, "reading runs", err, n);
+	return 0;
+}
+
+double results_param_number(const char *text)
+{
+	double x;
+	if (units_number(text, &x, NULL) == 0)
+		return x;
+	if (units_duration(text, &x, NULL) == 0)
+		return x / 1e6;
+	if (units_rate(text, &x, NULL) == 0)
+		return x;
+	return NAN;
+}
+
+static int step_done(sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static void bind_op(sqlite3_stmt *st, int base, sqlite3_int64 run, const struct op_row *o,
+		    const struct run_result *res)
+{
+	bool lost = o->version != HIST_NONE && res->check.in_final &&
+		    !checker_in_final(&res->check, o->version) && op_is_rmw(o->kind);
+	sqlite3_bind_int64(st, base + 1, run);
+	sqlite3_bind_int64(st, base + 2, (sqlite3_int64)o->id);
+	sqlite3_bind_int64(st, base + 3, o->client);
+	sqlite3_bind_text(st, base + 4, op_kind_names[o->kind], -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, base + 5, o->key);
+	sqlite3_bind_double(st, base + 6, (double)o->begin / 1e6);
+	sqlite3_bind_double(st, base + 7, (double)o->end / 1e6);
+	sqlite3_bind_double(st, base + 8, (double)(o->end - o->begin) / 1e6);
+	sqlite3_bind_text(st, base + 9, op_status_names[o->status], -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, base + 10, o->attempts);
+	sqlite3_bind_int(st, base + 11, lost);
+}
+
+static void bind_trace(sqlite3_stmt *st, int base, sqlite3_int64 run, size_t seq,
+		       const struct trace_row *t)
+{
+	sqlite3_bind_int64(st, base + 1, run);
+	sqlite3_bind_int64(st, base + 2, (sqlite3_int64)seq);
+	sqlite3_bind_double(st, base + 3, (double)t->time / 1e6);
+	if (t->actor == TRACE_STORE)
+		sqlite3_bind_null(st, base + 4);
+	else
+		sqlite3_bind_int64(st, base + 4, t->actor);
+	sqlite3_bind_int64(st, base + 5, (sqlite3_int64)t->op);
+	sqlite3_bind_text(st, base + 6, trace_event_names[t->event], -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, base + 7, op_kind_names[t->kind < OP_NKINDS ? t->kind : 0], -1,
+			  SQLITE_STATIC);
+	sqlite3_bind_int64(st, base + 8, t->key);
+	if (t->version == HIST_NONE)
+		sqlite3_bind_null(st, base + 9);
+	else
+		sqlite3_bind_int64(st, base + 9, t->version);
+	if (t->value < 0)
+		sqlite3_bind_null(st, base + 10);
+	else
+		sqlite3_bind_int64(st, base + 10, t->value);
+	sqlite3_bind_int64(st, base + 11, t->aux);
+	sqlite3_bind_int(st, base + 12, t->lost);
+}
+
+static int write_ops(struct results *r, sqlite3_int64 run, const struct run_result *res)
+{
+	const struct record *rec = &res->rec;
+	size_t i = 0;
+	for (; i + BATCH <= rec->nops; i += BATCH) {
+		for (int k = 0; k < BATCH; k++)
+			bind_op(r->ops_batch, k * 11, run, &rec->ops[i + (size_t)k], res);
+		if (step_done(r->ops_batch) < 0)
+			return -1;
+	}
+	for (; i < rec->nops; i++) {
+		bind_op(r->ops_one, 0, run, &rec->ops[i], res);
+		if (step_done(r->ops_one) < 0)
+			return -1;
+	}
+	i = 0;
+	for (; i + BATCH <= rec->ntrace; i += BATCH) {
+		for (int k = 0; k < BATCH; k++)
+			bind_trace(r->trace_batch, k * 12, run, i + (size_t)k, &rec->trace[i + (size_t)k]);
+		if (step_done(r->trace_batch) < 0)
+			return -1;
+	}
+	for (; i < rec->ntrace; i++) {
+		bind_trace(r->trace_one, 0, run, i, &rec->trace[i]);
+		if (step_done(r->trace_one) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int results_write_run(struct results *r, const struct run_row *row, const struct run_result *res,
+		      char *err, size_t n)
+{
+	sqlite3 *db = r->db;
+	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+		return db_error(db, "starting a transaction", err, n);
+	sqlite3_stmt *st = r->run;
+	sqlite3_bind_text(st, 1, row->scenario, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, row->policy, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, row->label, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, (sqlite3_int64)row->seed);
+	sqlite3_bind_int64(st, 5, (sqlite3_int64)row->replication);
+	sqlite3_bind_int64(st, 6, (sqlite3_int64)row->point);
+	sqlite3_bind_text(st, 7, row->params, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 8, CLOBBER_VERSION, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 9, row->started_at, -1, SQLITE_STATIC);
+	sqlite3_bind_double(st, 10, res->metric[M_WALL]);
+	if (step_done(st) < 0)
+		goto out_rollback;
+	sqlite3_int64 run = sqlite3_last_insert_rowid(db);
+	for (size_t a = 0; a < row->naxes; a++) {
+		st = r->param;
+		sqlite3_bind_int64(st, 1, run);
+		sqlite3_bind_text(st, 2, row->axis_names[a], -1, SQLITE_STATIC);
+		double x = results_param_number(row->axis_values[a]);
+		if (isnan(x))
+			sqlite3_bind_text(st, 3, row->axis_values[a], -1, SQLITE_STATIC);
+		else
+			sqlite3_bind_double(st, 3, x);
+		if (step_done(st) < 0)
+			goto out_rollback;
+	}
+	for (size_t i = 0; i < res->nmetrics; i++) {
+		st = r->metric;
+		sqlite3_bind_int64(st, 1, run);
+		sqlite3_bind_text(st, 2, res->metric_name[i], -1, SQLITE_STATIC);
+		sqlite3_bind_double(st, 3, res->metric[i]);
+		if (step_done(st) < 0)
+			goto out_rollback;
+	}
+	for (int k = 0; k < OP_NKINDS; k++) {
+		const struct kind_latency *l = &res->latency[k];
+		if (l->count == 0)
+			continue;
+		st = r->latency;
+		sqlite3_bind_int64(st, 1, run);
+		sqlite3_bind_text(st, 2, op_kind_names[k], -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 3, (sqlite3_int64)l->count);
+		sqlite3_bind_double(st, 4, l->mean);
+		sqlite3_bind_double(st, 5, l->p50);
+		sqlite3_bind_double(st, 6, l->p90);
+		sqlite3_bind_double(st, 7, l->p99);
+		sqlite3_bind_double(st, 8, l->p999);
+		sqlite3_bind_double(st, 9, l->max);
+		if (step_done(st) < 0)
+			goto out_rollback;
+	}
+	if (write_ops(r, run, res) < 0)
+		goto out_rollback;
+	if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+		goto out_rollback;
+	return 0;
+out_rollback:
+	db_error(db, "writing a run", err, n);
+	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
+}
