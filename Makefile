@@ -84,5 +84,19 @@ test-san: $(TEST_NAMES:%=$(SAN)/tests/%) $(SAN)/bin/clobber
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		CLOBBER=$(SAN)/bin/clobber CLOBBER_SANITIZED=1 sh tests/run.sh $(SAN) $(TEST_NAMES)
 
+# The README's main command: set up, build, run the default comparison,
+# print the report.
+demo: build/.setup-demo bin/clobber
+	./bin/clobber run scenarios/compare.yaml
+	./bin/clobber report results/compare.db
+
+build/.setup-demo: scripts/setup.sh
+	@sh scripts/setup.sh demo
+	@mkdir -p build && touch $@
+
+install: bin/clobber
+	install -D -m 755 bin/clobber $(DESTDIR)$(PREFIX)/bin/clobber
+	install -D -m 644 clobber.1 $(DESTDIR)$(PREFIX)/share/man/man1/clobber.1
+
 clean:
 	rm -rf build bin

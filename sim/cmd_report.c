@@ -109,7 +109,7 @@ static int report_scenario(sqlite3 *db, const char *name, FILE *out, char *err, 
 	for (size_t p = 0; p < s.npoints; p++) {
 		char desc[512];
 		dbr_point_desc(&s, p, desc, sizeof(desc));
-		fprintf(out, "\npoint %lld: %s\n", (long long)s.points[p].point, desc);
+		fprintf(out, "\n%s\n", desc);
 		pad(out, "", w0);
 		for (size_t l = 0; l < s.nlabels; l++) {
 			fputs("  ", out);

@@ -72,10 +72,36 @@ void dbr_free(struct dbr_scenario *s)
 			free(s->points[p].axis_text[a]);
 		free(s->points[p].axis_text);
 		free(s->points[p].axis_num);
+		free(s->points[p].sweep);
 	}
 	free(s->points);
 	dbr_free_names(s->axes, s->naxes);
 	memset(s, 0, sizeof(*s));
+}
+
+/* a before b: by axis values, numerically where both are numbers, axis by
+ * axis; then by point number. */
+static bool point_before(const struct dbr_scenario *s, const struct dbr_point *a,
+			 const struct dbr_point *b)
+{
+	for (size_t i = 0; i < s->naxes; i++) {
+		double u = a->axis_num[i], v = b->axis_num[i];
+		if (!isnan(u) && !isnan(v) && u != v)
+			return u < v;
+	}
+	return a->point < b->point;
+}
+
+/* Insertion sort: points are few, and it needs no context global. */
+static void sort_points(struct dbr_scenario *s)
+{
+	for (size_t i = 1; i < s->npoints; i++) {
+		struct dbr_point x = s->points[i];
+		size_t j = i;
+		for (; j > 0 && point_before(s, &x, &s->points[j - 1]); j--)
+			s->points[j] = s->points[j - 1];
+		s->points[j] = x;
+	}
 }
 
 int dbr_load(sqlite3 *db, const char *scenario, struct dbr_scenario *s, char *err, size_t errlen)
@@ -108,8 +134,8 @@ int dbr_load(sqlite3 *db, const char *scenario, struct dbr_scenario *s, char *er
 	st = NULL;
 	/* points, with the axis values of their first run */
 	if (sqlite3_prepare_v2(db,
-			       "SELECT point, MIN(id), json_extract(params, '$.sweep') FROM runs "
-			       "WHERE scenario=? GROUP BY point ORDER BY point",
+			       "SELECT MIN(point), json_extract(params, '$.sweep') AS sw FROM runs "
+			       "WHERE scenario=? GROUP BY sw ORDER BY MIN(point), MIN(id)",
 			       -1, &st, NULL) != SQLITE_OK)
 		goto out_fail;
 	sqlite3_bind_text(st, 1, scenario, -1, SQLITE_STATIC);
@@ -126,14 +152,15 @@ int dbr_load(sqlite3 *db, const char *scenario, struct dbr_scenario *s, char *er
 		s->points = pts;
 		struct dbr_point *pt = &s->points[s->npoints++];
 		pt->point = sqlite3_column_int64(st, 0);
+		pt->sweep = dup(sqlite3_column_text(st, 1));
 		pt->axis_text = calloc(s->naxes + 1, sizeof(*pt->axis_text));
 		pt->axis_num = calloc(s->naxes + 1, sizeof(*pt->axis_num));
-		if (!pt->axis_text || !pt->axis_num) {
+		if (!pt->sweep || !pt->axis_text || !pt->axis_num) {
 			sqlite3_finalize(ax);
 			goto out_fail;
 		}
 		for (size_t a = 0; a < s->naxes; a++) {
-			sqlite3_bind_text(ax, 1, (const char *)sqlite3_column_text(st, 2), -1, SQLITE_TRANSIENT);
+			sqlite3_bind_text(ax, 1, pt->sweep, -1, SQLITE_STATIC);
 			sqlite3_bind_text(ax, 2, s->axes[a], -1, SQLITE_STATIC);
 			pt->axis_text[a] = sqlite3_step(ax) == SQLITE_ROW ? dup(sqlite3_column_text(ax, 0))
 									 : strdup("");
@@ -146,9 +173,10 @@ int dbr_load(sqlite3 *db, const char *scenario, struct dbr_scenario *s, char *er
 	st = NULL;
 	if (rc != SQLITE_DONE)
 		goto out_fail;
+	sort_points(s);
 	if (sqlite3_prepare_v2(db,
 			       "SELECT MAX(c) FROM (SELECT count(*) AS c FROM runs WHERE scenario=? "
-			       "GROUP BY point, label)",
+			       "GROUP BY json_extract(params, '$.sweep'), label)",
 			       -1, &st, NULL) != SQLITE_OK)
 		goto out_fail;
 	sqlite3_bind_text(st, 1, scenario, -1, SQLITE_STATIC);
@@ -167,6 +195,14 @@ long dbr_point_index(const struct dbr_scenario *s, int64_t point)
 {
 	for (size_t p = 0; p < s->npoints; p++)
 		if (s->points[p].point == point)
+			return (long)p;
+	return -1;
+}
+
+long dbr_sweep_index(const struct dbr_scenario *s, const char *sweep)
+{
+	for (size_t p = 0; p < s->npoints; p++)
+		if (strcmp(s->points[p].sweep, sweep) == 0)
 			return (long)p;
 	return -1;
 }
@@ -219,8 +255,8 @@ int dbr_metric(sqlite3 *db, const struct dbr_scenario *s, const char *name,
 	}
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(db,
-			       "SELECT r.point, r.label, m.value FROM runs r JOIN metrics m ON m.run_id = r.id "
-			       "WHERE r.scenario=? AND m.name=? ORDER BY r.id",
+			       "SELECT json_extract(r.params, '$.sweep'), r.label, m.value FROM runs r "
+			       "JOIN metrics m ON m.run_id = r.id WHERE r.scenario=? AND m.name=? ORDER BY r.id",
 			       -1, &st, NULL) != SQLITE_OK) {
 		dbr_values_free(vals);
 		return fail(db, err, errlen);
@@ -229,7 +265,7 @@ int dbr_metric(sqlite3 *db, const struct dbr_scenario *s, const char *name,
 	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		long p = dbr_point_index(s, sqlite3_column_int64(st, 0));
+		long p = dbr_sweep_index(s, (const char *)sqlite3_column_text(st, 0));
 		long l = dbr_label_index(s, (const char *)sqlite3_column_text(st, 1));
 		if (p < 0 || l < 0 || sqlite3_column_type(st, 2) == SQLITE_NULL)
 			continue;

@@ -4,8 +4,11 @@
  * (one value per replication).  Used by report, plot and trace.
  *
  * Orders are stable and meaningful: labels in the order their first run was
- * written (the scenario's order), points by number, axes in the order the
- * scenario wrote them (from runs.params).
+ * written (the scenario's order), points by their numeric axis values (then
+ * by number), axes in the order the scenario wrote them (from runs.params).
+ * Not thread-safe (dbr_load sorts with a static context).  A point is identified by its
+ * sweep values, not its number, which shifts if a scenario gains a sweep
+ * value in the middle of a list.
  */
 #ifndef CLOBBER_DBREAD_H
 #define CLOBBER_DBREAD_H
@@ -16,7 +19,8 @@
 #include <stdint.h>
 
 struct dbr_point {
-	int64_t point;
+	int64_t point;	    /* its number (the smallest among its runs) */
+	char *sweep;	    /* its sweep values as JSON: what identifies it */
 	char **axis_text;   /* value of each axis, as written */
 	double *axis_num;   /* numeric value (durations in ms), or NAN */
 };
@@ -52,8 +56,9 @@ int dbr_metric(sqlite3 *db, const struct dbr_scenario *s, const char *name,
 	       struct dbr_values *vals, char *err, size_t errlen);
 void dbr_values_free(struct dbr_values *vals);
 
-/* Index of a point number / a label, or -1. */
+/* Index of a point (by number, or by its sweep JSON) / a label, or -1. */
 long dbr_point_index(const struct dbr_scenario *s, int64_t point);
+long dbr_sweep_index(const struct dbr_scenario *s, const char *sweep);
 long dbr_label_index(const struct dbr_scenario *s, const char *label);
 
 /* "skew=10ms clients=8" for a point ("all runs" when there is no sweep). */

@@ -115,6 +115,17 @@ static int plan(const struct scenario *s, struct results *db, struct run_spec *s
 			(*skipped)++;
 			continue;
 		}
+		bool conflict;
+		if (results_conflict(db, s->name, specs[spec].label, rep, b.s, &conflict, err, n) < 0)
+			goto out_fail;
+		if (conflict) {
+			snprintf(err, n,
+				 "the database already holds runs of scenario '%s' (%s) made with other parameters: "
+				 "the scenario changed since they ran.  Write to another database with -o, or "
+				 "remove the old one",
+				 s->name, specs[spec].label);
+			goto out_fail;
+		}
 		jobs[nj].spec = spec;
 		jobs[nj].rep = rep;
 		jobs[nj].params = strdup(b.s);

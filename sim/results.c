@@ -21,7 +21,7 @@
 
 struct results {
 	sqlite3 *db;
-	sqlite3_stmt *has_run, *run, *param, *metric, *latency;
+	sqlite3_stmt *has_run, *conflict, *run, *param, *metric, *latency;
 	sqlite3_stmt *ops_batch, *ops_one, *trace_batch, *trace_one;
 };
 
@@ -33,6 +33,7 @@ static const char schema[] =
 	" params TEXT NOT NULL, version TEXT NOT NULL, started_at TEXT NOT NULL,"
 	" wall_s REAL, status TEXT NOT NULL);"
 	"CREATE UNIQUE INDEX IF NOT EXISTS runs_identity ON runs(scenario, params);"
+	"CREATE INDEX IF NOT EXISTS runs_by_label ON runs(scenario, label, replication);"
 	"CREATE TABLE IF NOT EXISTS run_params("
 	" run_id INTEGER NOT NULL REFERENCES runs(id), name TEXT NOT NULL, value,"
 	" PRIMARY KEY(run_id, name)) WITHOUT ROWID;"
@@ -176,6 +177,10 @@ int results_open(const char *path, bool create, struct results **out, char *err,
 	}
 	if (prepare(r->db, "SELECT 1 FROM runs WHERE scenario=? AND params=?", &r->has_run, err, n) ||
 	    prepare(r->db,
+		    "SELECT 1 FROM runs WHERE scenario=?1 AND label=?2 AND replication=?3 "
+		    "AND json_extract(params, '$.sweep') IS json_extract(?4, '$.sweep') AND params <> ?4 LIMIT 1",
+		    &r->conflict, err, n) ||
+	    prepare(r->db,
 		    "INSERT INTO runs(scenario,policy,label,seed,replication,point,params,version,"
 		    "started_at,wall_s,status) VALUES (?,?,?,?,?,?,?,?,?,?,'ok')",
 		    &r->run, err, n) ||
@@ -198,7 +203,7 @@ void results_close(struct results *r)
 {
 	if (!r)
 		return;
-	sqlite3_stmt *st[] = {r->has_run, r->run, r->param, r->metric, r->latency,
+	sqlite3_stmt *st[] = {r->has_run, r->conflict, r->run, r->param, r->metric, r->latency,
 			      r->ops_batch, r->ops_one, r->trace_batch, r->trace_one};
 	for (size_t i = 0; i < sizeof(st) / sizeof(st[0]); i++)
 		sqlite3_finalize(st[i]);
@@ -219,6 +224,23 @@ int results_has_run(struct results *r, const char *scenario, const char *params,
 	sqlite3_bind_text(st, 2, params, -1, SQLITE_STATIC);
 	int rc = sqlite3_step(st);
 	*done = rc == SQLITE_ROW;
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_error(r->db, "reading runs", err, n);
+	return 0;
+}
+
+int results_conflict(struct results *r, const char *scenario, const char *label,
+		     uint64_t replication, const char *params, bool *conflict, char *err, size_t n)
+{
+	sqlite3_stmt *st = r->conflict;
+	sqlite3_bind_text(st, 1, scenario, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, label, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)replication);
+	sqlite3_bind_text(st, 4, params, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	*conflict = rc == SQLITE_ROW;
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)

@@ -18,7 +18,10 @@
  *    or none of a run, whatever happens to the process.
  *  - A run is identified by (scenario, params): params is the run's fully
  *    resolved scenario as JSON, so running a scenario again skips the runs
- *    already there and adds the missing ones.
+ *    already there and adds the missing ones (new sweep values, policies or
+ *    replications extend a database).  Runs of the same label, sweep values
+ *    and replication with other parameters (the scenario was edited) are
+ *    refused rather than mixed: see results_conflict().
  *  - PRAGMA user_version holds RESULTS_SCHEMA; a database with another
  *    version is refused.
  *  - Every value reaches SQL through a bound parameter.
@@ -59,6 +62,12 @@ void results_close(struct results *r);
 /* Sets *done if the run identified by (scenario, params) is stored. */
 int results_has_run(struct results *r, const char *scenario, const char *params, bool *done,
 		    char *err, size_t n);
+
+/* Sets *conflict if the database holds a run of this scenario with the same
+ * label, sweep values and replication but other parameters: the scenario
+ * changed since that run, and the two must not be mixed. */
+int results_conflict(struct results *r, const char *scenario, const char *label,
+		     uint64_t replication, const char *params, bool *conflict, char *err, size_t n);
 
 /* Writes one run with its metrics, latencies and recorded rows, in one
  * transaction.  Returns 0 or -1 with err filled (nothing written). */

@@ -258,6 +258,11 @@ static int bad_value(struct rctx *c, const struct ynode *n, const char *path,
 		     const struct parse_error *e)
 {
 	int q = n->plain ? 0 : 1;
+	if (n->plain && strchr(c->buf, '(') && !strchr(c->buf, ')'))
+		/* "{latency: normal(0, 1ms)}": YAML split the value at the comma */
+		return err(c->s, n, q + e->col, c->d,
+			   "%s: %s (inside {...} or [...], YAML splits a value at each comma: quote it, as 'normal(0, 1ms)')",
+			   path, e->msg);
 	if (c->subst)
 		return err(c->s, n, q, c->d, "%s: %s (in '%s', after substituting the sweep value)",
 			   path, e->msg, c->buf);
@@ -500,6 +505,15 @@ static const struct field stop_fields[] = {
 	{0},
 };
 
+/* A written stop replaces the default one whole: {time: 5s} must not keep
+ * the default operation count. */
+static int fn_stop(struct rctx *c, const struct ynode *v, const char *path)
+{
+	c->out->cfg.stop_ops = 0;
+	c->out->cfg.stop_time = 0;
+	return walk(c, v, stop_fields, path);
+}
+
 static const struct field store_fields[] = {
 	{"keys", F_U32, CFG(keys), 1, 1e8, NULL, NULL},
 	{"service", F_DIST, CFG(service), 0, 0, NULL, NULL},
@@ -546,7 +560,7 @@ static const struct field top_fields[] = {
 	{"description", F_SKIP, 0, 0, 0, NULL, NULL},
 	{"seed", F_SKIP, 0, 0, 0, NULL, NULL},
 	{"replications", F_SKIP, 0, 0, 0, NULL, NULL},
-	{"stop", F_MAP, 0, 0, 0, stop_fields, NULL},
+	{"stop", F_FN, 0, 0, 0, NULL, fn_stop},
 	{"warmup", F_DURATION, CFG(warmup), 0, DMAX, NULL, NULL},
 	{"sweep", F_SKIP, 0, 0, 0, NULL, NULL},
 	{"policies", F_SKIP, 0, 0, 0, NULL, NULL},
@@ -688,7 +702,7 @@ static int policy_options(struct rctx *c, const struct scenario_policy *sp, cons
 			continue;
 		}
 		char path[160];
-		snprintf(path, sizeof(path), "policies: %s: %s", sp->policy->name, name);
+		snprintf(path, sizeof(path), "policies: %s", sp->policy->name);
 		if (!policy_option(sp->policy, name)) {
 			struct parse_error e;
 			policy_set_option(sp->policy, cfg->popts.bytes, name, "", &e);
