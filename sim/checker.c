@@ -16,17 +16,23 @@ bool checker_in_final(const struct check_result *r, uint32_t v)
 	return r->in_final && BIT_GET(r->in_final, v);
 }
 
+bool checker_accounted(const struct check_result *r, uint32_t v)
+{
+	return r->accounted && BIT_GET(r->accounted, v);
+}
+
 bool checker_is_lost(const struct check_result *r, const struct history *h, uint32_t v)
 {
 	return v < h->nversions && (h->flags[v] & HIST_RMW) && h->ack[v] != HIST_UNACKED &&
-	       !checker_in_final(r, v);
+	       !checker_accounted(r, v);
 }
 
-/* Marks incl(roots) in bm (already-marked versions are not walked again).
- * stack must hold nversions entries.  If list is not NULL, appends every
- * newly marked version to it. */
-static void mark(const struct history *h, const uint32_t *roots, uint32_t nroots,
-		 uint8_t *bm, uint32_t *stack, uint32_t *list, size_t *nlist)
+/* Marks incl(roots) in bm, or with `covers` everything the roots account
+ * for (already-marked versions are not walked again).  stack must hold
+ * nversions entries.  If list is not NULL, appends every newly marked
+ * version to it. */
+static void mark_edges(const struct history *h, const uint32_t *roots, uint32_t nroots,
+		       uint8_t *bm, uint32_t *stack, uint32_t *list, size_t *nlist, bool covers)
 {
 	size_t top = 0;
 	for (uint32_t i = 0; i < nroots; i++)
@@ -39,13 +45,19 @@ static void mark(const struct history *h, const uint32_t *roots, uint32_t nroots
 		if (list)
 			list[(*nlist)++] = v;
 		uint32_t np;
-		const uint32_t *p = history_parents(h, v, &np);
+		const uint32_t *p = covers ? history_parents(h, v, &np) : history_includes(h, v, &np);
 		for (uint32_t i = 0; i < np; i++)
 			if (!BIT_GET(bm, p[i])) {
 				BIT_SET(bm, p[i]);
 				stack[top++] = p[i];
 			}
 	}
+}
+
+static void mark(const struct history *h, const uint32_t *roots, uint32_t nroots, uint8_t *bm,
+		 uint32_t *stack, uint32_t *list, size_t *nlist)
+{
+	mark_edges(h, roots, nroots, bm, stack, list, nlist, false);
 }
 
 /* Per-key facts for the stale-read check. */
@@ -92,7 +104,8 @@ static int prepare_fast(struct stale_ctx *c)
 			continue;
 		/* Walk p0 = f to the root; pmin(pj) = min ack(p0..p(j-1)). */
 		int64_t running = INT64_MAX;
-		for (uint32_t v = fin[0]; v != HIST_NONE; v = h->parent[v]) {
+		for (uint32_t v = fin[0]; v != HIST_NONE;
+		     v = (h->flags[v] & HIST_COVER) ? HIST_NONE : h->parent[v]) {
 			c->deepest[v] = (uint32_t)npath;
 			c->pmin[npath++] = running;
 			if (h->ack[v] < running)
@@ -103,7 +116,7 @@ static int prepare_fast(struct stale_ctx *c)
 	/* Every other version inherits its parent's deepest path node: parents
 	 * have smaller ids, so one pass in id order suffices. */
 	for (uint32_t v = 0; v < h->nversions; v++) {
-		if (c->deepest[v] != HIST_NONE || (h->flags[v] & HIST_MULTI))
+		if (c->deepest[v] != HIST_NONE || (h->flags[v] & (HIST_MULTI | HIST_COVER)))
 			continue;
 		uint32_t p = h->parent[v];
 		if (p != HIST_NONE)
@@ -217,30 +230,35 @@ int checker_run(const struct history *h, struct check_result *out, bool keep_mar
 	memset(out, 0, sizeof(*out));
 	size_t nv = h->nversions ? h->nversions : 1;
 	uint8_t *in_final = calloc(nv / 8 + 1, 1);
+	uint8_t *accounted = calloc(nv / 8 + 1, 1);
 	uint32_t *stack = malloc(nv * sizeof(*stack));
-	if (!in_final || !stack) {
+	if (!in_final || !accounted || !stack) {
 		free(in_final);
+		free(accounted);
 		free(stack);
 		return -ENOMEM;
 	}
 	for (uint32_t k = 0; k < h->nkeys; k++) {
 		uint32_t n, scratch;
 		const uint32_t *fin = history_state(h, h->final[k], &n, &scratch);
-		mark(h, fin, n, in_final, stack, NULL, NULL);
+		mark_edges(h, fin, n, in_final, stack, NULL, NULL, false);
+		mark_edges(h, fin, n, accounted, stack, NULL, NULL, true);
 	}
 	free(stack);
 	for (uint32_t v = 0; v < h->nversions; v++) {
 		bool acked = h->ack[v] != HIST_UNACKED;
-		bool present = BIT_GET(in_final, v);
-		if (acked && !present && (h->flags[v] & HIST_RMW))
+		if (acked && !BIT_GET(accounted, v) && (h->flags[v] & HIST_RMW))
 			out->lost_updates++;
-		if (present && !acked)
+		if (BIT_GET(in_final, v) && !acked)
 			out->unacked_effects++;
 	}
 	int rc = h->nreads ? check_stale(h, in_final, out) : 0;
-	if (keep_marks && rc == 0)
+	if (keep_marks && rc == 0) {
 		out->in_final = in_final;
-	else
+		out->accounted = accounted;
+	} else {
 		free(in_final);
+		free(accounted);
+	}
 	return rc;
 }

@@ -2,8 +2,10 @@
  * checker.h - after a run, compare what clients were told with the truth.
  *
  * Definitions (design section 4), in the terms of history.h.  Let F be the
- * union of incl(final state of k) over all keys k: the effects that survive.
- *  - lost update: an acknowledged read-modify-write version not in F.
+ * union of incl(final state of k) over all keys k: the effects that survive;
+ * and A the versions the final states account for (through include and
+ * cover parents): F and the effects blind writes overwrote on purpose.
+ *  - lost update: an acknowledged read-modify-write version not in A.
  *  - unacknowledged effect: a version in F that was never acknowledged (its
  *    operation timed out or was aborted after the write was applied).
  *  - stale read: an observed read of key k, issued at time b, whose state S
@@ -25,7 +27,7 @@
  * the siblings policy on keys where a lossy merge or a false descendant
  * made the key unclean.
  *
- * Working memory: a bit per version (F), 4 bytes per version (deepest path
+ * Working memory: two bits per version (F, A), 4 bytes per version (deepest path
  * node), 8 bytes per path node, and 4 bytes per version for the walk stack
  * or the fallback's visit stamps; with history's 13, under 32 per write.
  */
@@ -43,14 +45,18 @@ struct check_result {
 	uint64_t stale_reads;
 	uint64_t reads_checked;	 /* observed reads of unclean keys */
 	uint8_t *in_final;	 /* bitmap of F, when asked for; caller frees */
+	uint8_t *accounted;	 /* bitmap of A, when asked for; caller frees */
 };
 
-/* Runs the checker.  With keep_marks, out->in_final is a bitmap of F that the
- * caller must free().  Returns 0 or -ENOMEM. */
+/* Runs the checker.  With keep_marks, out->in_final and out->accounted are
+ * bitmaps the caller must free().  Returns 0 or -ENOMEM. */
 int checker_run(const struct history *h, struct check_result *out, bool keep_marks);
 
 /* True if version v survives in the final state (needs keep_marks). */
 bool checker_in_final(const struct check_result *r, uint32_t v);
+
+/* True if version v is accounted for by the final state (needs keep_marks). */
+bool checker_accounted(const struct check_result *r, uint32_t v);
 
 /* True if version v is a lost update (needs keep_marks). */
 bool checker_is_lost(const struct check_result *r, const struct history *h, uint32_t v);

@@ -99,6 +99,10 @@ int cli_parse(int argc, char **argv, int first, const char *cmd, const char *acc
 		if (arg[1] == '-' && eq) {
 			snprintf(key, sizeof(key), "%.*s", (int)(eq - name), name);
 			value = eq + 1;
+		} else if (arg[1] != '-' && arg[2] != '\0') {
+			/* -j4, -oFILE */
+			snprintf(key, sizeof(key), "%c", arg[1]);
+			value = arg + 2;
 		} else {
 			snprintf(key, sizeof(key), "%s", name);
 		}
@@ -164,6 +168,7 @@ static const char usage[] =
 	"  check SCENARIO...   validate scenarios; print how many runs each expands to\n"
 	"  policies            list the policies and their options\n"
 	"  report DB           the policies side by side, for each sweep point\n"
+	"  plot DB             comparison charts (gnuplot) into plots/NAME/\n"
 	"\n"
 	"  clobber COMMAND --help    help on one command\n"
 	"  clobber --version\n"
@@ -194,6 +199,7 @@ int cli_main(int argc, char **argv)
 		{"check", cmd_check},
 		{"policies", cmd_policies},
 		{"report", cmd_report},
+		{"plot", cmd_plot},
 	};
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		if (strcmp(cmd, cmds[i].name) == 0)

@@ -40,6 +40,14 @@ static const char check_help[] =
 	"prints how many runs it expands to.  Exit status 2 and a message naming the\n"
 	"file, line and column if anything is wrong.\n";
 
+static bool same_file(const char *a, const char *b)
+{
+	char fa[128], fb[128];
+	scenario_file_name(a, fa, sizeof(fa));
+	scenario_file_name(b, fb, sizeof(fb));
+	return strcmp(fa, fb) == 0;
+}
+
 /* Loads and checks every scenario of a->pos; NULL after printing errors. */
 static struct scenario **load_all(const struct cli_args *a)
 {
@@ -61,9 +69,9 @@ static struct scenario **load_all(const struct cli_args *a)
 	}
 	for (size_t i = 0; ok && i < a->npos; i++)
 		for (size_t j = 0; j < i; j++)
-			if (strcmp(sc[i]->name, sc[j]->name) == 0 && !a->out) {
-				fprintf(stderr, "%s: has the same name (%s) as %s\n", a->pos[i],
-					sc[i]->name, a->pos[j]);
+			if (!a->out && same_file(sc[i]->name, sc[j]->name)) {
+				fprintf(stderr, "%s: its results would go to the same file as %s's (name '%s'); use -o, or rename one\n",
+					a->pos[i], a->pos[j], sc[i]->name);
 				ok = false;
 			}
 	if (!ok) {
@@ -121,7 +129,9 @@ static int db_path(const struct cli_args *a, const struct scenario *s, char *buf
 			strerror(errno));
 		return -1;
 	}
-	snprintf(buf, n, "results/%s.db", s->name);
+	char file[128];
+	scenario_file_name(s->name, file, sizeof(file));
+	snprintf(buf, n, "results/%s.db", file);
 	return 0;
 }
 

@@ -114,6 +114,15 @@ void history_ack(struct history *h, uint32_t v, int64_t t)
 		h->ack[v] = t;
 }
 
+const uint32_t *history_includes(const struct history *h, uint32_t v, uint32_t *n)
+{
+	if (h->flags[v] & HIST_COVER) {
+		*n = 0;
+		return &h->parent[v];
+	}
+	return history_parents(h, v, n);
+}
+
 const uint32_t *history_parents(const struct history *h, uint32_t v, uint32_t *n)
 {
 	if (h->flags[v] & HIST_MULTI) {
@@ -133,15 +142,48 @@ static bool contains(const uint32_t *set, uint32_t n, uint32_t v)
 	return false;
 }
 
+/* Records the versions a blind write replaced as its cover parents. */
+static void set_covers(struct history *h, uint32_t v, const uint32_t *old, uint32_t nold,
+		       const uint32_t *new_state, uint32_t nnew)
+{
+	uint32_t n = 0;
+	for (uint32_t i = 0; i < nold; i++)
+		n += !contains(new_state, nnew, old[i]);
+	if (n == 0)
+		return;
+	h->flags[v] |= HIST_COVER;
+	if (n == 1) {
+		for (uint32_t i = 0; i < nold; i++)
+			if (!contains(new_state, nnew, old[i]))
+				h->parent[v] = old[i];
+		return;
+	}
+	if (reserve((void **)&h->extra, &h->extracap, h->nextra + n + 1, sizeof(*h->extra)) < 0) {
+		h->failed = true;
+		return;
+	}
+	h->parent[v] = (uint32_t)h->nextra;
+	h->extra[h->nextra++] = n;
+	for (uint32_t i = 0; i < nold; i++)
+		if (!contains(new_state, nnew, old[i]))
+			h->extra[h->nextra++] = old[i];
+	h->flags[v] |= HIST_MULTI;
+}
+
 void history_state_change(struct history *h, uint32_t key, const uint32_t *old,
 			  uint32_t nold, const uint32_t *new_state, uint32_t nnew,
 			  uint32_t written)
 {
 	h->last_snap[key] = HIST_NONE; /* the state changed: snapshots are stale */
-	if (h->key_flags[key] & HIST_KEY_UNCLEAN || written == HIST_NONE)
+	if (written == HIST_NONE)
+		return;
+	bool blind = !(h->flags[written] & HIST_RMW) && h->parent[written] == HIST_NONE;
+	if (blind)
+		set_covers(h, written, old, nold, new_state, nnew);
+	if (h->key_flags[key] & HIST_KEY_UNCLEAN)
 		return;
 	uint32_t np;
-	const uint32_t *parents = history_parents(h, written, &np);
+	const uint32_t *parents = history_includes(h, written, &np);
 	for (uint32_t i = 0; i < nold; i++) {
 		if (contains(new_state, nnew, old[i]) || contains(parents, np, old[i]))
 			continue;
@@ -237,7 +279,7 @@ uint64_t history_effects(const struct history *h, uint32_t v)
 		uint32_t x = stack[--top];
 		count++;
 		uint32_t np;
-		const uint32_t *p = history_parents(h, x, &np);
+		const uint32_t *p = history_includes(h, x, &np);
 		for (uint32_t i = 0; i < np; i++)
 			if (!seen[p[i]]) {
 				seen[p[i]] = 1;

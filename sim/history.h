@@ -9,12 +9,17 @@
  *    none.  Versions are numbered from 0 in creation order.
  *  - A version's *include parents* are the versions whose effects its value
  *    carries: for a read-modify-write, the version(s) it read and kept (after
- *    a merge, the siblings it merged, or only the one a lossy merge chose); a
- *    blind write (put) has none.  Parents are created before children, so
- *    parent ids are smaller.
+ *    a merge, the siblings it merged, or only the one a lossy merge chose).
+ *    A blind write (put) carries no effect but its own; instead it has *cover
+ *    parents*: the versions its application replaced.  An effect overwritten
+ *    by a blind write is gone on purpose (incr then put is a serial history),
+ *    so it is accounted for, not lost.  Parents are created before children,
+ *    so parent ids are smaller.
  *  - The *effects* of a version v, incl(v), are v and every version reachable
  *    from it through include parents.  A key's *state* is the set of versions
- *    it holds (one, or several siblings); incl(state) is the union.
+ *    it holds (one, or several siblings); incl(state) is the union.  The
+ *    versions *accounted for* by v are those reachable through include and
+ *    cover parents alike.
  *
  * Invariants the store must keep (and the checker relies on):
  *  - Every state change goes through history_state_change(), which sees the
@@ -29,7 +34,7 @@
  *    checked exactly after the run.
  *
  * Memory: 13 bytes per version (4 parent, 8 ack time, 1 flags), plus 4 bytes
- * per extra parent of a merge, plus 16 bytes per read of an unclean key and
+ * per extra parent of a merge (or cover parent beyond the first), plus 16 bytes per read of an unclean key and
  * 4 bytes per version held by a multi-version state such a read returned.
  * The checker adds at most 12 bytes per version while it runs (see
  * checker.h): under 32 bytes per write in all.
@@ -48,6 +53,7 @@
 #define HIST_RMW 0x1	 /* a read-modify-write (incr, add); else a put */
 #define HIST_MULTI 0x2	 /* parent[] indexes extra[]: count, then the ids */
 #define HIST_APPLIED 0x4 /* entered the state (else discarded) */
+#define HIST_COVER 0x8	 /* a blind write: its parents are cover parents */
 
 /* Key flags. */
 #define HIST_KEY_UNCLEAN 0x1 /* some state change replaced an unread version */
@@ -99,8 +105,10 @@ uint32_t history_version(struct history *h, uint32_t key, bool rmw, bool applied
 void history_ack(struct history *h, uint32_t v, int64_t t);
 
 /* A key's state went from old[0..nold) to new[0..nnew) because version
- * `written` was applied.  Marks the key unclean if a replaced version is not
- * among written's parents. */
+ * `written` was applied.  For a blind write, records the replaced versions
+ * as its cover parents.  Marks the key unclean if a replaced version is not
+ * among written's include parents (so any blind write that replaces
+ * something makes its key unclean). */
 void history_state_change(struct history *h, uint32_t key, const uint32_t *old,
 			  uint32_t nold, const uint32_t *new_state, uint32_t nnew,
 			  uint32_t written);
@@ -115,8 +123,11 @@ void history_read_observed(struct history *h, uint32_t read_id);
 /* The key's state when the run ended (all operations finished). */
 void history_final(struct history *h, uint32_t key, const uint32_t *state, uint32_t n);
 
-/* The include parents of v: sets *n and returns a pointer to them. */
+/* All parents of v (include or cover): sets *n and returns a pointer. */
 const uint32_t *history_parents(const struct history *h, uint32_t v, uint32_t *n);
+
+/* The include parents of v (none for a blind write). */
+const uint32_t *history_includes(const struct history *h, uint32_t v, uint32_t *n);
 
 /* The versions of a recorded state reference (read or final). */
 const uint32_t *history_state(const struct history *h, uint32_t ref, uint32_t *n,

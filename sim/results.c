@@ -21,7 +21,7 @@
 
 struct results {
 	sqlite3 *db;
-	sqlite3_stmt *has_run, *conflict, *run, *param, *metric, *latency;
+	sqlite3_stmt *has_run, *conflict, *run, *param, *metric, *latency, *quantile;
 	sqlite3_stmt *ops_batch, *ops_one, *trace_batch, *trace_one;
 };
 
@@ -44,6 +44,9 @@ static const char schema[] =
 	" run_id INTEGER NOT NULL REFERENCES runs(id), kind TEXT NOT NULL, count INTEGER NOT NULL,"
 	" mean_ms REAL, p50_ms REAL, p90_ms REAL, p99_ms REAL, p999_ms REAL, max_ms REAL,"
 	" PRIMARY KEY(run_id, kind)) WITHOUT ROWID;"
+	"CREATE TABLE IF NOT EXISTS quantiles("
+	" run_id INTEGER NOT NULL REFERENCES runs(id), q REAL NOT NULL, latency_ms REAL NOT NULL,"
+	" PRIMARY KEY(run_id, q)) WITHOUT ROWID;"
 	"CREATE TABLE IF NOT EXISTS ops("
 	" run_id INTEGER NOT NULL REFERENCES runs(id), op INTEGER NOT NULL, client INTEGER NOT NULL,"
 	" kind TEXT NOT NULL, key INTEGER NOT NULL, start_ms REAL NOT NULL, end_ms REAL NOT NULL,"
@@ -187,6 +190,7 @@ int results_open(const char *path, bool create, struct results **out, char *err,
 	    prepare(r->db, "INSERT INTO run_params VALUES (?,?,?)", &r->param, err, n) ||
 	    prepare(r->db, "INSERT INTO metrics VALUES (?,?,?)", &r->metric, err, n) ||
 	    prepare(r->db, "INSERT INTO latency VALUES (?,?,?,?,?,?,?,?,?)", &r->latency, err, n) ||
+	    prepare(r->db, "INSERT INTO quantiles VALUES (?,?,?)", &r->quantile, err, n) ||
 	    prepare_multi(r->db, "ops", 11, BATCH, &r->ops_batch, err, n) ||
 	    prepare_multi(r->db, "ops", 11, 1, &r->ops_one, err, n) ||
 	    prepare_multi(r->db, "trace", 12, BATCH, &r->trace_batch, err, n) ||
@@ -203,7 +207,7 @@ void results_close(struct results *r)
 {
 	if (!r)
 		return;
-	sqlite3_stmt *st[] = {r->has_run, r->conflict, r->run, r->param, r->metric, r->latency,
+	sqlite3_stmt *st[] = {r->has_run, r->conflict, r->run, r->param, r->metric, r->latency, r->quantile,
 			      r->ops_batch, r->ops_one, r->trace_batch, r->trace_one};
 	for (size_t i = 0; i < sizeof(st) / sizeof(st[0]); i++)
 		sqlite3_finalize(st[i]);
@@ -271,8 +275,8 @@ static int step_done(sqlite3_stmt *st)
 static void bind_op(sqlite3_stmt *st, int base, sqlite3_int64 run, const struct op_row *o,
 		    const struct run_result *res)
 {
-	bool lost = o->version != HIST_NONE && res->check.in_final &&
-		    !checker_in_final(&res->check, o->version) && op_is_rmw(o->kind);
+	bool lost = o->status == OPST_OK && o->version != HIST_NONE && res->check.accounted &&
+		    !checker_accounted(&res->check, o->version) && op_is_rmw(o->kind);
 	sqlite3_bind_int64(st, base + 1, run);
 	sqlite3_bind_int64(st, base + 2, (sqlite3_int64)o->id);
 	sqlite3_bind_int64(st, base + 3, o->client);
@@ -397,6 +401,14 @@ int results_write_run(struct results *r, const struct run_row *row, const struct
 		sqlite3_bind_double(st, 7, l->p99);
 		sqlite3_bind_double(st, 8, l->p999);
 		sqlite3_bind_double(st, 9, l->max);
+		if (step_done(st) < 0)
+			goto out_rollback;
+	}
+	for (int i = 0; res->latency_count && i < RUN_NQUANTILES; i++) {
+		st = r->quantile;
+		sqlite3_bind_int64(st, 1, run);
+		sqlite3_bind_double(st, 2, run_quantile_levels[i]);
+		sqlite3_bind_double(st, 3, res->quantiles[i]);
 		if (step_done(st) < 0)
 			goto out_rollback;
 	}

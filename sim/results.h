@@ -8,6 +8,9 @@
  *                                      or a duration (milliseconds)
  *   metrics(run_id, name, value)
  *   latency(run_id, kind, count, mean_ms, p50_ms, p90_ms, p99_ms, p999_ms, max_ms)
+ *   quantiles(run_id, q, latency_ms)   latency of all successful operations
+ *                                      at 103 levels q (min, each percentile,
+ *                                      p99.9, p99.99, max): the CDF charts
  *   ops(run_id, op, client, kind, key, start_ms, end_ms, latency_ms, status,
  *       attempts, lost)                          with --record ops
  *   trace(run_id, seq, time_ms, actor, op, event, kind, key, version, value,

@@ -38,6 +38,16 @@ const char *const metric_names[M_NGENERAL] = {
 	[M_WALL] = "wall_s",
 };
 
+const double run_quantile_levels[RUN_NQUANTILES] = {
+	0,    0.01, 0.02, 0.03, 0.04, 0.05, 0.06, 0.07, 0.08, 0.09, 0.1,  0.11, 0.12, 0.13, 0.14,
+	0.15, 0.16, 0.17, 0.18, 0.19, 0.2,  0.21, 0.22, 0.23, 0.24, 0.25, 0.26, 0.27, 0.28, 0.29,
+	0.3,  0.31, 0.32, 0.33, 0.34, 0.35, 0.36, 0.37, 0.38, 0.39, 0.4,  0.41, 0.42, 0.43, 0.44,
+	0.45, 0.46, 0.47, 0.48, 0.49, 0.5,  0.51, 0.52, 0.53, 0.54, 0.55, 0.56, 0.57, 0.58, 0.59,
+	0.6,  0.61, 0.62, 0.63, 0.64, 0.65, 0.66, 0.67, 0.68, 0.69, 0.7,  0.71, 0.72, 0.73, 0.74,
+	0.75, 0.76, 0.77, 0.78, 0.79, 0.8,  0.81, 0.82, 0.83, 0.84, 0.85, 0.86, 0.87, 0.88, 0.89,
+	0.9,  0.91, 0.92, 0.93, 0.94, 0.95, 0.96, 0.97, 0.98, 0.99, 0.999, 0.9999, 1,
+};
+
 static double now_s(void)
 {
 	struct timespec ts;
@@ -96,6 +106,12 @@ static void fill_metrics(const struct run_config *cfg, const struct world_stats 
 	out->nmetrics = M_NGENERAL;
 	for (int i = 0; i < OP_NKINDS; i++)
 		kind_latency(&st->latency[i], &out->latency[i]);
+	const struct histo *h = &st->latency[OP_NKINDS];
+	out->latency_count = h->count;
+	for (int i = 0; i < RUN_NQUANTILES; i++) {
+		double q = run_quantile_levels[i];
+		out->quantiles[i] = (q == 0 ? (h->count ? (double)h->min : 0) : histo_quantile(h, q)) / 1e6;
+	}
 	out->think_mean_ms = st->think_count ? st->think_sum / (double)st->think_count / 1e6 : 0;
 	out->t_stop = st->t_stop;
 }
@@ -169,7 +185,9 @@ void run_result_free(struct run_result *r)
 {
 	record_free(&r->rec);
 	free(r->check.in_final);
+	free(r->check.accounted);
 	r->check.in_final = NULL;
+	r->check.accounted = NULL;
 }
 
 double run_metric(const struct run_result *r, const char *name)

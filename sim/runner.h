@@ -55,11 +55,18 @@ struct kind_latency {
 	double mean, p50, p90, p99, p999, max;
 };
 
+/* Latency quantiles stored per run (all kinds together): the minimum,
+ * every percentile, p99.9, p99.99 and the maximum. */
+#define RUN_NQUANTILES 103
+extern const double run_quantile_levels[RUN_NQUANTILES];
+
 struct run_result {
 	size_t nmetrics;
 	const char *metric_name[RUN_MAX_METRICS];
 	double metric[RUN_MAX_METRICS];
 	struct kind_latency latency[OP_NKINDS]; /* count 0: kind not seen */
+	double quantiles[RUN_NQUANTILES];	 /* ms, at run_quantile_levels */
+	uint64_t latency_count;			 /* successful operations measured */
 	struct check_result check;
 	struct record rec;	 /* ops and trace rows, when asked for */
 	size_t history_bytes;	 /* peak memory of the history */

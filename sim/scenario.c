@@ -322,8 +322,12 @@ static int get_dist(struct rctx *c, const struct ynode *n, const char *path, enu
 	if (!signed_ok && out->kind != DIST_NORMAL && dist_min(out) < 0)
 		return out_of_range(c, n, path, "must not be negative");
 	double big = 3.2e18;
+	if (isinf(dist_mean(out)))
+		return out_of_range(c, n, path,
+				    out->kind == DIST_PARETO ? "has no finite mean: pareto needs shape > 1"
+							     : "has no finite mean");
 	if (fabs(out->a) > big || fabs(out->b) > big || !(dist_mean(out) < big))
-		return out_of_range(c, n, path, "is too large (at most about 100 years)");
+		return out_of_range(c, n, path, "is too large (mean at most about 100 years)");
 	return 0;
 }
 
@@ -472,6 +476,15 @@ static int fn_script(struct rctx *c, const struct ynode *v, const char *path)
 		}
 		if (!ydoc_get(op, "at") || !ydoc_get(op, "client"))
 			return err(c->s, op, 0, c->d, "%s: a scripted operation needs at least 'at' and 'client'", sub);
+	}
+	/* issued in time order; entries at equal times in the order written */
+	struct script_op *so = c->out->script;
+	for (size_t i = 1; i < v->n; i++) {
+		struct script_op x = so[i];
+		size_t j = i;
+		for (; j > 0 && so[j - 1].at > x.at; j--)
+			so[j] = so[j - 1];
+		so[j] = x;
 	}
 	c->out->cfg.script = c->out->script;
 	c->out->cfg.nscript = (uint32_t)v->n;
@@ -1118,17 +1131,36 @@ static int load_policies(struct scenario *s, const struct ynode *list, struct sd
 	return 0;
 }
 
-/* A scenario name becomes a file name: letters, digits, '.', '_', '-', not
- * starting with '.', at most 100 characters. */
-static bool safe_name(const char *n)
+/* A name is any printable text (no control characters), 1 to 100 bytes;
+ * scenario_file_name() makes it safe for a file name. */
+static bool valid_name(const char *n)
 {
 	size_t len = strlen(n);
-	if (len == 0 || len > 100 || n[0] == '.' || n[0] == '-')
+	if (len == 0 || len > 100)
 		return false;
-	for (const char *p = n; *p; p++)
-		if (!isalnum((unsigned char)*p) && *p != '.' && *p != '_' && *p != '-')
+	for (const unsigned char *p = (const unsigned char *)n; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
 			return false;
 	return true;
+}
+
+void scenario_file_name(const char *name, char *buf, size_t n)
+{
+	size_t j = 0;
+	for (const char *p = name; *p && j + 1 < n; p++) {
+		unsigned char c = (unsigned char)*p;
+		bool ok = isalnum(c) || c == '-' || c == '_' || (c == '.' && j > 0);
+		buf[j++] = ok ? (char)c : '_';
+	}
+	buf[j] = '\0';
+	/* no "..", no leading dot or dash */
+	for (char *d = strstr(buf, ".."); d; d = strstr(buf, ".."))
+		d[0] = '_';
+	if (buf[0] == '-' || buf[0] == '\0') {
+		char tmp[256];
+		snprintf(tmp, sizeof(tmp), "scenario%s", buf);
+		snprintf(buf, n, "%s", tmp);
+	}
 }
 
 static int load_top(struct scenario *s, struct sdiag *d)
@@ -1147,9 +1179,9 @@ static int load_top(struct scenario *s, struct sdiag *d)
 	const struct ynode *name = ydoc_get(root, "name");
 	if (!name)
 		return err(s, root, 0, d, "a scenario needs a 'name' (it names results/NAME.db)");
-	if (name->type != Y_SCALAR || !safe_name(name->text))
+	if (name->type != Y_SCALAR || !valid_name(name->text))
 		return err(s, name, 0, d,
-			   "name: expected letters, digits, '.', '_' or '-' (at most 100, not starting with '.' or '-'): it names results/NAME.db");
+			   "name: expected a name of 1 to 100 characters without control characters");
 	s->name = strdup(name->text);
 	const struct ynode *desc = ydoc_get(root, "description");
 	if (desc && desc->type != Y_SCALAR)
@@ -1173,12 +1205,15 @@ static int load_top(struct scenario *s, struct sdiag *d)
 	bool *used = calloc(s->naxes + 1, sizeof(*used));
 	if (!used)
 		return err(s, root, 0, d, "out of memory");
-	for (size_t i = 0; i + 1 < root->n; i += 2)
-		if (strcmp(root->item[i]->text, "sweep") != 0 &&
-		    check_refs(s, root->item[i + 1], used, d) < 0) {
+	for (size_t i = 0; i + 1 < root->n; i += 2) {
+		const char *k = root->item[i]->text;
+		if (strcmp(k, "sweep") == 0 || strcmp(k, "name") == 0 || strcmp(k, "description") == 0)
+			continue; /* not substituted: a $ there is just a dollar */
+		if (check_refs(s, root->item[i + 1], used, d) < 0) {
 			free(used);
 			return -1;
 		}
+	}
 	for (size_t a = 0; a < s->naxes; a++)
 		if (!used[a]) {
 			free(used);

@@ -50,7 +50,8 @@ struct scenario_policy {
 	const struct policy *policy;
 	const struct ynode *node;    /* the list item */
 	const struct ynode *options; /* its options mapping, or NULL */
-	char label[160];	     /* before substitution (see scenario_label) */
+	char label[160];	     /* as written: sweep names not substituted, so a
+					label is the same at every point */
 };
 
 struct scenario {
@@ -90,6 +91,11 @@ struct scenario *scenario_parse(const char *path, const char *text, size_t len,
 				const char *const *sets, size_t nsets, struct sdiag *d);
 
 void scenario_free(struct scenario *s);
+
+/* The scenario name made safe for a file name (results/NAME.db,
+ * plots/NAME/): letters, digits, '-', '_' and '.' kept, anything else (path
+ * separators included) replaced by '_', no "..", no leading '-'. */
+void scenario_file_name(const char *name, char *buf, size_t n);
 
 /* Sweep points, and runs (points * policies * replications). */
 uint64_t scenario_points(const struct scenario *s);

@@ -82,9 +82,10 @@ static const struct bad_case bad[] = {
 	{HEAD "sweep: {c: [2, 0]}\nworkload: {clients: $c}\n", 5, 21,
 	 "workload.clients: must be between 1 and 1000000, found '0' (after substituting the sweep value)"},
 	{HEAD "clocks: {offset: 'normal(0, $)'}\n", 4, 29, "'$' must start a sweep name"},
+	{HEAD "workload: {think: 'pareto(1ms, 0.8)'}\n", 4, 20, "has no finite mean: pareto needs shape > 1"},
 	/* structure */
 	{"policies: [lww]\nstop: {ops: 1}\n", 1, 1, "a scenario needs a 'name'"},
-	{"name: ../evil\npolicies: [lww]\nstop: {ops: 1}\n", 1, 7, "name: expected letters, digits"},
+	{"name: \"a\\tb\"\npolicies: [lww]\nstop: {ops: 1}\n", 1, 7, "name: expected a name of 1 to 100 characters without control characters"},
 	{"name: t\npolicies: [lww]\nstop: {}\n", 3, 7, "stop: needs ops"},
 	{"name: [unclosed\n", 2, 1, "invalid YAML"},
 	{"name: t\nname: u\n", 2, 1, "duplicate key 'name'"},
@@ -130,6 +131,52 @@ static void test_malformed(void **state)
 		fail_msg("%d malformed scenarios were not reported as expected", failures);
 }
 
+/* Names become safe file names: nothing can escape results/. */
+static void test_file_names(void **state)
+{
+	(void)state;
+	const char *cases[][2] = {
+		{"compare", "compare"},
+		{"../../etc/passwd", "_.__._etc_passwd"},
+		{"a/b\\c", "a_b_c"},
+		{"it's \"quoted\"", "it_s__quoted_"},
+		{"..", "_."},
+		{".hidden", "_hidden"},
+		{"-rf", "scenario-rf"},
+		{"caf\xc3\xa9", "caf__"},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char buf[128];
+		scenario_file_name(cases[i][0], buf, sizeof(buf));
+		if (strcmp(buf, cases[i][1]) != 0)
+			fail_msg("'%s' -> '%s', expected '%s'", cases[i][0], buf, cases[i][1]);
+		assert_null(strchr(buf, '/'));
+		assert_null(strstr(buf, ".."));
+	}
+}
+
+/* Scripted operations are issued in time order, ties in the order written. */
+static void test_script_order(void **state)
+{
+	(void)state;
+	const char *text = "name: s\npolicies: [lww]\nworkload:\n  clients: 3\n  arrival: script\n"
+			   "  script:\n    - {at: 5ms, client: 0}\n    - {at: 1ms, client: 1}\n"
+			   "    - {at: 5ms, client: 2, op: read}\n";
+	struct sdiag d;
+	struct scenario *s = load(text, NULL, 0, &d);
+	if (!s)
+		fail_msg("%s", d.text);
+	struct run_spec r;
+	assert_int_equal(scenario_resolve(s, 0, 0, &r, &d), 0);
+	assert_int_equal(r.cfg.nscript, 3);
+	assert_int_equal(r.cfg.script[0].client, 1);
+	assert_int_equal(r.cfg.script[1].client, 0);
+	assert_int_equal(r.cfg.script[2].client, 2);
+	assert_int_equal(r.cfg.script[2].kind, OP_READ);
+	run_spec_free(&r);
+	scenario_free(s);
+}
+
 /* The sweep is too big: refused at load, before anything is allocated for
  * the runs. */
 static void test_too_many_runs(void **state)
@@ -153,6 +200,7 @@ static void test_too_many_runs(void **state)
 
 static const char sweep_text[] =
 	"name: sw\n"
+	"description: costs $5 and ${nothing}, never substituted\n"
 	"replications: 4\n"
 	"seed: 7\n"
 	"stop: {ops: 100}\n"
@@ -208,7 +256,7 @@ static void test_sweep_expansion(void **state)
 	run_spec_free(&r);
 	/* but lease $skew = 0ms at point 0 is below the lease's minimum */
 	assert_int_equal(scenario_check(s, &d), -1);
-	if (!strstr(d.text, "t.yaml:10:19: policies: lock: lease must be between 1us and 3600s, found '0ms'"))
+	if (!strstr(d.text, "t.yaml:11:19: policies: lock: lease must be between 1us and 3600s, found '0ms'"))
 		fail_msg("message: %s", d.text);
 	assert_non_null(strstr(d.text, "after substituting the sweep value"));
 	scenario_free(s);
@@ -324,7 +372,9 @@ static void check_dir(const char *dir, int *count)
 			if (!s || scenario_check(s, &d) < 0)
 				fail_msg("%s", d.text);
 			/* its name is its file name */
-			if (strncmp(s->name, e->d_name, n - 5) != 0 || strlen(s->name) != n - 5)
+			char file[128];
+			scenario_file_name(s->name, file, sizeof(file));
+			if (strncmp(file, e->d_name, n - 5) != 0 || strlen(file) != n - 5)
 				fail_msg("%s: name '%s' is not the file's", path, s->name);
 			assert_true(s->description && strlen(s->description) > 20);
 			scenario_free(s);
@@ -352,6 +402,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_too_many_runs),
+		cmocka_unit_test(test_file_names),
+		cmocka_unit_test(test_script_order),
 		cmocka_unit_test(test_sweep_expansion),
 		cmocka_unit_test(test_set),
 		cmocka_unit_test(test_params),
