@@ -307,6 +307,8 @@ static void got_read(struct world *w, struct op *op, uint32_t slot, struct msg *
 		op_end(w, slot, OPST_OK);
 		return;
 	}
+	if (m->nversions > 1)
+		trace_op(w, op, TR_MERGE, HIST_NONE, -1, m->nversions);
 	if (w->policy->client_read) {
 		w->policy->client_read(w->cfg->popts.bytes, m, &op->st);
 	} else {

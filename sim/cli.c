@@ -169,6 +169,7 @@ static const char usage[] =
 	"  policies            list the policies and their options\n"
 	"  report DB           the policies side by side, for each sweep point\n"
 	"  plot DB             comparison charts (gnuplot) into plots/NAME/\n"
+	"  trace SCENARIO      the timeline of one small run, in the terminal and as a chart\n"
 	"\n"
 	"  clobber COMMAND --help    help on one command\n"
 	"  clobber --version\n"
@@ -200,6 +201,7 @@ int cli_main(int argc, char **argv)
 		{"policies", cmd_policies},
 		{"report", cmd_report},
 		{"plot", cmd_plot},
+		{"trace", cmd_trace},
 	};
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		if (strcmp(cmd, cmds[i].name) == 0)

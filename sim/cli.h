@@ -52,6 +52,7 @@ int cmd_check(int argc, char **argv);
 int cmd_policies(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
+int cmd_trace(int argc, char **argv);
 
 /* The entry point: dispatches argv[1]. */
 int cli_main(int argc, char **argv);
