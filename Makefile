@@ -84,11 +84,15 @@ test-san: $(TEST_NAMES:%=$(SAN)/tests/%) $(SAN)/bin/clobber
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		CLOBBER=$(SAN)/bin/clobber CLOBBER_SANITIZED=1 sh tests/run.sh $(SAN) $(TEST_NAMES)
 
-# The README's main command: set up, build, run the default comparison,
-# print the report.
+# The README's main command: set up what is missing, build, run the default
+# comparison, draw its charts, print the report and where the charts are.
 demo: build/.setup-demo bin/clobber
 	./bin/clobber run scenarios/compare.yaml
+	./bin/clobber plot results/compare.db
 	./bin/clobber report results/compare.db
+	@echo
+	@echo "results: results/compare.db (SQLite)   charts: plots/compare/*.png"
+	@echo "next: ./bin/clobber trace scenarios/labs/01-lost-increment.yaml   (docs/labs/)"
 
 build/.setup-demo: scripts/setup.sh
 	@sh scripts/setup.sh demo
