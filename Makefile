@@ -57,6 +57,9 @@ $(1)/libclobber.a: $$(LIB_SRC:%.c=$(1)/%.o)
 $(1)/tests/%: $(1)/tests/%.o $(1)/libclobber.a
 	$$(CC) $(2) $$(CFLAGS) -o $$@ $$^ $$(TESTLIBS) $$(LIBS)
 
+$(1)/bench/bench: $(1)/bench/bench.o $(1)/libclobber.a
+	$$(CC) $(2) $$(CFLAGS) -o $$@ $$^ $$(LIBS)
+
 $(1)/bin/clobber: $(1)/sim/main.o $(1)/libclobber.a
 	@mkdir -p $$(dir $$@)
 	$$(CC) $(2) $$(CFLAGS) -o $$@ $$^ $$(LIBS)
@@ -83,6 +86,17 @@ test-rel: $(TEST_NAMES:%=$(REL)/tests/%) $(REL)/bin/clobber bin/clobber
 test-san: $(TEST_NAMES:%=$(SAN)/tests/%) $(SAN)/bin/clobber
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		CLOBBER=$(SAN)/bin/clobber CLOBBER_SANITIZED=1 sh tests/run.sh $(SAN) $(TEST_NAMES)
+
+# The benchmark suite: the kernel's hold model beside every case, memory,
+# --record ops, -j 2 against -j 1, and the SimPy peer (docs/performance.md).
+bench: build/.setup-bench $(REL)/bench/bench
+	@$(REL)/bench/bench
+	@echo
+	@/usr/bin/python3 bench/peer.py $(REL)/bench/bench 5
+
+build/.setup-bench: scripts/setup.sh
+	@sh scripts/setup.sh bench
+	@mkdir -p build && touch $@
 
 # The README's main command: set up what is missing, build, run the default
 # comparison, draw its charts, print the report and where the charts are.

@@ -258,7 +258,7 @@ static void conflict(struct world *w, struct op *op, uint32_t slot)
 		return;
 	}
 	struct client *c = &w->clients[op->client];
-	int64_t wait = dist_sample_ns(&w->cfg->backoff, c->retry);
+	int64_t wait = dist_sample_ns(&w->cfg->backoff, &c->retry.rng);
 	op->phase = PH_BACKOFF;
 	trace_op(w, op, TR_BACKOFF, HIST_NONE, -1, wait);
 	kernel_schedule(w->k, wait, retry_due, w, op_ref(op, slot));
@@ -328,7 +328,7 @@ static void got_read(struct world *w, struct op *op, uint32_t slot, struct msg *
 	}
 	struct client *c = &w->clients[op->client];
 	int64_t compute = op->compute >= 0 ? op->compute
-					   : dist_sample_ns(&w->cfg->compute, c->work);
+					   : dist_sample_ns(&w->cfg->compute, &c->work.rng);
 	if (compute == 0) {
 		send_write(w, op, slot);
 		return;
@@ -373,7 +373,7 @@ void client_receive(struct kernel *k, void *world, uint64_t arg)
 
 static uint8_t pick_kind(struct world *w, struct client *c)
 {
-	double u = rng_uniform(c->choose);
+	double u = rng_uniform(&c->choose.rng);
 	for (int i = 0; i < OP_NKINDS - 1; i++)
 		if (u < w->mix_cum[i])
 			return (uint8_t)i;
@@ -403,7 +403,7 @@ static void issue(struct world *w, uint32_t client, int kind, int64_t key, int64
 	if (kind < 0) {
 		/* Key before kind, both from the choice stream: the same draws
 		 * whatever the policy. */
-		op->key = keys_pick(&w->keys, c->choose);
+		op->key = keys_pick(&w->keys, &c->choose.rng);
 		op->kind = pick_kind(w, c);
 	} else {
 		op->key = (uint32_t)key;
@@ -437,9 +437,9 @@ static void schedule_issue(struct world *w, uint32_t client)
 	struct client *c = &w->clients[client];
 	int64_t delay;
 	if (w->cfg->arrival == ARRIVAL_OPEN) {
-		delay = (int64_t)llround(gsl_ran_exponential(c->arrive, 1e9 / w->cfg->rate));
+		delay = (int64_t)(gsl_ran_exponential(&c->arrive.rng, 1e9 / w->cfg->rate) + 0.5);
 	} else {
-		delay = dist_sample_ns(&w->cfg->think, c->arrive);
+		delay = dist_sample_ns(&w->cfg->think, &c->arrive.rng);
 		w->stats.think_count++;
 		w->stats.think_sum += (double)delay;
 	}
@@ -487,35 +487,19 @@ int clients_new(struct world *w)
 	for (uint32_t i = 0; i < n; i++) {
 		struct client *c = &w->clients[i];
 		c->id = i;
-		gsl_rng **streams[] = {&c->arrive, &c->choose, &c->work, &c->retry, &c->up, &c->down};
+		struct rng_stream *streams[] = {&c->arrive, &c->choose, &c->work, &c->retry, &c->up, &c->down};
 		const int purposes[] = {RNG_ARRIVE, RNG_CHOOSE, RNG_WORK, RNG_RETRY, RNG_UP, RNG_DOWN};
-		for (size_t j = 0; j < sizeof(purposes) / sizeof(purposes[0]); j++) {
-			*streams[j] = rng_new(rng_stream_seed(cfg->seed, RNG_CLIENT, i, (uint32_t)purposes[j]));
-			if (!*streams[j])
-				return -ENOMEM;
-		}
-		gsl_rng *crng = rng_new(rng_stream_seed(cfg->seed, RNG_CLIENT, i, RNG_CLOCK));
-		if (!crng)
-			return -ENOMEM;
-		clock_init(&c->clock, cfg, crng, i < cfg->noffsets ? &cfg->offsets[i] : NULL);
+		for (size_t j = 0; j < sizeof(purposes) / sizeof(purposes[0]); j++)
+			rng_stream_init(streams[j],
+					rng_stream_seed(cfg->seed, RNG_CLIENT, i, (uint32_t)purposes[j]));
+		clock_init(&c->clock, cfg, rng_stream_seed(cfg->seed, RNG_CLIENT, i, RNG_CLOCK),
+			   i < cfg->noffsets ? &cfg->offsets[i] : NULL);
 	}
 	return 0;
 }
 
 void clients_free(struct world *w)
 {
-	if (w->clients) {
-		for (uint32_t i = 0; i < w->nclients; i++) {
-			struct client *c = &w->clients[i];
-			rng_free(c->arrive);
-			rng_free(c->choose);
-			rng_free(c->work);
-			rng_free(c->retry);
-			rng_free(c->up);
-			rng_free(c->down);
-			clock_free(&c->clock);
-		}
-	}
 	free(w->clients);
 	w->clients = NULL;
 	if (w->ops) {

@@ -7,9 +7,11 @@
 
 #include "sim/rng.h"
 
-void clock_init(struct clock *c, const struct run_config *cfg, gsl_rng *rng,
+void clock_init(struct clock *c, const struct run_config *cfg, uint64_t stream_seed,
 		const int64_t *explicit_offset)
 {
+	rng_stream_init(&c->rng, stream_seed);
+	gsl_rng *rng = &c->rng.rng;
 	double off = dist_sample(&cfg->offset, rng);
 	c->offset = explicit_offset ? *explicit_offset : (int64_t)llround(off);
 	c->drift = dist_sample(&cfg->drift, rng) * 1e-6;
@@ -18,13 +20,6 @@ void clock_init(struct clock *c, const struct run_config *cfg, gsl_rng *rng,
 	c->next_sync = c->period > 0 ? c->period : INT64_MAX;
 	c->resolution = cfg->resolution > 0 ? cfg->resolution : 1;
 	c->sync_error = &cfg->sync_error;
-	c->rng = rng;
-}
-
-void clock_free(struct clock *c)
-{
-	rng_free(c->rng);
-	c->rng = NULL;
 }
 
 static int64_t floor_div(int64_t a, int64_t b)
@@ -37,7 +32,7 @@ int64_t clock_read(struct clock *c, int64_t t)
 {
 	while (t >= c->next_sync) {
 		c->t_sync = c->next_sync;
-		c->offset = (int64_t)llround(dist_sample(c->sync_error, c->rng));
+		c->offset = (int64_t)llround(dist_sample(c->sync_error, &c->rng.rng));
 		c->next_sync += c->period;
 	}
 	int64_t local = t + c->offset;

@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include "sim/config.h"
+#include "sim/rng.h"
 
 struct clock {
 	int64_t offset;	     /* ns, current (since the last sync) */
@@ -28,15 +29,14 @@ struct clock {
 	int64_t period;
 	int64_t resolution;
 	const struct dist *sync_error;
-	gsl_rng *rng;	     /* draws the residuals (owned) */
+	struct rng_stream rng; /* offset, drift, then the residuals */
 };
 
-/* Draws the clock of one entity.  `rng` draws offset and drift and is then
- * kept (owned) for the residuals.  explicit_offset, if not NULL, replaces the
- * drawn offset. */
-void clock_init(struct clock *c, const struct run_config *cfg, gsl_rng *rng,
+/* Draws the clock of one entity from the stream with seed stream_seed.
+ * explicit_offset, if not NULL, replaces the drawn offset.  The clock must
+ * not move afterwards (its stream lives inside it). */
+void clock_init(struct clock *c, const struct run_config *cfg, uint64_t stream_seed,
 		const int64_t *explicit_offset);
-void clock_free(struct clock *c);
 
 /* The local clock's reading at true time t (t never decreases between calls). */
 int64_t clock_read(struct clock *c, int64_t t);

@@ -60,6 +60,10 @@ int world_finish(struct world *w);
 
 const struct world_stats *world_stats(const struct world *w);
 
+/* Bytes the world holds: clients, operation and message pools, key states,
+ * histograms (not what policies allocate per key, such as sibling sets). */
+size_t world_bytes(const struct world *w);
+
 /* Fills values[] for the policy's extra metrics (cfg->policy->metrics). */
 void world_policy_metrics(const struct world *w, double *values);
 

@@ -66,6 +66,7 @@ struct sibling {
 struct sibset {
 	uint32_t refs;
 	uint32_t n;
+	uint32_t cap;		 /* siblings it has room for */
 	struct vclock *objclock; /* vnode: the object's clock; dvv: join of all */
 	uint32_t *ids;		 /* version ids, for the `state` slot */
 	struct sibling sib[];
@@ -132,15 +133,17 @@ static int sib_validate(const void *opts, struct parse_error *e)
 
 /* ---- sibling sets ---- */
 
-static struct sibset *set_new(uint32_t n)
+/* A set with room for cap siblings (n = 0). */
+static struct sibset *set_new(uint32_t cap)
 {
-	struct sibset *s = malloc(sizeof(*s) + n * sizeof(s->sib[0]) + n * sizeof(uint32_t));
+	struct sibset *s = malloc(sizeof(*s) + cap * sizeof(s->sib[0]) + cap * sizeof(uint32_t));
 	if (!s)
 		return NULL;
 	s->refs = 1;
-	s->n = n;
+	s->n = 0;
+	s->cap = cap;
 	s->objclock = NULL;
-	s->ids = (uint32_t *)(void *)(s->sib + n);
+	s->ids = (uint32_t *)(void *)(s->sib + cap);
 	return s;
 }
 
@@ -247,8 +250,9 @@ static void sib_serve_write(struct store *s, void *ks, struct msg *m)
 	bool obsolete = false;
 
 	/* Decide which old siblings stay, and the new sibling's clock. */
-	bool *keep = nold ? calloc(nold, sizeof(*keep)) : NULL;
-	if (nold && !keep)
+	bool small[64] = {0};
+	bool *keep = nold <= 64 ? small : calloc(nold, sizeof(*keep));
+	if (!keep)
 		goto out_nomem;
 	switch (o->clock) {
 	case CLOCK_CLIENT: {
@@ -271,12 +275,10 @@ static void sib_serve_write(struct store *s, void *ks, struct msg *m)
 		bool saw_all = vclock_descends(c->clock, oc);
 		for (uint32_t i = 0; i < nold; i++)
 			keep[i] = !saw_all;
-		struct vclock *j = vclock_join(c->clock, oc, &err);
-		if (err)
-			goto out_nomem;
-		uint32_t next = vclock_get(j, NODE_ACTOR) + 1;
-		objclock = vclock_with(j, NODE_ACTOR, next, store_clock(s), &err);
-		vclock_unref(j);
+		uint32_t next = (vclock_get(c->clock, NODE_ACTOR) > vclock_get(oc, NODE_ACTOR)
+					 ? vclock_get(c->clock, NODE_ACTOR)
+					 : vclock_get(oc, NODE_ACTOR)) + 1;
+		objclock = vclock_join_with(c->clock, oc, NODE_ACTOR, next, store_clock(s), &err);
 		if (err)
 			goto out_nomem;
 		run->pruned += vclock_prune(objclock, store_clock(s), &prune);
@@ -287,12 +289,10 @@ static void sib_serve_write(struct store *s, void *ks, struct msg *m)
 		for (uint32_t i = 0; i < nold; i++)
 			keep[i] = !vclock_covers(c->clock, old->sib[i].dot_actor,
 						 old->sib[i].dot_counter);
-		struct vclock *j = vclock_join(c->clock, oc, &err);
-		if (err)
-			goto out_nomem;
-		dot_counter = vclock_get(j, NODE_ACTOR) + 1;
-		objclock = vclock_with(j, NODE_ACTOR, dot_counter, store_clock(s), &err);
-		vclock_unref(j);
+		dot_counter = (vclock_get(c->clock, NODE_ACTOR) > vclock_get(oc, NODE_ACTOR)
+				       ? vclock_get(c->clock, NODE_ACTOR)
+				       : vclock_get(oc, NODE_ACTOR)) + 1;
+		objclock = vclock_join_with(c->clock, oc, NODE_ACTOR, dot_counter, store_clock(s), &err);
 		if (err)
 			goto out_nomem;
 		break;
@@ -305,26 +305,16 @@ static void sib_serve_write(struct store *s, void *ks, struct msg *m)
 		run->obsolete++;
 		store_trace(s, m, TR_DISCARDED, m->value, 0);
 		vclock_unref(newclock);
-		free(keep);
+		if (keep != small)
+			free(keep);
 		store_reply(s, m, ST_OK);
 		return;
 	}
 	for (uint32_t i = 0; i < nold; i++)
 		nkeep += keep[i];
-	struct sibset *set = set_new(nkeep + 1);
-	if (!set)
-		goto out_nomem;
-	uint32_t n = 0;
-	for (uint32_t i = 0; i < nold; i++) {
-		if (!keep[i])
-			continue;
-		set->sib[n] = old->sib[i];
-		vclock_ref(set->sib[n].clock);
-		set->ids[n] = old->ids[i];
-		n++;
-	}
+	/* the version first: store_apply() records the state before it changes */
 	uint32_t v = store_apply(s, m);
-	set->sib[n] = (struct sibling){
+	struct sibling fresh = {
 		.version = v,
 		.value = m->value,
 		.stamp = c->stamp,
@@ -332,11 +322,51 @@ static void sib_serve_write(struct store *s, void *ks, struct msg *m)
 		.dot_actor = NODE_ACTOR,
 		.dot_counter = dot_counter,
 	};
-	set->ids[n] = v;
-	set->objclock = objclock;
-	k->set = set;
-	set_unref(old);
-	free(keep);
+	struct sibset *set;
+	if (old && old->refs == 1 && nkeep + 1 <= old->cap) {
+		/* nobody else holds the set: change it in place */
+		set = old;
+		uint32_t n = 0;
+		for (uint32_t i = 0; i < nold; i++) {
+			if (!keep[i]) {
+				vclock_unref(set->sib[i].clock);
+				continue;
+			}
+			set->sib[n] = set->sib[i];
+			set->ids[n] = set->ids[i];
+			n++;
+		}
+		set->sib[n] = fresh;
+		set->ids[n] = v;
+		set->n = n + 1;
+		vclock_unref(set->objclock);
+		set->objclock = objclock;
+	} else {
+		/* readers hold the old set (or it is full): copy on write, with
+		 * room to grow */
+		set = set_new(nkeep + 1 < 4 ? 4 : 2 * (nkeep + 1));
+		if (!set) {
+			fresh.clock = NULL; /* newclock is freed below */
+			goto out_nomem;
+		}
+		uint32_t n = 0;
+		for (uint32_t i = 0; i < nold; i++) {
+			if (!keep[i])
+				continue;
+			set->sib[n] = old->sib[i];
+			vclock_ref(set->sib[n].clock);
+			set->ids[n] = old->ids[i];
+			n++;
+		}
+		set->sib[n] = fresh;
+		set->ids[n] = v;
+		set->n = n + 1;
+		set->objclock = objclock;
+		k->set = set;
+		set_unref(old);
+	}
+	if (keep != small)
+		free(keep);
 	m->version = v;
 	store_trace(s, m, nkeep ? TR_SIBLING : TR_APPLIED, m->value, nkeep + 1);
 	store_reply(s, m, ST_OK);
@@ -344,7 +374,8 @@ static void sib_serve_write(struct store *s, void *ks, struct msg *m)
 
 out_nomem:
 	/* The simulator cannot go on: the run stops and reports the failure. */
-	free(keep);
+	if (keep != small)
+		free(keep);
 	vclock_unref(newclock);
 	vclock_unref(objclock);
 	store_fail(s);

@@ -19,7 +19,7 @@ struct store {
 	size_t kss;
 	void *run_state;
 	struct clock clock;
-	gsl_rng *service_rng;
+	struct rng_stream service_rng;
 	bool instant;	     /* service time is always 0 */
 	int64_t busy_until;  /* the server is busy until then */
 	/* state change in progress (between store_apply and the handler's return) */
@@ -42,14 +42,12 @@ struct store *store_new(struct world *w)
 	s->kss = p->key_state_size ? p->key_state_size : 1;
 	s->keys = calloc(cfg->keys, s->kss);
 	s->run_state = calloc(1, p->run_state_size ? p->run_state_size : 1);
-	gsl_rng *crng = rng_new(rng_stream_seed(cfg->seed, RNG_NODE, 0, RNG_CLOCK));
-	s->service_rng = rng_new(rng_stream_seed(cfg->seed, RNG_NODE, 0, RNG_SERVICE));
-	if (!s->keys || !s->run_state || !crng || !s->service_rng) {
-		rng_free(crng);
+	if (!s->keys || !s->run_state) {
 		store_free(s);
 		return NULL;
 	}
-	clock_init(&s->clock, cfg, crng, NULL);
+	rng_stream_init(&s->service_rng, rng_stream_seed(cfg->seed, RNG_NODE, 0, RNG_SERVICE));
+	clock_init(&s->clock, cfg, rng_stream_seed(cfg->seed, RNG_NODE, 0, RNG_CLOCK), NULL);
 	s->instant = dist_is_const(&cfg->service) && cfg->service.a <= 0;
 	s->written = HIST_NONE;
 	if (p->key_init)
@@ -68,9 +66,13 @@ void store_free(struct store *s)
 	free(s->keys);
 	free(s->run_state);
 	free(s->old);
-	clock_free(&s->clock);
-	rng_free(s->service_rng);
 	free(s);
+}
+
+size_t store_bytes(const struct store *s)
+{
+	return sizeof(*s) + (size_t)s->w->cfg->keys * s->kss + s->policy->run_state_size +
+	       (size_t)s->oldcap * sizeof(*s->old);
 }
 
 void *store_key_state(struct store *s, uint32_t key)
@@ -272,7 +274,7 @@ void store_receive(struct kernel *k, void *world, uint64_t arg)
 		return;
 	}
 	int64_t start = s->busy_until > now ? s->busy_until : now;
-	int64_t done = start + dist_sample_ns(&w->cfg->service, s->service_rng);
+	int64_t done = start + dist_sample_ns(&w->cfg->service, &s->service_rng.rng);
 	s->busy_until = done;
 	kernel_schedule(k, done - now, store_served, w, arg);
 }

@@ -37,6 +37,9 @@ struct store_stats {
 struct store *store_new(struct world *w);
 void store_free(struct store *s);
 
+/* Bytes the node holds (its key states and buffers). */
+size_t store_bytes(const struct store *s);
+
 /* Kernel event: message arg (a struct msg *) reaches the node. */
 void store_receive(struct kernel *k, void *world, uint64_t arg);
 

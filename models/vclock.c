@@ -108,6 +108,49 @@ struct vclock *vclock_join(const struct vclock *a, const struct vclock *b, int *
 	return c;
 }
 
+struct vclock *vclock_join_with(const struct vclock *a, const struct vclock *b, uint32_t actor,
+				uint32_t counter, int64_t stamp, int *err)
+{
+	uint32_t na = vclock_size(a), nb = vclock_size(b);
+	struct vclock *c = alloc(na + nb + 1, err);
+	if (!c)
+		return NULL;
+	uint32_t i = 0, j = 0, n = 0;
+	bool placed = false;
+	while (i < na || j < nb || !placed) {
+		uint32_t next = UINT32_MAX;
+		if (i < na)
+			next = a->e[i].actor;
+		if (j < nb && b->e[j].actor < next)
+			next = b->e[j].actor;
+		if (!placed && actor <= next) {
+			c->e[n++] = (struct vc_entry){.actor = actor, .counter = counter, .stamp = stamp};
+			placed = true;
+			if (actor == next) {
+				if (i < na && a->e[i].actor == actor)
+					i++;
+				if (j < nb && b->e[j].actor == actor)
+					j++;
+			}
+			continue;
+		}
+		struct vc_entry m;
+		if (j >= nb || (i < na && a->e[i].actor < b->e[j].actor)) {
+			m = a->e[i++];
+		} else if (i >= na || b->e[j].actor < a->e[i].actor) {
+			m = b->e[j++];
+		} else {
+			const struct vc_entry *x = &a->e[i++], *y = &b->e[j++];
+			m = x->counter >= y->counter ? *x : *y;
+			if (x->counter == y->counter && y->stamp > m.stamp)
+				m.stamp = y->stamp;
+		}
+		c->e[n++] = m;
+	}
+	c->n = n;
+	return c;
+}
+
 struct vclock *vclock_with(const struct vclock *base, uint32_t actor, uint32_t counter,
 			   int64_t stamp, int *err)
 {

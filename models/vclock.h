@@ -72,6 +72,11 @@ bool vclock_covers(const struct vclock *c, uint32_t dot_actor, uint32_t dot_coun
 /* A new clock: the join of a and b.  *err is set to -ENOMEM on failure. */
 struct vclock *vclock_join(const struct vclock *a, const struct vclock *b, int *err);
 
+/* A new clock: the join of a and b with actor's counter then set to
+ * `counter` (stamp `stamp`), in one allocation. */
+struct vclock *vclock_join_with(const struct vclock *a, const struct vclock *b, uint32_t actor,
+				uint32_t counter, int64_t stamp, int *err);
+
 /* A new clock: base with actor's counter set to `counter` (which must be
  * greater than base's) and its stamp to `stamp`. */
 struct vclock *vclock_with(const struct vclock *base, uint32_t actor, uint32_t counter,

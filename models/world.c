@@ -77,6 +77,13 @@ int world_finish(struct world *w)
 	return 0;
 }
 
+size_t world_bytes(const struct world *w)
+{
+	return sizeof(*w) + (size_t)w->nclients * sizeof(*w->clients) +
+	       (size_t)w->opcap * sizeof(*w->ops) + (size_t)w->msgs.nchunks * 256 * sizeof(struct msg) +
+	       (OP_NKINDS + 1) * sizeof(struct histo) + store_bytes(w->store);
+}
+
 const struct world_stats *world_stats(const struct world *w)
 {
 	return &w->stats;
@@ -100,14 +107,14 @@ int64_t world_key_value(const struct world *w, uint32_t key)
 void net_to_store(struct world *w, struct msg *m)
 {
 	struct client *c = &w->clients[m->client];
-	int64_t lat = dist_sample_ns(&w->cfg->latency, c->up);
+	int64_t lat = dist_sample_ns(&w->cfg->latency, &c->up.rng);
 	kernel_schedule(w->k, lat, store_receive, w, (uint64_t)(uintptr_t)m);
 }
 
 void net_to_client(struct world *w, struct msg *m)
 {
 	struct client *c = &w->clients[m->client];
-	int64_t lat = dist_sample_ns(&w->cfg->latency, c->down);
+	int64_t lat = dist_sample_ns(&w->cfg->latency, &c->down.rng);
 	kernel_schedule(w->k, lat, client_receive, w, (uint64_t)(uintptr_t)m);
 }
 

@@ -26,6 +26,7 @@
 #include "sim/kernel.h"
 #include "sim/keys.h"
 #include "sim/record.h"
+#include "sim/rng.h"
 
 /* Stream names: (RNG_CLIENT, index, purpose) and (RNG_NODE, index, purpose). */
 enum { RNG_CLIENT = 1, RNG_NODE = 2 };
@@ -43,7 +44,8 @@ enum {
 struct client {
 	uint32_t id;
 	struct clock clock;
-	gsl_rng *arrive, *choose, *work, *retry, *up, *down;
+	/* streams, inside the struct for locality */
+	struct rng_stream arrive, choose, work, retry, up, down;
 	uint64_t write_seq; /* writes sent, for deterministic tie-breaks */
 };
 

@@ -81,17 +81,30 @@ struct stale_ctx {
 	uint32_t *flist;    /* F versions of the key being checked */
 	size_t nflist;
 	uint32_t flist_key;
+	size_t bytes;	    /* working memory allocated */
 };
 
 /* Builds deepest[] and pmin[] for the fast keys. */
 static int prepare_fast(struct stale_ctx *c)
 {
 	const struct history *h = c->h;
-	size_t npath = 0;
+	size_t npath = 0, total = 0;
+	/* count the path nodes first, to size pmin exactly */
+	for (uint32_t k = 0; k < h->nkeys; k++) {
+		uint32_t n, scratch;
+		const uint32_t *fin = history_state(h, h->final[k], &n, &scratch);
+		if ((h->key_flags[k] & HIST_KEY_DAG) || n != 1)
+			continue;
+		for (uint32_t v = fin[0]; v != HIST_NONE;
+		     v = (h->flags[v] & HIST_COVER) ? HIST_NONE : h->parent[v])
+			total++;
+	}
 	c->deepest = malloc((h->nversions ? h->nversions : 1) * sizeof(*c->deepest));
-	c->pmin = malloc((h->nversions ? h->nversions : 1) * sizeof(*c->pmin));
+	c->pmin = malloc((total ? total : 1) * sizeof(*c->pmin));
 	if (!c->deepest || !c->pmin)
 		return -ENOMEM;
+	c->bytes = (size_t)h->nversions * sizeof(*c->deepest) + total * sizeof(*c->pmin) +
+		   (size_t)h->nkeys * sizeof(*c->keys);
 	for (uint32_t v = 0; v < h->nversions; v++)
 		c->deepest[v] = HIST_NONE;
 	for (uint32_t k = 0; k < h->nkeys; k++) {
@@ -203,6 +216,7 @@ static int check_stale(const struct history *h, const uint8_t *in_final,
 					c.flist = malloc(nv * sizeof(*c.flist));
 					if (!c.seen || !c.stack || !c.touched || !c.flist)
 						goto out_free;
+					c.bytes += nv / 8 + 1 + 3 * nv * sizeof(uint32_t);
 				}
 				m = slow_missing_min(&c, key, s, n);
 			}
@@ -214,6 +228,7 @@ static int check_stale(const struct history *h, const uint8_t *in_final,
 			out->stale_reads++;
 	}
 	rc = 0;
+	out->work_bytes = c.bytes;
 out_free:
 	free(c.keys);
 	free(c.deepest);
@@ -245,6 +260,8 @@ int checker_run(const struct history *h, struct check_result *out, bool keep_mar
 		mark_edges(h, fin, n, accounted, stack, NULL, NULL, true);
 	}
 	free(stack);
+	size_t marks = 2 * (nv / 8 + 1);
+	size_t phase1 = marks + nv * sizeof(*stack);
 	for (uint32_t v = 0; v < h->nversions; v++) {
 		bool acked = h->ack[v] != HIST_UNACKED;
 		if (acked && !BIT_GET(accounted, v) && (h->flags[v] & HIST_RMW))
@@ -253,6 +270,8 @@ int checker_run(const struct history *h, struct check_result *out, bool keep_mar
 			out->unacked_effects++;
 	}
 	int rc = h->nreads ? check_stale(h, in_final, out) : 0;
+	/* peak: the marks with the walk stack, or with the stale check's arrays */
+	out->work_bytes = phase1 > marks + out->work_bytes ? phase1 : marks + out->work_bytes;
 	if (keep_marks && rc == 0) {
 		out->in_final = in_final;
 		out->accounted = accounted;

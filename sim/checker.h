@@ -46,6 +46,7 @@ struct check_result {
 	uint64_t reads_checked;	 /* observed reads of unclean keys */
 	uint8_t *in_final;	 /* bitmap of F, when asked for; caller frees */
 	uint8_t *accounted;	 /* bitmap of A, when asked for; caller frees */
+	size_t work_bytes;	 /* peak working memory of the check */
 };
 
 /* Runs the checker.  With keep_marks, out->in_final and out->accounted are

@@ -46,7 +46,7 @@ static int reserve(void **arr, size_t *cap, size_t need, size_t sz)
 		return 0;
 	size_t ncap = *cap ? *cap : 256;
 	while (ncap < need)
-		ncap *= 2;
+		ncap += ncap / 2;
 	void *p = realloc(*arr, ncap * sz);
 	if (!p)
 		return -ENOMEM;
@@ -55,11 +55,8 @@ static int reserve(void **arr, size_t *cap, size_t need, size_t sz)
 	return 0;
 }
 
-static int grow_versions(struct history *h)
+static int resize_versions(struct history *h, uint32_t ncap)
 {
-	uint32_t ncap = h->cap ? h->cap * 2 : 1024;
-	if (h->cap >= HIST_SNAP / 2)
-		return -ENOMEM; /* ids must stay below HIST_SNAP */
 	uint32_t *parent = realloc(h->parent, ncap * sizeof(*parent));
 	if (!parent)
 		return -ENOMEM;
@@ -74,6 +71,22 @@ static int grow_versions(struct history *h)
 	h->flags = flags;
 	h->cap = ncap;
 	return 0;
+}
+
+static int grow_versions(struct history *h)
+{
+	if (h->cap >= HIST_SNAP / 3)
+		return -ENOMEM; /* ids must stay below HIST_SNAP */
+	return resize_versions(h, h->cap ? h->cap + h->cap / 2 : 1024);
+}
+
+int history_reserve(struct history *h, uint32_t n)
+{
+	if (n <= h->cap)
+		return 0;
+	if (n >= HIST_SNAP / 3)
+		return -ENOMEM;
+	return resize_versions(h, n);
 }
 
 uint32_t history_version(struct history *h, uint32_t key, bool rmw, bool applied,

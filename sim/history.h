@@ -92,6 +92,10 @@ struct history {
 
 /* Returns 0 or -ENOMEM.  h is zeroed first. */
 int history_init(struct history *h, uint32_t nkeys);
+
+/* Makes room for n versions now, so that a run whose number of writes is
+ * known in advance holds no slack.  Beyond it, arrays grow by half. */
+int history_reserve(struct history *h, uint32_t n);
 void history_free(struct history *h);
 
 /* Records a version accepted for `key` and returns its id (HIST_NONE when

@@ -85,6 +85,16 @@ uint64_t rng_stream_seed(uint64_t seed, uint32_t a, uint32_t b, uint32_t c)
 	return splitmix64(&x);
 }
 
+_Static_assert(sizeof(struct xoshiro) == sizeof(((struct rng_stream *)0)->state),
+	       "rng_stream holds a xoshiro state");
+
+void rng_stream_init(struct rng_stream *s, uint64_t stream_seed)
+{
+	s->rng.type = &xoshiro_type;
+	s->rng.state = s->state;
+	xo_set(s->state, stream_seed);
+}
+
 gsl_rng *rng_new(uint64_t stream_seed)
 {
 	gsl_rng *r = gsl_rng_alloc(&xoshiro_type);

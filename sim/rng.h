@@ -24,6 +24,16 @@
 /* The seed of the stream named (seed, a, b, c). */
 uint64_t rng_stream_seed(uint64_t seed, uint32_t a, uint32_t b, uint32_t c);
 
+/* A stream that lives inside another struct, with no allocation: the
+ * gsl_rng's state points into the struct itself, so the struct must not
+ * move once initialised.  Pass &s->rng wherever a gsl_rng * is expected. */
+struct rng_stream {
+	gsl_rng rng;
+	uint64_t state[4];
+};
+
+void rng_stream_init(struct rng_stream *s, uint64_t stream_seed);
+
 /* A new stream, or NULL when out of memory.  Free with rng_free(). */
 gsl_rng *rng_new(uint64_t stream_seed);
 void rng_free(gsl_rng *r);

@@ -86,6 +86,10 @@ int runner_run(const struct run_config *cfg, struct run_result *out,
 
 void run_result_free(struct run_result *r);
 
+/* Sizes a new history for the run (the runner calls it; so does the
+ * benchmark, which drives the world itself). */
+int runner_prepare_history(struct history *h, const struct run_config *cfg);
+
 /* The value of the named metric, or NAN. */
 double run_metric(const struct run_result *r, const char *name);
 

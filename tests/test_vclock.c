@@ -61,6 +61,37 @@ static void test_order(void **state)
 	vclock_unref(d);
 }
 
+/* join_with equals a join followed by setting the actor's counter, for
+ * every placement of the actor (before, between, after, present in one or
+ * both clocks, absent). */
+static void test_join_with(void **state)
+{
+	(void)state;
+	struct vclock *a = mk(3, (uint32_t[]){2, 5, 9}, (uint32_t[]){1, 4, 2}, (int64_t[]){1, 2, 3});
+	struct vclock *b = mk(3, (uint32_t[]){1, 5, 7}, (uint32_t[]){3, 6, 1}, (int64_t[]){4, 5, 6});
+	const uint32_t actors[] = {0, 1, 2, 3, 5, 6, 7, 9, 10, UINT32_MAX - 1};
+	for (size_t i = 0; i < sizeof(actors) / sizeof(actors[0]); i++) {
+		int err = 0;
+		struct vclock *j = vclock_join(a, b, &err);
+		uint32_t counter = vclock_get(j, actors[i]) + 1;
+		struct vclock *want = vclock_with(j, actors[i], counter, 99, &err);
+		struct vclock *got = vclock_join_with(a, b, actors[i], counter, 99, &err);
+		assert_int_equal(err, 0);
+		if (got->n != want->n || memcmp(got->e, want->e, got->n * sizeof(got->e[0])) != 0)
+			fail_msg("join_with differs for actor %u", actors[i]);
+		vclock_unref(j);
+		vclock_unref(want);
+		vclock_unref(got);
+	}
+	int err = 0;
+	struct vclock *solo = vclock_join_with(NULL, NULL, 4, 1, 0, &err);
+	assert_int_equal(solo->n, 1);
+	assert_int_equal(vclock_get(solo, 4), 1);
+	vclock_unref(solo);
+	vclock_unref(a);
+	vclock_unref(b);
+}
+
 static void test_refcount(void **state)
 {
 	(void)state;
@@ -140,6 +171,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_order),
+		cmocka_unit_test(test_join_with),
 		cmocka_unit_test(test_refcount),
 		cmocka_unit_test(test_prune),
 		cmocka_unit_test(test_prune_false_sibling),

@@ -1,0 +1,426 @@
+/*
+ * bench.c - the benchmark suite (make bench).
+ *
+ * Each case runs one world in a forked child (so that its peak memory,
+ * VmHWM, is its own), exactly as the runner does (world, kernel, checker),
+ * but in slices of simulated time so that the number of pending events can
+ * be sampled.  Beside each case, in the same invocation, the hold model
+ * runs on the kernel's own queue with that many pending events: pop the
+ * earliest, push it back an exponential delay later.  The ratio of the two
+ * rates, measured side by side, is what counts on a noisy machine.
+ *
+ * Also measured: the checker's memory per write, memory growth with run
+ * length, --record ops rows per second, -j 2 against -j 1.  The SimPy peer
+ * is bench/peer.py, run by the Makefile with the same model (bench prints
+ * clobber's side with --peer).
+ *
+ *   bench            the whole suite
+ *   bench --peer R   the peer case, R replications: mean latency, conflict
+ *                    rate and their 95% CIs, ops/s
+ *   bench --quick    a shorter suite (CI smoke test)
+ */
+#include <errno.h>
+#include <gsl/gsl_randist.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "models/registry.h"
+#include "sim/checker.h"
+#include "sim/exec.h"
+#include "sim/history.h"
+#include "sim/kernel.h"
+#include "sim/results.h"
+#include "sim/rng.h"
+#include "sim/runner.h"
+#include "sim/scenario.h"
+#include "sim/stats.h"
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static long vm_hwm_kb(void)
+{
+	FILE *f = fopen("/proc/self/status", "r");
+	char line[256];
+	long kb = -1;
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "VmHWM: %ld", &kb) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return kb;
+}
+
+struct bench_case {
+	const char *name;
+	const char *policy;
+	uint32_t clients;
+	uint32_t keys;
+	uint64_t ops;
+};
+
+struct case_out {
+	double wall;	     /* seconds: world + kernel + checker */
+	double ops, events;
+	double pending;	     /* mean pending events */
+	double peak_kb;
+	double writes;	     /* versions recorded */
+	double hist_bytes;   /* history memory at the end */
+	double check_bytes;  /* checker working memory, peak */
+	double world_bytes;  /* what the model holds at the end */
+	double key_bytes;    /* the history's per-key arrays */
+	double lost;
+};
+
+static struct run_config case_config(const struct bench_case *bc)
+{
+	struct run_config c;
+	config_defaults(&c);
+	c.policy = registry_find(bc->policy);
+	policy_defaults(c.policy, c.popts.bytes);
+	c.clients = bc->clients;
+	c.keys = bc->keys;
+	c.stop_ops = bc->ops;
+	c.mix[OP_INCR] = 0.8;
+	c.mix[OP_READ] = 0.2;
+	c.think = (struct dist){DIST_EXP, 10e6, 0};
+	c.latency = (struct dist){DIST_EXP, 0.5e6, 0};
+	c.compute = (struct dist){DIST_EXP, 1e6, 0};
+	c.timeout = 0; /* a hot key with 10,000 clients would time everything out */
+	c.retries = 5;
+	return c;
+}
+
+/* Runs a case the way the runner does, sampling the queue every 1 ms of
+ * simulated time. */
+static int run_case(const struct bench_case *bc, struct case_out *o)
+{
+	struct run_config c = case_config(bc);
+	memset(o, 0, sizeof(*o));
+	double t0 = now_s();
+	struct kernel *k = kernel_new(4 * (size_t)c.clients + 64);
+	struct history h;
+	history_init(&h, c.keys);
+	runner_prepare_history(&h, &c);
+	struct world *w = world_new(&c, k, &h, NULL);
+	if (!w)
+		return -1;
+	world_start(w);
+	double samples = 0, sum = 0;
+	for (int64_t until = KERNEL_MS; kernel_pending(k) > 0; until += KERNEL_MS) {
+		sum += (double)kernel_pending(k);
+		samples++;
+		kernel_run(k, until);
+	}
+	world_finish(w);
+	struct check_result chk;
+	checker_run(&h, &chk, false);
+	o->wall = now_s() - t0;
+	const struct world_stats *st = world_stats(w);
+	o->ops = (double)st->ops;
+	o->events = (double)kernel_events(k);
+	o->pending = samples ? sum / samples : 0;
+	o->writes = h.nversions;
+	o->key_bytes = (double)h.nkeys * (sizeof(*h.key_flags) + sizeof(*h.final) + sizeof(*h.last_snap));
+	o->hist_bytes = (double)history_bytes(&h) - o->key_bytes;
+	o->world_bytes = (double)world_bytes(w);
+	o->check_bytes = (double)chk.work_bytes;
+	o->lost = (double)chk.lost_updates;
+	world_free(w);
+	history_free(&h);
+	kernel_free(k);
+	o->peak_kb = (double)vm_hwm_kb();
+	return 0;
+}
+
+/* The hold model on the kernel's queue: n pending events, each rescheduled
+ * an Exp(1 ms) delay later when it runs, until `events` have run. */
+struct hold {
+	gsl_rng *r;
+	uint64_t left;
+};
+
+static void hold_fn(struct kernel *k, void *obj, uint64_t arg)
+{
+	struct hold *hd = obj;
+	if (hd->left == 0)
+		return;
+	hd->left--;
+	kernel_schedule(k, (int64_t)gsl_ran_exponential(hd->r, 1e6), hold_fn, hd, arg);
+}
+
+static double hold_rate(size_t n, uint64_t events)
+{
+	if (n < 1)
+		n = 1;
+	struct kernel *k = kernel_new(n + 16);
+	struct hold hd = {.r = rng_new(7), .left = events};
+	for (size_t i = 0; i < n; i++)
+		kernel_schedule(k, (int64_t)gsl_ran_exponential(hd.r, 1e6), hold_fn, &hd, i);
+	double t0 = now_s();
+	uint64_t before = kernel_events(k);
+	kernel_run(k, INT64_MAX);
+	double rate = (double)(kernel_events(k) - before) / (now_s() - t0);
+	rng_free(hd.r);
+	kernel_free(k);
+	return rate;
+}
+
+/* Runs fn in a child process and returns what it wrote to the pipe. */
+static int in_child(const struct bench_case *bc, struct case_out *o)
+{
+	int fd[2];
+	if (pipe(fd) < 0)
+		return -1;
+	pid_t pid = fork();
+	if (pid == 0) {
+		close(fd[0]);
+		struct case_out out;
+		if (run_case(bc, &out) < 0)
+			_exit(1);
+		ssize_t wrote = write(fd[1], &out, sizeof(out));
+		_exit(wrote == (ssize_t)sizeof(out) ? 0 : 1);
+	}
+	close(fd[1]);
+	ssize_t got = read(fd[0], o, sizeof(*o));
+	close(fd[0]);
+	int status;
+	waitpid(pid, &status, 0);
+	return got == (ssize_t)sizeof(*o) && WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+}
+
+static void human(double x, char *buf, size_t n)
+{
+	if (x >= 1e6)
+		snprintf(buf, n, "%.2fM", x / 1e6);
+	else if (x >= 1e3)
+		snprintf(buf, n, "%.1fk", x / 1e3);
+	else
+		snprintf(buf, n, "%.0f", x);
+}
+
+static void suite(bool quick)
+{
+	static const char *const policies[] = {"lww", "version", "siblings", "lock"};
+	struct {
+		const char *name;
+		uint32_t clients, keys;
+		uint64_t ops;
+	} shapes[] = {
+		{"hot key, 10 clients", 10, 1, 400000},
+		{"many keys, 10 clients", 10, 100000, 400000},
+		{"hot key, 10000 clients", 10000, 1, 400000},
+		{"many keys, 10000 clients", 10000, 100000, 400000},
+	};
+	printf("%-36s %9s %10s %8s %10s %6s %9s %8s\n", "case (checker on)", "ops/s", "events/s",
+	       "queue", "hold ev/s", "ratio", "peak MiB", "B/write");
+	double worst = 1e9, best = 0;
+	for (size_t s = 0; s < sizeof(shapes) / sizeof(shapes[0]); s++)
+		for (size_t p = 0; p < 4; p++) {
+			struct bench_case bc = {.policy = policies[p], .clients = shapes[s].clients,
+						.keys = shapes[s].keys,
+						.ops = quick ? shapes[s].ops / 10 : shapes[s].ops};
+			struct case_out o;
+			if (in_child(&bc, &o) < 0) {
+				printf("%s %s: failed\n", policies[p], shapes[s].name);
+				continue;
+			}
+			double ev = o.events / o.wall;
+			double hold = hold_rate((size_t)llround(o.pending), (uint64_t)o.events);
+			char name[64], a[16], b[16], c[16];
+			snprintf(name, sizeof(name), "%s, %s", policies[p], shapes[s].name);
+			human(o.ops / o.wall, a, sizeof(a));
+			human(ev, b, sizeof(b));
+			human(hold, c, sizeof(c));
+			double ratio = ev / hold;
+			worst = ratio < worst ? ratio : worst;
+			best = ratio > best ? ratio : best;
+			printf("%-36s %9s %10s %8.0f %10s %6.2f %9.1f %8.1f\n", name, a, b, o.pending, c,
+			       ratio, o.peak_kb / 1024, (o.hist_bytes + o.check_bytes) / o.writes);
+			fflush(stdout);
+		}
+	printf("events/s as a fraction of the hold model at the same queue size: %.2f to %.2f\n",
+	       worst, best);
+}
+
+/* Memory of everything but the history must not grow with the run: the
+ * same case at 1x and 4x the operations. */
+static void growth(bool quick)
+{
+	struct bench_case a = {.policy = "version", .clients = 100, .keys = 1000,
+			       .ops = quick ? 50000 : 250000};
+	struct bench_case b = a;
+	b.ops *= 4;
+	struct case_out oa, ob;
+	if (in_child(&a, &oa) < 0 || in_child(&b, &ob) < 0)
+		return;
+	printf("\nmemory with %llu and %llu operations (version, 100 clients, 1000 keys):\n",
+	       (unsigned long long)a.ops, (unsigned long long)b.ops);
+	printf("  history + checker: %.1f and %.1f MiB (%.1f and %.1f bytes per write)\n",
+	       (oa.hist_bytes + oa.check_bytes) / 1048576, (ob.hist_bytes + ob.check_bytes) / 1048576,
+	       (oa.hist_bytes + oa.check_bytes) / oa.writes, (ob.hist_bytes + ob.check_bytes) / ob.writes);
+	printf("  the model (clients, pools, key states, histograms): %.0f and %.0f KiB\n",
+	       oa.world_bytes / 1024, ob.world_bytes / 1024);
+	printf("  peak RSS: %.1f and %.1f MiB\n", oa.peak_kb / 1024, ob.peak_kb / 1024);
+}
+
+/* --record ops: rows written per second (the write of one run). */
+static void record_rate(bool quick)
+{
+	struct run_config c = case_config(&(struct bench_case){.policy = "lww", .clients = 50, .keys = 1000,
+						       .ops = quick ? 100000 : 1000000});
+	c.record_ops = true;
+	struct run_result res;
+	if (runner_run(&c, &res, NULL, NULL) < 0)
+		return;
+	char path[] = "/tmp/clobber-bench-XXXXXX";
+	int fd = mkstemp(path);
+	close(fd);
+	unlink(path);
+	struct results *db;
+	char err[512];
+	if (results_open(path, true, &db, err, sizeof(err)) < 0) {
+		printf("record: %s\n", err);
+		run_result_free(&res);
+		return;
+	}
+	struct run_row row = {.scenario = "bench", .policy = "lww", .label = "lww", .params = "{}",
+			      .started_at = "now"};
+	double t0 = now_s();
+	int rc = results_write_run(db, &row, &res, err, sizeof(err));
+	double wall = now_s() - t0;
+	results_close(db);
+	unlink(path);
+	char wal[64];
+	snprintf(wal, sizeof(wal), "%s-wal", path);
+	unlink(wal);
+	snprintf(wal, sizeof(wal), "%s-shm", path);
+	unlink(wal);
+	if (rc == 0)
+		printf("\n--record ops: %zu rows in %.3f s, %.2fM rows/s (one transaction, %d-row INSERTs)\n",
+		       res.rec.nops, wall, (double)res.rec.nops / wall / 1e6, 256);
+	run_result_free(&res);
+}
+
+/* -j 2 against -j 1 on a sweep of many small runs. */
+static void jobs_speedup(bool quick)
+{
+	const char *text =
+		"name: speedup\nreplications: 20\nstop: {ops: 4000}\n"
+		"sweep: {c: [4, 8, 16, 32]}\npolicies: [lww, version, siblings, lock]\n"
+		"workload: {clients: $c}\n";
+	struct sdiag d;
+	struct scenario *s = scenario_parse("speedup.yaml", text, strlen(text), NULL, 0, &d);
+	if (!s) {
+		printf("jobs: %s\n", d.text);
+		return;
+	}
+	if (quick)
+		s->replications = 4;
+	double wall[2];
+	for (int j = 1; j <= 2; j++) {
+		char path[64];
+		snprintf(path, sizeof(path), "/tmp/clobber-bench-j%d-%d.db", j, (int)getpid());
+		struct results *db;
+		char err[512];
+		if (results_open(path, true, &db, err, sizeof(err)) < 0) {
+			printf("jobs: %s\n", err);
+			return;
+		}
+		struct exec_opts o = {.jobs = j};
+		struct exec_summary sum;
+		exec_scenario(s, db, &o, &sum, err, sizeof(err));
+		results_close(db);
+		wall[j - 1] = sum.wall;
+		char extra[80];
+		unlink(path);
+		snprintf(extra, sizeof(extra), "%s-wal", path);
+		unlink(extra);
+		snprintf(extra, sizeof(extra), "%s-shm", path);
+		unlink(extra);
+	}
+	printf("\n-j 1 against -j 2 on %llu runs of 4000 operations: %.2f s and %.2f s, speedup %.2f\n",
+	       (unsigned long long)scenario_runs(s), wall[0], wall[1], wall[0] / wall[1]);
+	scenario_free(s);
+}
+
+/* The SimPy peer's model, in clobber: closed-loop clients doing
+ * version-checked increments on uniformly chosen keys, exponential one-way
+ * latency, exponential think time, retries with exponential backoff. */
+static int peer(int reps)
+{
+	double lat[64], conf[64], ops = 0, wall = 0;
+	if (reps > 64)
+		reps = 64;
+	for (int i = 0; i < reps; i++) {
+		struct run_config c;
+		config_defaults(&c);
+		c.policy = registry_find("version");
+		policy_defaults(c.policy, c.popts.bytes);
+		c.seed = (uint64_t)i + 1;
+		c.clients = 50;
+		c.keys = 100;
+		c.stop_ops = 100000;
+		c.think = (struct dist){DIST_EXP, 5e6, 0};
+		c.latency = (struct dist){DIST_EXP, 0.5e6, 0};
+		c.compute = (struct dist){DIST_CONST, 0, 0};
+		c.backoff = (struct dist){DIST_EXP, 1e6, 0};
+		c.retries = 10;
+		c.timeout = 0;
+		struct run_result r;
+		double t0 = now_s();
+		if (runner_run(&c, &r, NULL, NULL) < 0)
+			return 1;
+		wall += now_s() - t0;
+		ops += run_metric(&r, "ops");
+		lat[i] = run_metric(&r, "latency_mean_ms");
+		conf[i] = run_metric(&r, "conflicts") / run_metric(&r, "attempts");
+		run_result_free(&r);
+	}
+	double lm, lh, cm, ch;
+	stats_mean_ci(lat, (size_t)reps, 0.95, &lm, &lh);
+	stats_mean_ci(conf, (size_t)reps, 0.95, &cm, &ch);
+	printf("clobber latency_mean_ms %.5f %.5f conflict_rate %.6f %.6f ops_per_s %.1f\n", lm, lh,
+	       cm, ch, ops / wall);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	bool quick = argc > 1 && strcmp(argv[1], "--quick") == 0;
+	if (argc > 2 && strcmp(argv[1], "--peer") == 0)
+		return peer(atoi(argv[2]));
+	if (argc > 5 && strcmp(argv[1], "--case") == 0) {
+		/* one case in this process, for profilers: POLICY CLIENTS KEYS OPS */
+		struct bench_case bc = {.policy = argv[2], .clients = (uint32_t)atoi(argv[3]),
+					.keys = (uint32_t)atoi(argv[4]), .ops = (uint64_t)atoll(argv[5])};
+		struct case_out o;
+		if (run_case(&bc, &o) < 0)
+			return 1;
+		printf("%s: %.0f ops, %.0f events in %.3f s: %.2fM events/s, queue %.0f\n", bc.policy,
+		       o.ops, o.events, o.wall, o.events / o.wall / 1e6, o.pending);
+		return 0;
+	}
+	if (argc > 3 && strcmp(argv[1], "--hold") == 0) {
+		/* the hold model alone: PENDING EVENTS */
+		double r = hold_rate((size_t)atol(argv[2]), (uint64_t)atoll(argv[3]));
+		printf("hold model: %.2fM events/s\n", r / 1e6);
+		return 0;
+	}
+	printf("clobber benchmark suite%s (every case runs with the checker)\n\n", quick ? " (quick)" : "");
+	suite(quick);
+	growth(quick);
+	record_rate(quick);
+	jobs_speedup(quick);
+	return 0;
+}
