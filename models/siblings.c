@@ -27,7 +27,10 @@
  *        max     keep the sibling with the largest value, lose the others.
  *        lww     keep the sibling with the latest timestamp, lose the others.
  * prune          Riak's vector-clock pruning (vclock.h), applied to client
- *                and vnode clocks when the store writes them.
+ *                and vnode clocks when the store stores them: after the
+ *                write has been compared with the siblings, so pruning
+ *                shortens the clocks readers get back without making a
+ *                write look concurrent with what it read.
  *
  * A sibling set is immutable and reference counted: a write builds a new
  * set (copy-on-write), and read replies hold a reference to the set they
@@ -259,7 +262,9 @@ static void sib_serve_write(struct store *s, void *ks, struct msg *m)
 		newclock = vclock_with(c->clock, m->client, (uint32_t)c->seq, c->stamp, &err);
 		if (err)
 			goto out_nomem;
-		run->pruned += vclock_prune(newclock, store_clock(s), &prune);
+		/* compare with the full clock; prune only what is stored (below),
+		 * as Riak does: pruning first would make every write look
+		 * concurrent with what it read */
 		for (uint32_t i = 0; i < nold; i++) {
 			const struct vclock *sc = old->sib[i].clock;
 			if (vclock_descends(sc, newclock)) {
@@ -312,6 +317,8 @@ static void sib_serve_write(struct store *s, void *ks, struct msg *m)
 	}
 	for (uint32_t i = 0; i < nold; i++)
 		nkeep += keep[i];
+	if (newclock)
+		run->pruned += vclock_prune(newclock, store_clock(s), &prune);
 	/* the version first: store_apply() records the state before it changes */
 	uint32_t v = store_apply(s, m);
 	struct sibling fresh = {

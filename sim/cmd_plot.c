@@ -3,7 +3,8 @@
  *
  * For each scenario in the database, into plots/NAME/ (or DIR):
  *   METRIC-vs-AXIS.gp/.dat   for each numeric sweep axis and each headline
- *                            metric: one line per policy label, 95%
+ *                            metric (and the siblings and lock metrics
+ *                            when a policy has them): one line per label, 95%
  *                            confidence intervals (Student's t) as error
  *                            bars, one panel per value of the other axes
  *   latency-cdf.gp/.dat      latency CDF per label at one sweep point
@@ -48,6 +49,11 @@ static const struct chart_metric metrics[] = {
 	{"latency_p99_ms", "p99 latency", "99th percentile latency (ms)"},
 	{"throughput_ops_s", "throughput", "successful operations per second (ops/s)"},
 	{"stale_reads", "stale reads", "stale reads per run"},
+	/* drawn only when some policy of the scenario has them */
+	{"siblings_mean", "siblings per read", "siblings in a read reply, mean"},
+	{"vclock_entries_mean", "causal context size", "vector-clock entries per read reply, mean"},
+	{"lock_wait_mean_ms", "lock wait", "mean wait for a lock (ms)"},
+	{"zombie_writes", "zombie writes", "writes after the lease expired, per run"},
 };
 #define NMETRICS (sizeof(metrics) / sizeof(metrics[0]))
 

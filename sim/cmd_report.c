@@ -26,8 +26,8 @@ static const char *const shown[] = {
 	"ops_ok",	    "abort_rate",	"lost_update_rate", "lost_updates",
 	"stale_reads",	    "unacked_effects",	"conflicts",	    "latency_mean_ms",
 	"latency_p99_ms",   "throughput_ops_s", "siblings_mean",    "siblings_max",
-	"vclock_entries_mean", "lock_wait_mean_ms", "lease_expiries", "zombie_writes",
-	"fenced_writes",
+	"vclock_entries_mean", "vclock_entries_max", "obsolete_writes", "pruned_entries",
+	"lock_wait_mean_ms", "lease_expiries", "zombie_writes", "fenced_writes",
 };
 #define NSHOWN (sizeof(shown) / sizeof(shown[0]))
 

@@ -14,6 +14,7 @@
 #include "sim/cli.h"
 #include "sim/exec.h"
 #include "sim/results.h"
+#include "sim/runner.h"
 #include "sim/scenario.h"
 
 static const char run_help[] =
@@ -163,6 +164,7 @@ int cmd_run(int argc, char **argv)
 		.interrupted = &cli_interrupted,
 	};
 	cli_catch_signals();
+	runner_set_interrupt(&cli_interrupted);
 	for (size_t i = 0; i < a.npos && rc == 0; i++) {
 		struct scenario *s = sc[i];
 		char path[4096];

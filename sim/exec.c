@@ -225,7 +225,9 @@ int exec_scenario(const struct scenario *s, struct results *db, const struct exe
 		if (j->done) {
 			pthread_mutex_unlock(&p.mu);
 			int wrc = 0;
-			if (j->rc < 0) {
+			if (j->rc == -EINTR) {
+				wrc = -2; /* interrupted: abandoned, nothing written */
+			} else if (j->rc < 0) {
 				snprintf(err, n, "%s: run %zu (%s, seed %llu) failed: out of memory",
 					 s->name, p.next_write, specs[j->spec].label,
 					 (unsigned long long)(specs[j->spec].cfg.seed + j->rep));
@@ -245,17 +247,20 @@ int exec_scenario(const struct scenario *s, struct results *db, const struct exe
 			pthread_cond_broadcast(&p.cv);
 			progress_update(&prog, sum->written, sum->events);
 			if (wrc < 0) {
-				rc = -1;
+				rc = wrc;
 				p.stop = true;
 				break;
 			}
 			continue;
 		}
 		if (o->interrupted && *o->interrupted) {
+			/* no run starts any more; the ones running stop with -EINTR;
+			 * finished ones before them are still written, in order */
 			rc = -2;
 			p.stop = true;
 			pthread_cond_broadcast(&p.cv);
-			break;
+			if (p.next_write >= p.next_take)
+				break; /* the next run never started */
 		}
 		struct timespec until;
 		clock_gettime(CLOCK_REALTIME, &until);

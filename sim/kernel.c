@@ -36,8 +36,10 @@ struct kernel {
 	int64_t now;
 	uint64_t seq;
 	uint64_t events;
+	const volatile sig_atomic_t *interrupt;
 	bool stopped;
 	bool failed;
+	bool interrupted;
 };
 
 static bool before(const struct heap_entry *a, const struct heap_entry *b)
@@ -199,6 +201,11 @@ void kernel_stop(struct kernel *k)
 	k->stopped = true;
 }
 
+void kernel_set_interrupt(struct kernel *k, const volatile sig_atomic_t *flag)
+{
+	k->interrupt = flag;
+}
+
 int64_t kernel_pop(struct kernel *k)
 {
 	if (k->n == 0)
@@ -226,6 +233,10 @@ int kernel_run(struct kernel *k, int64_t until)
 		k->now = top.time;
 		k->events++;
 		fn(k, obj, arg);
+		if ((k->events & 4095) == 0 && k->interrupt && *k->interrupt) {
+			k->interrupted = true;
+			break;
+		}
 	}
-	return k->failed ? -ENOMEM : 0;
+	return k->failed ? -ENOMEM : k->interrupted ? -EINTR : 0;
 }

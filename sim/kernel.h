@@ -23,6 +23,7 @@
 #ifndef CLOBBER_KERNEL_H
 #define CLOBBER_KERNEL_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -68,11 +69,16 @@ uint64_t kernel_events(const struct kernel *k);
 
 /* Runs events until the queue is empty, kernel_stop() is called, or the next
  * event lies after `until` (pass INT64_MAX for no limit).  Returns 0, or a
- * negative error code if scheduling failed for want of memory. */
+ * negative error code: -ENOMEM if scheduling failed for want of memory,
+ * -EINTR if the interrupt flag was raised. */
 int kernel_run(struct kernel *k, int64_t until);
 
 /* Makes kernel_run() return after the current event. */
 void kernel_stop(struct kernel *k);
+
+/* While *flag is zero the run goes on; once it is not (a signal handler
+ * sets it), kernel_run() returns -EINTR within 4096 events.  NULL: never. */
+void kernel_set_interrupt(struct kernel *k, const volatile sig_atomic_t *flag);
 
 /* Pops the earliest event without running it and returns its time, or -1
  * when empty.  For the hold-model benchmark, which measures the queue alone. */

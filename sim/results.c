@@ -21,7 +21,9 @@
 
 struct results {
 	sqlite3 *db;
-	sqlite3_stmt *has_run, *conflict, *run, *param, *metric, *latency, *quantile;
+	sqlite3_stmt *has_run, *conflict, *run, *param, *latency;
+	sqlite3_stmt *quantiles; /* all RUN_NQUANTILES rows in one statement */
+	sqlite3_stmt *metrics[RUN_MAX_METRICS + 1]; /* [n]: n rows in one statement */
 	sqlite3_stmt *ops_batch, *ops_one, *trace_batch, *trace_one;
 };
 
@@ -51,15 +53,13 @@ static const char schema[] =
 	" run_id INTEGER NOT NULL REFERENCES runs(id), op INTEGER NOT NULL, client INTEGER NOT NULL,"
 	" kind TEXT NOT NULL, key INTEGER NOT NULL, start_ms REAL NOT NULL, end_ms REAL NOT NULL,"
 	" latency_ms REAL NOT NULL, status TEXT NOT NULL, attempts INTEGER NOT NULL,"
-	" lost INTEGER NOT NULL);"
+	" lost INTEGER NOT NULL, PRIMARY KEY(run_id, op)) WITHOUT ROWID;"
 	"CREATE TABLE IF NOT EXISTS trace("
 	" run_id INTEGER NOT NULL REFERENCES runs(id), seq INTEGER NOT NULL, time_ms REAL NOT NULL,"
 	" actor INTEGER, op INTEGER NOT NULL, event TEXT NOT NULL, kind TEXT NOT NULL,"
 	" key INTEGER NOT NULL, version INTEGER, value INTEGER, aux INTEGER NOT NULL,"
-	" lost INTEGER NOT NULL);"
-	"CREATE INDEX IF NOT EXISTS metrics_by_name ON metrics(name, run_id);"
-	"CREATE INDEX IF NOT EXISTS ops_by_run ON ops(run_id);"
-	"CREATE INDEX IF NOT EXISTS trace_by_run ON trace(run_id, seq);";
+	" lost INTEGER NOT NULL, PRIMARY KEY(run_id, seq)) WITHOUT ROWID;"
+	"CREATE INDEX IF NOT EXISTS metrics_by_name ON metrics(name, run_id);";
 
 static int db_error(sqlite3 *db, const char *what, char *err, size_t n)
 {
@@ -188,9 +188,8 @@ int results_open(const char *path, bool create, struct results **out, char *err,
 		    "started_at,wall_s,status) VALUES (?,?,?,?,?,?,?,?,?,?,'ok')",
 		    &r->run, err, n) ||
 	    prepare(r->db, "INSERT INTO run_params VALUES (?,?,?)", &r->param, err, n) ||
-	    prepare(r->db, "INSERT INTO metrics VALUES (?,?,?)", &r->metric, err, n) ||
 	    prepare(r->db, "INSERT INTO latency VALUES (?,?,?,?,?,?,?,?,?)", &r->latency, err, n) ||
-	    prepare(r->db, "INSERT INTO quantiles VALUES (?,?,?)", &r->quantile, err, n) ||
+	    prepare_multi(r->db, "quantiles", 3, RUN_NQUANTILES, &r->quantiles, err, n) ||
 	    prepare_multi(r->db, "ops", 11, BATCH, &r->ops_batch, err, n) ||
 	    prepare_multi(r->db, "ops", 11, 1, &r->ops_one, err, n) ||
 	    prepare_multi(r->db, "trace", 12, BATCH, &r->trace_batch, err, n) ||
@@ -207,7 +206,9 @@ void results_close(struct results *r)
 {
 	if (!r)
 		return;
-	sqlite3_stmt *st[] = {r->has_run, r->conflict, r->run, r->param, r->metric, r->latency, r->quantile,
+	for (int i = 0; i <= RUN_MAX_METRICS; i++)
+		sqlite3_finalize(r->metrics[i]);
+	sqlite3_stmt *st[] = {r->has_run, r->conflict, r->run, r->param, r->latency, r->quantiles,
 			      r->ops_batch, r->ops_one, r->trace_batch, r->trace_one};
 	for (size_t i = 0; i < sizeof(st) / sizeof(st[0]); i++)
 		sqlite3_finalize(st[i]);
@@ -317,9 +318,18 @@ static void bind_trace(sqlite3_stmt *st, int base, sqlite3_int64 run, size_t seq
 	sqlite3_bind_int(st, base + 12, t->lost);
 }
 
+static int by_op_id(const void *x, const void *y)
+{
+	const struct op_row *a = x, *b = y;
+	return (a->id > b->id) - (a->id < b->id);
+}
+
 static int write_ops(struct results *r, sqlite3_int64 run, const struct run_result *res)
 {
 	const struct record *rec = &res->rec;
+	/* rows are recorded as operations end; in id order they append to the
+	 * table's b-tree instead of splitting pages */
+	qsort(rec->ops, rec->nops, sizeof(*rec->ops), by_op_id);
 	size_t i = 0;
 	for (; i + BATCH <= rec->nops; i += BATCH) {
 		for (int k = 0; k < BATCH; k++)
@@ -379,11 +389,17 @@ int results_write_run(struct results *r, const struct run_row *row, const struct
 		if (step_done(st) < 0)
 			goto out_rollback;
 	}
-	for (size_t i = 0; i < res->nmetrics; i++) {
-		st = r->metric;
-		sqlite3_bind_int64(st, 1, run);
-		sqlite3_bind_text(st, 2, res->metric_name[i], -1, SQLITE_STATIC);
-		sqlite3_bind_double(st, 3, res->metric[i]);
+	/* the metrics in one statement, prepared once per count */
+	size_t nm = res->nmetrics;
+	if (nm > 0 && nm <= RUN_MAX_METRICS) {
+		if (!r->metrics[nm] && prepare_multi(db, "metrics", 3, (int)nm, &r->metrics[nm], err, n) < 0)
+			goto out_rollback;
+		st = r->metrics[nm];
+		for (size_t i = 0; i < nm; i++) {
+			sqlite3_bind_int64(st, (int)(3 * i + 1), run);
+			sqlite3_bind_text(st, (int)(3 * i + 2), res->metric_name[i], -1, SQLITE_STATIC);
+			sqlite3_bind_double(st, (int)(3 * i + 3), res->metric[i]);
+		}
 		if (step_done(st) < 0)
 			goto out_rollback;
 	}
@@ -404,11 +420,13 @@ int results_write_run(struct results *r, const struct run_row *row, const struct
 		if (step_done(st) < 0)
 			goto out_rollback;
 	}
-	for (int i = 0; res->latency_count && i < RUN_NQUANTILES; i++) {
-		st = r->quantile;
-		sqlite3_bind_int64(st, 1, run);
-		sqlite3_bind_double(st, 2, run_quantile_levels[i]);
-		sqlite3_bind_double(st, 3, res->quantiles[i]);
+	if (res->latency_count) {
+		st = r->quantiles;
+		for (int i = 0; i < RUN_NQUANTILES; i++) {
+			sqlite3_bind_int64(st, 3 * i + 1, run);
+			sqlite3_bind_double(st, 3 * i + 2, run_quantile_levels[i]);
+			sqlite3_bind_double(st, 3 * i + 3, res->quantiles[i]);
+		}
 		if (step_done(st) < 0)
 			goto out_rollback;
 	}

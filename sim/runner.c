@@ -48,6 +48,14 @@ const double run_quantile_levels[RUN_NQUANTILES] = {
 	0.9,  0.91, 0.92, 0.93, 0.94, 0.95, 0.96, 0.97, 0.98, 0.99, 0.999, 0.9999, 1,
 };
 
+/* Set once, before runs start, and only read by them. */
+static const volatile sig_atomic_t *interrupt_flag;
+
+void runner_set_interrupt(const volatile sig_atomic_t *flag)
+{
+	interrupt_flag = flag;
+}
+
 static double now_s(void)
 {
 	struct timespec ts;
@@ -156,6 +164,7 @@ int runner_run(const struct run_config *cfg, struct run_result *out,
 	struct kernel *k = kernel_new(4 * (size_t)cfg->clients + 64);
 	if (!k)
 		return -ENOMEM;
+	kernel_set_interrupt(k, interrupt_flag);
 	if (history_init(&h, cfg->keys) < 0)
 		goto out_kernel;
 	if (runner_prepare_history(&h, cfg) < 0)

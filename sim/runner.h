@@ -9,6 +9,7 @@
 #ifndef CLOBBER_RUNNER_H
 #define CLOBBER_RUNNER_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -79,12 +80,16 @@ struct run_result {
 typedef void runner_inspect_fn(const void *world, const struct history *h,
 			       const struct run_result *r, void *arg);
 
-/* Runs cfg.  Returns 0, or a negative error code (-ENOMEM) when the
- * simulator could not go on; out is then freed. */
+/* Runs cfg.  Returns 0, or a negative error code when the simulator could
+ * not go on (-ENOMEM) or was interrupted (-EINTR); out is then freed. */
 int runner_run(const struct run_config *cfg, struct run_result *out,
 	       runner_inspect_fn *inspect, void *arg);
 
 void run_result_free(struct run_result *r);
+
+/* Every run started afterwards stops with -EINTR soon after *flag becomes
+ * non-zero (the command line points it at its signal flag).  NULL: never. */
+void runner_set_interrupt(const volatile sig_atomic_t *flag);
 
 /* Sizes a new history for the run (the runner calls it; so does the
  * benchmark, which drives the world itself). */

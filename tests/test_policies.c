@@ -254,6 +254,45 @@ static void test_unsafe_lose(void **state)
 	}
 }
 
+/* Pruning (Riak's rule) shortens the client clocks the store keeps and
+ * returns, and, when it leaves each writer's newest entry, loses nothing;
+ * pruning every entry makes each write descend the stored (empty) clocks:
+ * false descendants, and concurrent updates are lost.  The pruned write is
+ * compared before it is pruned, so a write never looks concurrent with what
+ * it read: sibling counts match the unpruned run. */
+static void test_pruning(void **state)
+{
+	(void)state;
+	double entries[3], lost[3], sib[3];
+	const char *settings[3][3] = {{"50", "50", "20s"}, {"2", "4", "0"}, {"0", "0", "0"}};
+	for (int i = 0; i < 3; i++) {
+		struct run_config c = test_config("siblings");
+		test_option(&c, "clock", "client");
+		test_option(&c, "prune.small", settings[i][0]);
+		test_option(&c, "prune.big", settings[i][1]);
+		test_option(&c, "prune.young", settings[i][2]);
+		c.clients = 16;
+		c.keys = 8;
+		c.stop_ops = 4000;
+		c.mix[OP_INCR] = 0;
+		c.mix[OP_ADD] = 0.9;
+		c.mix[OP_READ] = 0.1;
+		struct run_result r;
+		test_run(&c, &r);
+		entries[i] = metric(&r, "vclock_entries_mean");
+		lost[i] = metric(&r, "lost_updates");
+		sib[i] = metric(&r, "siblings_mean");
+		run_result_free(&r);
+	}
+	/* shorter clocks (a read returns the join of its siblings' clocks,
+	 * each at most `big` entries long) */
+	assert_true(entries[1] < entries[0] / 2);
+	assert_true(lost[0] == 0 && lost[1] == 0);
+	check_near(sib[1], sib[0], 0, "siblings per read with and without pruning");
+	assert_true(entries[2] == 0);
+	assert_true(lost[2] > 0); /* false descendants */
+}
+
 /* Option parsing through the table. */
 static void test_options(void **state)
 {
@@ -291,6 +330,7 @@ int main(void)
 		cmocka_unit_test(test_contract),
 		cmocka_unit_test(test_safety),
 		cmocka_unit_test(test_unsafe_lose),
+		cmocka_unit_test(test_pruning),
 		cmocka_unit_test(test_options),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
