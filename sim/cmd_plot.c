@@ -224,8 +224,20 @@ static int chart_vs_axis(struct plotter *pl, const struct chart_metric *m, size_
 		 s->replications == 1 ? ": no intervals" : "s");
 	gp_quote(&g, title);
 	sb_puts(&g, "\n");
-	sb_printf(&d, "# %s against %s: x mean ci95_half_width, one block per (panel, label)\n",
+	sb_printf(&d, "# %s against %s: x mean ci95_half_width, one block per (panel, label);\n"
+		      "# each block starts with a NaN row, so that no block is empty\n",
 		  m->name, s->axes[a]);
+	/* only the labels that have this metric (policy metrics) */
+	bool *has = calloc(s->nlabels, sizeof(*has));
+	if (!has)
+		goto out;
+	size_t lastshown = 0;
+	for (size_t l = 0; l < s->nlabels; l++) {
+		for (size_t p = 0; p < s->npoints && !has[l]; p++)
+			has[l] = v->n[p * s->nlabels + l] > 0;
+		if (has[l])
+			lastshown = l;
+	}
 	int block = 0;
 	for (size_t k = 0; k < npanels; k++) {
 		sb_printf(&g, "set origin %.4f, %.4f\nset size %.4f, %.4f\nset title ",
@@ -235,11 +247,13 @@ static int chart_vs_axis(struct plotter *pl, const struct chart_metric *m, size_
 		sb_puts(&g, "\n");
 		sb_puts(&g, "plot \\\n");
 		for (size_t l = 0; l < s->nlabels; l++) {
+			if (!has[l])
+				continue;
 			sb_puts(&d, "# panel ");
 			sb_puts(&d, panels[k]);
 			sb_puts(&d, ", label ");
 			sb_puts(&d, s->labels[l]);
-			sb_puts(&d, "\n");
+			sb_puts(&d, "\nNaN NaN NaN\n");
 			for (size_t p = 0; p < s->npoints; p++) {
 				if (panel_of[p] != k || v->n[p * s->nlabels + l] == 0)
 					continue;
@@ -251,7 +265,7 @@ static int chart_vs_axis(struct plotter *pl, const struct chart_metric *m, size_
 			sb_printf(&g, "  '%s.dat' index %d using 1:2:3 with yerrorlines lw 2 pt %d ps 0.9 lc %zu title ",
 				  base, block++, point_type(l), l + 1);
 			gp_quote(&g, s->labels[l]);
-			sb_puts(&g, l + 1 < s->nlabels ? ", \\\n" : "\n");
+			sb_puts(&g, l != lastshown ? ", \\\n" : "\n");
 		}
 	}
 	/* the key, once, in the bottom strip: an empty plot that only has a key */
@@ -261,14 +275,17 @@ static int chart_vs_axis(struct plotter *pl, const struct chart_metric *m, size_
 		      "set key center center horizontal Left reverse box maxrows %d samplen 2\nplot \\\n",
 		  keyfrac, keyrows);
 	for (size_t l = 0; l < s->nlabels; l++) {
+		if (!has[l])
+			continue;
 		sb_printf(&g, "  NaN with linespoints lw 2 pt %d ps 0.9 lc %zu title ", point_type(l), l + 1);
 		gp_quote(&g, s->labels[l]);
-		sb_puts(&g, l + 1 < s->nlabels ? ", \\\n" : "\n");
+		sb_puts(&g, l != lastshown ? ", \\\n" : "\n");
 	}
 	sb_puts(&g, "unset multiplot\n");
 	rc = finish(pl, base, &g, &d);
 	sb_free(&g);
 	sb_free(&d);
+	free(has);
 out:
 	for (size_t k = 0; panels && k < s->npoints; k++)
 		free(panels[k]);
