@@ -22,6 +22,7 @@ LIB_SRC := $(sort $(wildcard sim/*.c models/*.c))
 LIB_SRC := $(filter-out sim/main.c,$(LIB_SRC))
 TEST_SRC := $(sort $(wildcard tests/test_*.c))
 TEST_NAMES := $(notdir $(TEST_SRC:.c=))
+FUZZ_NAMES := scenario parsers
 
 REL := build/rel
 SAN := build/san
@@ -29,7 +30,7 @@ REL_FLAGS := -O2
 SAN_FLAGS := -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 .SECONDARY:
-.PHONY: all test test-rel test-san demo bench install clean setup setup-test
+.PHONY: all test test-rel test-san demo bench install clean setup setup-test fuzz analyze
 .DEFAULT_GOAL := all
 
 all: bin/clobber
@@ -57,6 +58,9 @@ $(1)/libclobber.a: $$(LIB_SRC:%.c=$(1)/%.o)
 $(1)/tests/%: $(1)/tests/%.o $(1)/libclobber.a
 	$$(CC) $(2) $$(CFLAGS) -o $$@ $$^ $$(TESTLIBS) $$(LIBS)
 
+$(1)/tests/fuzz/replay_%: $(1)/tests/fuzz/replay.o $(1)/tests/fuzz/fuzz_%.o $(1)/libclobber.a
+	$$(CC) $(2) $$(CFLAGS) -o $$@ $$^ $$(LIBS)
+
 $(1)/bench/bench: $(1)/bench/bench.o $(1)/libclobber.a
 	$$(CC) $(2) $$(CFLAGS) -o $$@ $$^ $$(LIBS)
 
@@ -64,7 +68,7 @@ $(1)/bin/clobber: $(1)/sim/main.o $(1)/libclobber.a
 	@mkdir -p $$(dir $$@)
 	$$(CC) $(2) $$(CFLAGS) -o $$@ $$^ $$(LIBS)
 
--include $$(wildcard $(1)/*/*.d)
+-include $$(wildcard $(1)/*/*.d $(1)/*/*/*.d)
 endef
 
 $(eval $(call VARIANT,$(REL),$(REL_FLAGS)))
@@ -83,9 +87,58 @@ test: build/.setup-test
 test-rel: $(TEST_NAMES:%=$(REL)/tests/%) $(REL)/bin/clobber bin/clobber
 	@CLOBBER=$(REL)/bin/clobber sh tests/run.sh $(REL) $(TEST_NAMES)
 
-test-san: $(TEST_NAMES:%=$(SAN)/tests/%) $(SAN)/bin/clobber
+test-san: $(TEST_NAMES:%=$(SAN)/tests/%) $(SAN)/bin/clobber $(FUZZ_NAMES:%=$(SAN)/tests/fuzz/replay_%)
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		CLOBBER=$(SAN)/bin/clobber CLOBBER_SANITIZED=1 sh tests/run.sh $(SAN) $(TEST_NAMES)
+	@# the fuzzers' regression corpora (and the shipped scenarios), replayed
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1 \
+		$(SAN)/tests/fuzz/replay_scenario tests/fuzz/regressions/scenario scenarios scenarios/labs
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1 \
+		$(SAN)/tests/fuzz/replay_parsers tests/fuzz/regressions/parsers tests/fuzz/seeds/parsers
+
+# Static analysis and a leak check (CI runs it after the tests):
+#   cppcheck with the checks warning, performance, portability and style
+#   (inline suppressions carry their reason); valgrind --leak-check=full on
+#   an end-to-end run with two threads and both recordings: no leak, no error.
+CPPCHECK_CHECKS := warning,performance,portability,style
+analyze: build/.setup-analyze bin/clobber
+	cppcheck --enable=$(CPPCHECK_CHECKS) --std=c11 -D_POSIX_C_SOURCE=200809L -I. --inline-suppr \
+		--quiet --error-exitcode=1 sim models tests/fuzz bench
+	@rm -f build/analyze.db build/analyze.db-wal build/analyze.db-shm
+	valgrind --quiet --leak-check=full --show-leak-kinds=all --errors-for-leak-kinds=all \
+		--error-exitcode=1 ./bin/clobber run scenarios/labs/03-shopping-cart.yaml \
+		scenarios/compare.yaml -o build/analyze.db -j 2 --set stop.ops=300 \
+		--set replications=1 --record ops --record trace
+	valgrind --quiet --leak-check=full --show-leak-kinds=all --errors-for-leak-kinds=all \
+		--error-exitcode=1 ./bin/clobber report build/analyze.db >/dev/null
+	@echo "make analyze: cppcheck clean, valgrind: no leaks, no errors"
+build/.setup-analyze: scripts/setup.sh
+	@sh scripts/setup.sh build analyze
+	@mkdir -p build && touch $@
+
+# Fuzzing with libFuzzer (clang): FUZZ_TIME seconds per harness, seeded
+# from scenarios/ and tests/fuzz/seeds/; inputs that crash or hang are
+# written to tests/fuzz/found/ (fix, then move them to regressions/).
+FUZZ_TIME ?= 120
+FUZZ := build/fuzz
+FUZZ_FLAGS := -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
+FUZZ_OBJ := $(LIB_SRC:%.c=$(FUZZ)/%.o)
+$(FUZZ)/%.o: %.c | build/.setup-fuzz
+	@mkdir -p $(dir $@)
+	clang $(BASEFLAGS) $(FUZZ_FLAGS) -c $< -o $@
+$(FUZZ)/fuzz_%: $(FUZZ)/tests/fuzz/fuzz_%.o $(FUZZ_OBJ)
+	clang -fsanitize=fuzzer,address,undefined -o $@ $^ $(LIBS)
+build/.setup-fuzz: scripts/setup.sh
+	@sh scripts/setup.sh build fuzz
+	@mkdir -p build && touch $@
+fuzz: $(FUZZ_NAMES:%=$(FUZZ)/fuzz_%)
+	@mkdir -p tests/fuzz/found $(FUZZ)/corpus/scenario $(FUZZ)/corpus/parsers
+	@cp scenarios/*.yaml scenarios/labs/*.yaml tests/fuzz/regressions/scenario/* $(FUZZ)/corpus/scenario/ 2>/dev/null || true
+	@cp tests/fuzz/seeds/parsers/* tests/fuzz/regressions/parsers/* $(FUZZ)/corpus/parsers/ 2>/dev/null || true
+	$(FUZZ)/fuzz_scenario -max_total_time=$(FUZZ_TIME) -timeout=10 -rss_limit_mb=4096 \
+		-dict=tests/fuzz/scenario.dict -artifact_prefix=tests/fuzz/found/scenario- $(FUZZ)/corpus/scenario
+	$(FUZZ)/fuzz_parsers -max_total_time=$(FUZZ_TIME) -timeout=10 -rss_limit_mb=4096 \
+		-dict=tests/fuzz/parsers.dict -artifact_prefix=tests/fuzz/found/parsers- $(FUZZ)/corpus/parsers
 
 # The benchmark suite: the kernel's hold model beside every case, memory,
 # --record ops, -j 2 against -j 1, and the SimPy peer (docs/performance.md).

@@ -60,6 +60,12 @@ int world_finish(struct world *w);
 
 const struct world_stats *world_stats(const struct world *w);
 
+/* An upper estimate of the memory one run of cfg needs: clients, key
+ * states, the history and checker for the writes it can make, recorded
+ * rows.  For a run stopped by time, the operations are estimated from the
+ * arrival rate or the think time. */
+double world_estimate_bytes(const struct run_config *cfg);
+
 /* Bytes the world holds: clients, operation and message pools, key states,
  * histograms (not what policies allocate per key, such as sibling sets). */
 size_t world_bytes(const struct world *w);

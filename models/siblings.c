@@ -259,7 +259,9 @@ static void sib_serve_write(struct store *s, void *ks, struct msg *m)
 		goto out_nomem;
 	switch (o->clock) {
 	case CLOCK_CLIENT: {
-		newclock = vclock_with(c->clock, m->client, (uint32_t)c->seq, c->stamp, &err);
+		/* the entry is stamped by the store, as Riak's vnodes do: pruning
+		 * must not depend on a skewed client clock */
+		newclock = vclock_with(c->clock, m->client, (uint32_t)c->seq, store_clock(s), &err);
 		if (err)
 			goto out_nomem;
 		/* compare with the full clock; prune only what is stored (below),

@@ -16,14 +16,19 @@
  * that created it, so a write with context C replaces exactly the siblings
  * whose dots C covers (Preguica et al., "Dotted version vectors", 2010).
  *
- * Entries carry the time (the incrementing actor's clock) of their last
- * increment, used only by pruning.  Riak's rule (vclock:prune): a clock of
+ * Entries carry the time of their last increment (on the clock of the node
+ * that stored it), used only by pruning.  Riak's rule (vclock:prune): a clock of
  * at most `small` entries is kept whole; otherwise entries are dropped
  * oldest first while the oldest is not younger than `young` and either the
  * clock still has more than `big` entries or the oldest is older than `old`.
- * Pruning forgets history, so a descendant may then look concurrent (a false
- * sibling, which is safe); with aggressive settings a stale context can also
- * look like a descendant and a write may replace a sibling it never saw.
+ * Pruning forgets history.  Comparing a pruned clock with an unpruned one, a
+ * descendant may look concurrent (a false sibling, which is safe: Riak's
+ * case between replicas); and when the entries that told two clocks apart
+ * are pruned away, a stale write may look like a descendant and replace a
+ * sibling it never saw (a false descendant: a lost update).  On one node the
+ * store compares a write's full clock before pruning what it stores, so only
+ * the second can happen, and only when pruning removes a writer's newest
+ * entry.
  *
  * Representation: entries sorted by actor, in one allocation with a
  * reference count.  A clock is immutable once shared: functions that make

@@ -77,6 +77,30 @@ int world_finish(struct world *w)
 	return 0;
 }
 
+double world_estimate_bytes(const struct run_config *cfg)
+{
+	double ops = (double)cfg->stop_ops;
+	if (cfg->arrival == ARRIVAL_SCRIPT) {
+		ops = cfg->nscript;
+	} else if (cfg->stop_time > 0) {
+		double secs = (double)cfg->stop_time / 1e9;
+		double per_client = cfg->arrival == ARRIVAL_OPEN
+					    ? cfg->rate
+					    : 1e9 / (dist_mean(&cfg->think) > 1e3 ? dist_mean(&cfg->think) : 1e3);
+		double by_time = secs * per_client * cfg->clients;
+		ops = ops > 0 && ops < by_time ? ops : by_time;
+	}
+	double key_state = cfg->policy ? (double)cfg->policy->key_state_size : 64;
+	double bytes = (double)cfg->clients * (sizeof(struct client) + 2 * sizeof(struct op)) +
+		       (double)cfg->keys * (key_state + 9) + ops * 32 /* history + checker */ +
+		       (OP_NKINDS + 1) * sizeof(struct histo);
+	if (cfg->record_ops)
+		bytes += ops * sizeof(struct op_row);
+	if (cfg->record_trace)
+		bytes += ops * 12 * sizeof(struct trace_row);
+	return bytes;
+}
+
 size_t world_bytes(const struct world *w)
 {
 	return sizeof(*w) + (size_t)w->nclients * sizeof(*w->clients) +

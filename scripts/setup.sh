@@ -2,7 +2,7 @@
 # setup.sh - check for the Debian packages clobber needs, and install the
 # missing ones when run as root.
 #
-#   scripts/setup.sh [build|test|demo|bench|fuzz]...   (default: build)
+#   scripts/setup.sh [build|test|demo|bench|fuzz|analyze]...   (default: build)
 #
 # As root: runs `apt-get update` once, then `apt-get install` of what is
 # missing.  Otherwise: prints the exact command to run and exits 1.
@@ -18,7 +18,8 @@ for purpose in "$@"; do
 	demo) add gcc make libc6-dev libsqlite3-dev libyaml-dev libgsl-dev gnuplot-nox ;;
 	bench) add gcc make libc6-dev libsqlite3-dev libyaml-dev libgsl-dev python3 python3-simpy3 valgrind ;;
 	fuzz) add clang libclang-rt-dev ;;
-	*) echo "setup.sh: unknown purpose '$purpose' (build, test, demo, bench, fuzz)" >&2; exit 2 ;;
+	analyze) add cppcheck valgrind ;;
+	*) echo "setup.sh: unknown purpose '$purpose' (build, test, demo, bench, fuzz, analyze)" >&2; exit 2 ;;
 	esac
 done
 

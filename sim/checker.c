@@ -69,7 +69,6 @@ struct key_path {
 /* Working state of the stale-read check. */
 struct stale_ctx {
 	const struct history *h;
-	const uint8_t *in_final;
 	uint32_t *deepest; /* per version: index into pmin of its deepest path node */
 	int64_t *pmin;	   /* per path node: min ack of the path nodes after it */
 	struct key_path *keys;
@@ -186,7 +185,8 @@ static int64_t slow_missing_min(struct stale_ctx *c, uint32_t key, const uint32_
 static int check_stale(const struct history *h, const uint8_t *in_final,
 		       struct check_result *out)
 {
-	struct stale_ctx c = {.h = h, .in_final = in_final, .flist_key = HIST_NONE};
+	(void)in_final;
+	struct stale_ctx c = {.h = h, .flist_key = HIST_NONE};
 	int rc = -ENOMEM;
 	size_t nv = h->nversions ? h->nversions : 1;
 	c.keys = calloc(h->nkeys ? h->nkeys : 1, sizeof(*c.keys));

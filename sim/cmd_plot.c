@@ -31,9 +31,11 @@ static const char help[] =
 	"\n"
 	"Draws comparison charts for each scenario in DB into plots/NAME/ (or DIR):\n"
 	"for every numeric sweep axis, lost-update rate, abort rate, p99 latency,\n"
-	"throughput and stale reads against that axis, one line per policy, with 95%\n"
-	"confidence intervals over replications; a latency CDF per policy and a\n"
-	"scorecard of the policies side by side at one sweep point (--point N, a\n"
+	"throughput and stale reads against that axis (and siblings per read, causal\n"
+	"context size, lock wait and zombie writes where a policy has them), one line\n"
+	"per policy, with 95% confidence intervals over replications; a latency CDF\n"
+	"per policy and a scorecard of the policies side by side at one sweep point\n"
+	"(--point N, a\n"
 	"point number as in runs.point; default: the last).  Each chart is a gnuplot\n"
 	"script with its data beside it: edit and rerun it with gnuplot NAME.gp.\n";
 

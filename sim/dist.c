@@ -254,7 +254,7 @@ double dist_variance(const struct dist *d)
 		return d->b * d->b;
 	case DIST_LOGNORMAL: {
 		double s2 = d->b * d->b;
-		return (exp(s2) - 1) * d->a * d->a * exp(s2);
+		return expm1(s2) * d->a * d->a * exp(s2);
 	}
 	case DIST_PARETO:
 		if (d->b <= 2)

@@ -150,8 +150,8 @@ out_fail:
 static int write_job(const struct scenario *s, struct results *db, const struct run_spec *spec,
 		     const struct job *j, char *err, size_t n)
 {
-	const char *names[64], *values[64];
-	size_t naxes = s->naxes < 64 ? s->naxes : 64;
+	const char *names[SCENARIO_MAX_AXES], *values[SCENARIO_MAX_AXES];
+	size_t naxes = s->naxes; /* <= SCENARIO_MAX_AXES: the loader refuses more */
 	for (size_t a = 0; a < naxes; a++) {
 		names[a] = s->axes[a].name;
 		values[a] = scenario_axis_value(s, spec->point, a);
@@ -238,6 +238,9 @@ int exec_scenario(const struct scenario *s, struct results *db, const struct exe
 			if (wrc == 0) {
 				sum->written++;
 				sum->events += (uint64_t)j->res.metric[M_EVENTS];
+			} else if (wrc == 1) {
+				sum->skipped++; /* another process wrote it meanwhile */
+				wrc = 0;
 			}
 			if (j->rc == 0)
 				run_result_free(&j->res);
@@ -247,8 +250,7 @@ int exec_scenario(const struct scenario *s, struct results *db, const struct exe
 			pthread_cond_broadcast(&p.cv);
 			progress_update(&prog, sum->written, sum->events);
 			if (wrc < 0) {
-				rc = wrc;
-				p.stop = true;
+				rc = wrc; /* p.stop is set below, with the lock held */
 				break;
 			}
 			continue;
@@ -272,7 +274,7 @@ int exec_scenario(const struct scenario *s, struct results *db, const struct exe
 		pthread_cond_timedwait(&p.cv, &p.mu, &until);
 		progress_update(&prog, sum->written, sum->events);
 	}
-	p.stop = true;
+	p.stop = true; /* also when the loop ended normally: workers exit */
 	pthread_cond_broadcast(&p.cv);
 	pthread_mutex_unlock(&p.mu);
 	progress_end(&prog);

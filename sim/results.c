@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "sim/config.h"
 #include "sim/history.h"
@@ -63,7 +64,16 @@ static const char schema[] =
 
 static int db_error(sqlite3 *db, const char *what, char *err, size_t n)
 {
-	snprintf(err, n, "%s: %s", what, db ? sqlite3_errmsg(db) : "out of memory");
+	int code = db ? sqlite3_errcode(db) & 0xff : SQLITE_NOMEM;
+	const char *hint = code == SQLITE_FULL || code == SQLITE_IOERR
+				   ? " (is the disk full? free some space and run the same command again; the "
+				     "runs already stored are kept, the one being written was not)"
+			   : code == SQLITE_READONLY
+				   ? " (the database is read-only: check its permissions, or write elsewhere with -o)"
+			   : code == SQLITE_CORRUPT || code == SQLITE_NOTADB
+				   ? " (this is not a clobber results database, or it is damaged)"
+				   : "";
+	snprintf(err, n, "%s: %s%s", what, db ? sqlite3_errmsg(db) : "out of memory", hint);
 	return -1;
 }
 
@@ -109,18 +119,17 @@ static int prepare_multi(sqlite3 *db, const char *table, int cols, int rows, sql
 
 static int check_version(sqlite3 *db, const char *path, char *err, size_t n, bool *empty)
 {
+	/* one statement, one snapshot: another process may be creating the
+	 * schema at this very moment */
 	sqlite3_stmt *st;
-	if (prepare(db, "PRAGMA user_version", &st, err, n) < 0)
+	if (prepare(db, "SELECT (SELECT count(*) FROM sqlite_master), user_version FROM pragma_user_version",
+		    &st, err, n) < 0)
 		return -1;
-	int version = 0;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		version = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
-	if (prepare(db, "SELECT count(*) FROM sqlite_master", &st, err, n) < 0)
-		return -1;
-	int objects = 0;
-	if (sqlite3_step(st) == SQLITE_ROW)
+	int objects = 0, version = 0;
+	if (sqlite3_step(st) == SQLITE_ROW) {
 		objects = sqlite3_column_int(st, 0);
+		version = sqlite3_column_int(st, 1);
+	}
 	sqlite3_finalize(st);
 	*empty = objects == 0;
 	if (*empty)
@@ -144,6 +153,23 @@ int results_open(const char *path, bool create, struct results **out, char *err,
 		snprintf(err, n, "%s: no such results database", path);
 		return -1;
 	}
+	if (exists && S_ISDIR(stbuf.st_mode)) {
+		snprintf(err, n, "%s is a directory, not a results database", path);
+		return -1;
+	}
+	if (!exists) {
+		/* name the missing directory rather than SQLite's "unable to open" */
+		char dir[4096];
+		snprintf(dir, sizeof(dir), "%s", path);
+		char *slash = strrchr(dir, '/');
+		if (slash && slash != dir) {
+			*slash = '\0';
+			if (stat(dir, &stbuf) != 0 || !S_ISDIR(stbuf.st_mode)) {
+				snprintf(err, n, "cannot create %s: the directory %s does not exist", path, dir);
+				return -1;
+			}
+		}
+	}
 	struct results *r = calloc(1, sizeof(*r));
 	if (!r)
 		return db_error(NULL, path, err, n);
@@ -153,6 +179,10 @@ int results_open(const char *path, bool create, struct results **out, char *err,
 		goto out_close;
 	}
 	sqlite3_busy_timeout(r->db, 30000);
+	if (create && sqlite3_db_readonly(r->db, "main") == 1) {
+		snprintf(err, n, "%s is read-only: check its permissions, or write elsewhere with -o", path);
+		goto out_close;
+	}
 	bool empty;
 	if (check_version(r->db, path, err, n, &empty) < 0)
 		goto out_close;
@@ -161,8 +191,20 @@ int results_open(const char *path, bool create, struct results **out, char *err,
 		return 0;
 	}
 	char *msg = NULL;
-	if (sqlite3_exec(r->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", NULL, NULL,
-			 &msg) != SQLITE_OK) {
+	/* Switching a new file to WAL can fail busy, without the busy handler,
+	 * while another process does the same: retry for up to 30 s. */
+	int rc = SQLITE_BUSY;
+	for (int tries = 0; tries < 3000; tries++) {
+		sqlite3_free(msg);
+		msg = NULL;
+		rc = sqlite3_exec(r->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", NULL,
+				  NULL, &msg);
+		if ((rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED)
+			break;
+		struct timespec ts = {0, 10 * 1000 * 1000};
+		nanosleep(&ts, NULL);
+	}
+	if (rc != SQLITE_OK) {
 		snprintf(err, n, "%s: %s", path, msg ? msg : "cannot set WAL mode");
 		sqlite3_free(msg);
 		goto out_close;
@@ -184,7 +226,7 @@ int results_open(const char *path, bool create, struct results **out, char *err,
 		    "AND json_extract(params, '$.sweep') IS json_extract(?4, '$.sweep') AND params <> ?4 LIMIT 1",
 		    &r->conflict, err, n) ||
 	    prepare(r->db,
-		    "INSERT INTO runs(scenario,policy,label,seed,replication,point,params,version,"
+		    "INSERT OR IGNORE INTO runs(scenario,policy,label,seed,replication,point,params,version,"
 		    "started_at,wall_s,status) VALUES (?,?,?,?,?,?,?,?,?,?,'ok')",
 		    &r->run, err, n) ||
 	    prepare(r->db, "INSERT INTO run_params VALUES (?,?,?)", &r->param, err, n) ||
@@ -329,7 +371,8 @@ static int write_ops(struct results *r, sqlite3_int64 run, const struct run_resu
 	const struct record *rec = &res->rec;
 	/* rows are recorded as operations end; in id order they append to the
 	 * table's b-tree instead of splitting pages */
-	qsort(rec->ops, rec->nops, sizeof(*rec->ops), by_op_id);
+	if (rec->nops > 1)
+		qsort(rec->ops, rec->nops, sizeof(*rec->ops), by_op_id);
 	size_t i = 0;
 	for (; i + BATCH <= rec->nops; i += BATCH) {
 		for (int k = 0; k < BATCH; k++)
@@ -376,6 +419,11 @@ int results_write_run(struct results *r, const struct run_row *row, const struct
 	sqlite3_bind_double(st, 10, res->metric[M_WALL]);
 	if (step_done(st) < 0)
 		goto out_rollback;
+	if (sqlite3_changes(db) == 0) {
+		/* another process wrote this run since we looked: keep theirs */
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+		return 1;
+	}
 	sqlite3_int64 run = sqlite3_last_insert_rowid(db);
 	for (size_t a = 0; a < row->naxes; a++) {
 		st = r->param;

@@ -73,8 +73,10 @@ int results_conflict(struct results *r, const char *scenario, const char *label,
 		     uint64_t replication, const char *params, bool *conflict, char *err, size_t n);
 
 /* Writes one run with its metrics, latencies and recorded rows, in one
- * transaction (sorting res's operation rows by id on the way).  Returns 0
- * or -1 with err filled (nothing written). */
+ * transaction (sorting res's operation rows by id on the way).  Returns 0;
+ * 1 if the run is already there (another process running the same sweep
+ * wrote it first: nothing is written); or -1 with err filled (nothing
+ * written). */
 int results_write_run(struct results *r, const struct run_row *row, const struct run_result *res,
 		      char *err, size_t n);
 

@@ -135,6 +135,8 @@ uint64_t rng_below(gsl_rng *r, uint64_t n)
 	__uint128_t m = (__uint128_t)x * n;
 	uint64_t low = (uint64_t)m;
 	if (low < n) {
+		/* (2^64 - n) mod n: the count of biased low values */
+		// cppcheck-suppress oppositeExpression
 		uint64_t threshold = -n % n;
 		while (low < threshold) {
 			x = next(r->state);

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "models/registry.h"
 #include "sim/kernel.h"
@@ -798,6 +799,18 @@ static int cross_checks(struct rctx *c)
 		return err(c->s, at_path(root, "stop", NULL), 0, c->d,
 			   "stop: needs ops (a number of operations) or time (a duration), e.g. stop: {ops: 10000}");
 	}
+	/* refuse runs that cannot fit in this machine's memory, before any of
+	 * it is allocated */
+	double need = world_estimate_bytes(cfg);
+	double ram = (double)sysconf(_SC_PHYS_PAGES) * (double)sysconf(_SC_PAGESIZE);
+	if (ram > 0 && need > 0.8 * ram)
+		return err(c->s, at_path(root, "workload", NULL), 0, c->d,
+			   "one run would need about %.1f GiB of memory (%u clients, %u keys, about %.3g "
+			   "operations), more than this machine's %.1f GiB allows: make it smaller",
+			   need / 1073741824.0, cfg->clients, cfg->keys,
+			   cfg->arrival == ARRIVAL_SCRIPT ? (double)cfg->nscript
+			   : cfg->stop_ops ? (double)cfg->stop_ops : 0,
+			   ram / 1073741824.0);
 	if (cfg->stop_time > 0 && cfg->warmup >= cfg->stop_time)
 		return err(c->s, at_path(root, "warmup", NULL), 0, c->d,
 			   "warmup must be shorter than stop.time");
@@ -990,6 +1003,8 @@ static int load_sweep(struct scenario *s, const struct ynode *sweep, struct sdia
 	if (sweep->type != Y_MAP)
 		return err(s, sweep, 0, d, "sweep: expected a mapping of names to lists of values, such as {skew: [0ms, 10ms]}");
 	size_t n = sweep->n / 2;
+	if (n > SCENARIO_MAX_AXES)
+		return err(s, sweep, 0, d, "sweep: at most %d axes, found %zu", SCENARIO_MAX_AXES, n);
 	s->axes = calloc(n ? n : 1, sizeof(*s->axes));
 	if (!s->axes)
 		return err(s, sweep, 0, d, "out of memory");

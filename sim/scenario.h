@@ -32,6 +32,7 @@
 /* Limits checked before anything is allocated for the runs. */
 #define SCENARIO_MAX_RUNS 1000000
 #define SCENARIO_MAX_AXIS_VALUES 10000
+#define SCENARIO_MAX_AXES 32
 #define SCENARIO_MAX_FILE (4 << 20)
 
 /* A formatted error: "file:line:col: message". */

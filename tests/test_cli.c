@@ -217,7 +217,8 @@ static void test_kill_and_resume(void **state)
 		   "sweep: {c: [8, 16, 32]}\n"
 		   "policies: [lww, version]\n"
 		   "workload: {clients: $c}\n");
-	const char *args[] = {"run", path_of("long.yaml"), "-o", path_of("k.db"), "-j", "2", NULL};
+	const char *kdb = path_of("k.db");
+	const char *args[] = {"run", path_of("long.yaml"), "-o", kdb, "-j", "2", NULL};
 	pid_t pid = start(args);
 	/* wait until a few runs are stored */
 	long long stored = 0;
@@ -225,10 +226,10 @@ static void test_kill_and_resume(void **state)
 		struct timespec ts = {0, 10 * 1000 * 1000};
 		nanosleep(&ts, NULL);
 		struct stat st;
-		if (stat(path_of("k.db"), &st) != 0)
+		if (stat(kdb, &st) != 0)
 			continue;
 		sqlite3 *db;
-		if (sqlite3_open_v2(path_of("k.db"), &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK) {
+		if (sqlite3_open_v2(kdb, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK) {
 			sqlite3_busy_timeout(db, 1000);
 			sqlite3_stmt *s;
 			if (sqlite3_prepare_v2(db, "SELECT count(*) FROM runs", -1, &s, NULL) == SQLITE_OK &&
