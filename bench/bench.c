@@ -111,7 +111,6 @@ static int run_case(const struct bench_case *bc, struct case_out *o)
 	struct kernel *k = kernel_new(4 * (size_t)c.clients + 64);
 	struct history h;
 	history_init(&h, c.keys);
-	runner_prepare_history(&h, &c);
 	struct world *w = world_new(&c, k, &h, NULL);
 	if (!w)
 		return -1;
@@ -308,7 +307,7 @@ static void record_rate(bool quick)
 	unlink(wal);
 	if (rc == 0)
 		printf("\n--record ops: %zu rows in %.3f s, %.2fM rows/s (one transaction, %d-row INSERTs)\n",
-		       res.rec.nops, wall, (double)res.rec.nops / wall / 1e6, 256);
+		       res.rec.nops, wall, (double)res.rec.nops / wall / 1e6, RESULTS_BATCH);
 	run_result_free(&res);
 }
 
@@ -415,6 +414,11 @@ int main(int argc, char **argv)
 		/* the hold model alone: PENDING EVENTS */
 		double r = hold_rate((size_t)atol(argv[2]), (uint64_t)atoll(argv[3]));
 		printf("hold model: %.2fM events/s\n", r / 1e6);
+		return 0;
+	}
+	if (argc > 1 && strcmp(argv[1], "--record") == 0) {
+		for (int i = 0; i < 3; i++) /* three in a row: the spread shows the noise */
+			record_rate(false);
 		return 0;
 	}
 	printf("clobber benchmark suite%s (every case runs with the checker)\n\n", quick ? " (quick)" : "");

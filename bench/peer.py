@@ -91,7 +91,8 @@ def main():
     simpy_ops = done / wall
     out = subprocess.run([bench, "--peer", str(reps)], capture_output=True, text=True, check=True)
     f = out.stdout.split()
-    c_lat, c_lath, c_conf, c_confh, c_ops = float(f[1]), float(f[2]), float(f[4]), float(f[5]), float(f[7])
+    # "clobber latency_mean_ms M H conflict_rate M H ops_per_s X"
+    c_lat, c_lath, c_conf, c_confh, c_ops = float(f[2]), float(f[3]), float(f[5]), float(f[6]), float(f[8])
     s_lat, s_lath = mean_ci(lat)
     s_conf, s_confh = mean_ci(conf)
     print("peer: SimPy %s, %d replications each (SimPy %d ops, clobber 100000 ops per run)"

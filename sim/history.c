@@ -46,7 +46,7 @@ static int reserve(void **arr, size_t *cap, size_t need, size_t sz)
 		return 0;
 	size_t ncap = *cap ? *cap : 256;
 	while (ncap < need)
-		ncap += ncap / 2;
+		ncap += ncap / 4;
 	void *p = realloc(*arr, ncap * sz);
 	if (!p)
 		return -ENOMEM;
@@ -77,16 +77,8 @@ static int grow_versions(struct history *h)
 {
 	if (h->cap >= HIST_SNAP / 3)
 		return -ENOMEM; /* ids must stay below HIST_SNAP */
-	return resize_versions(h, h->cap ? h->cap + h->cap / 2 : 1024);
-}
-
-int history_reserve(struct history *h, uint32_t n)
-{
-	if (n <= h->cap)
-		return 0;
-	if (n >= HIST_SNAP / 3)
-		return -ENOMEM;
-	return resize_versions(h, n);
+	/* by a quarter: at most 25% slack, at a small cost in copying */
+	return resize_versions(h, h->cap ? h->cap + h->cap / 4 : 1024);
 }
 
 uint32_t history_version(struct history *h, uint32_t key, bool rmw, bool applied,

@@ -33,7 +33,8 @@
  *  - Reads of unclean keys are recorded with the state they returned, and
  *    checked exactly after the run.
  *
- * Memory: 13 bytes per version (4 parent, 8 ack time, 1 flags), plus 4 bytes
+ * Memory: 13 bytes per version (4 parent, 8 ack time, 1 flags; arrays grow
+ * by a quarter, so at most 25% more is held), plus 4 bytes
  * per extra parent of a merge (or cover parent beyond the first), plus 16 bytes per read of an unclean key and
  * 4 bytes per version held by a multi-version state such a read returned.
  * The checker adds at most 12 bytes per version while it runs (see
@@ -93,9 +94,6 @@ struct history {
 /* Returns 0 or -ENOMEM.  h is zeroed first. */
 int history_init(struct history *h, uint32_t nkeys);
 
-/* Makes room for n versions now, so that a run whose number of writes is
- * known in advance holds no slack.  Beyond it, arrays grow by half. */
-int history_reserve(struct history *h, uint32_t n);
 void history_free(struct history *h);
 
 /* Records a version accepted for `key` and returns its id (HIST_NONE when

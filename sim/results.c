@@ -18,7 +18,6 @@
 #include "sim/units.h"
 #include "sim/version.h"
 
-#define BATCH 256 /* rows per multi-row INSERT of ops and trace rows */
 
 struct results {
 	sqlite3 *db;
@@ -54,12 +53,12 @@ static const char schema[] =
 	" run_id INTEGER NOT NULL REFERENCES runs(id), op INTEGER NOT NULL, client INTEGER NOT NULL,"
 	" kind TEXT NOT NULL, key INTEGER NOT NULL, start_ms REAL NOT NULL, end_ms REAL NOT NULL,"
 	" latency_ms REAL NOT NULL, status TEXT NOT NULL, attempts INTEGER NOT NULL,"
-	" lost INTEGER NOT NULL, PRIMARY KEY(run_id, op)) WITHOUT ROWID;"
+	" lost INTEGER NOT NULL);"
 	"CREATE TABLE IF NOT EXISTS trace("
 	" run_id INTEGER NOT NULL REFERENCES runs(id), seq INTEGER NOT NULL, time_ms REAL NOT NULL,"
 	" actor INTEGER, op INTEGER NOT NULL, event TEXT NOT NULL, kind TEXT NOT NULL,"
 	" key INTEGER NOT NULL, version INTEGER, value INTEGER, aux INTEGER NOT NULL,"
-	" lost INTEGER NOT NULL, PRIMARY KEY(run_id, seq)) WITHOUT ROWID;"
+	" lost INTEGER NOT NULL);"
 	"CREATE INDEX IF NOT EXISTS metrics_by_name ON metrics(name, run_id);";
 
 static int db_error(sqlite3 *db, const char *what, char *err, size_t n)
@@ -173,7 +172,10 @@ int results_open(const char *path, bool create, struct results **out, char *err,
 	struct results *r = calloc(1, sizeof(*r));
 	if (!r)
 		return db_error(NULL, path, err, n);
-	int flags = create ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE : SQLITE_OPEN_READONLY;
+	/* one thread uses a connection at a time (exec.c writes from the main
+	 * thread only): no SQLite mutexes */
+	int flags = SQLITE_OPEN_NOMUTEX |
+		    (create ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE : SQLITE_OPEN_READONLY);
 	if (sqlite3_open_v2(path, &r->db, flags, NULL) != SQLITE_OK) {
 		db_error(r->db, path, err, n);
 		goto out_close;
@@ -197,7 +199,7 @@ int results_open(const char *path, bool create, struct results **out, char *err,
 	for (int tries = 0; tries < 3000; tries++) {
 		sqlite3_free(msg);
 		msg = NULL;
-		rc = sqlite3_exec(r->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", NULL,
+		rc = sqlite3_exec(r->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-32768;", NULL,
 				  NULL, &msg);
 		if ((rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED)
 			break;
@@ -232,9 +234,9 @@ int results_open(const char *path, bool create, struct results **out, char *err,
 	    prepare(r->db, "INSERT INTO run_params VALUES (?,?,?)", &r->param, err, n) ||
 	    prepare(r->db, "INSERT INTO latency VALUES (?,?,?,?,?,?,?,?,?)", &r->latency, err, n) ||
 	    prepare_multi(r->db, "quantiles", 3, RUN_NQUANTILES, &r->quantiles, err, n) ||
-	    prepare_multi(r->db, "ops", 11, BATCH, &r->ops_batch, err, n) ||
+	    prepare_multi(r->db, "ops", 11, RESULTS_BATCH, &r->ops_batch, err, n) ||
 	    prepare_multi(r->db, "ops", 11, 1, &r->ops_one, err, n) ||
-	    prepare_multi(r->db, "trace", 12, BATCH, &r->trace_batch, err, n) ||
+	    prepare_multi(r->db, "trace", 12, RESULTS_BATCH, &r->trace_batch, err, n) ||
 	    prepare_multi(r->db, "trace", 12, 1, &r->trace_one, err, n))
 		goto out_close;
 	*out = r;
@@ -374,8 +376,8 @@ static int write_ops(struct results *r, sqlite3_int64 run, const struct run_resu
 	if (rec->nops > 1)
 		qsort(rec->ops, rec->nops, sizeof(*rec->ops), by_op_id);
 	size_t i = 0;
-	for (; i + BATCH <= rec->nops; i += BATCH) {
-		for (int k = 0; k < BATCH; k++)
+	for (; i + RESULTS_BATCH <= rec->nops; i += RESULTS_BATCH) {
+		for (int k = 0; k < RESULTS_BATCH; k++)
 			bind_op(r->ops_batch, k * 11, run, &rec->ops[i + (size_t)k], res);
 		if (step_done(r->ops_batch) < 0)
 			return -1;
@@ -386,8 +388,8 @@ static int write_ops(struct results *r, sqlite3_int64 run, const struct run_resu
 			return -1;
 	}
 	i = 0;
-	for (; i + BATCH <= rec->ntrace; i += BATCH) {
-		for (int k = 0; k < BATCH; k++)
+	for (; i + RESULTS_BATCH <= rec->ntrace; i += RESULTS_BATCH) {
+		for (int k = 0; k < RESULTS_BATCH; k++)
 			bind_trace(r->trace_batch, k * 12, run, i + (size_t)k, &rec->trace[i + (size_t)k]);
 		if (step_done(r->trace_batch) < 0)
 			return -1;

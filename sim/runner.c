@@ -134,25 +134,6 @@ static void mark_lost(struct run_result *out, const struct history *h)
 	}
 }
 
-int runner_prepare_history(struct history *h, const struct run_config *cfg)
-{
-	/* Each operation creates at most one version: with a known number of
-	 * operations, reserve the expected number of writes plus five standard
-	 * deviations (binomial), so the history holds almost no slack. */
-	if (cfg->stop_ops == 0 || cfg->arrival == ARRIVAL_SCRIPT)
-		return 0;
-	double total = 0, writes = 0;
-	for (int i = 0; i < OP_NKINDS; i++) {
-		total += cfg->mix[i];
-		writes += i == OP_READ ? 0 : cfg->mix[i];
-	}
-	double p = total > 0 ? writes / total : 1, n = (double)cfg->stop_ops;
-	double want = n * p + 5 * sqrt(n * p * (1 - p)) + 64;
-	if (want > n + 64)
-		want = n + 64;
-	return want < 1e9 ? history_reserve(h, (uint32_t)want) : 0;
-}
-
 int runner_run(const struct run_config *cfg, struct run_result *out,
 	       runner_inspect_fn *inspect, void *arg)
 {
@@ -167,8 +148,6 @@ int runner_run(const struct run_config *cfg, struct run_result *out,
 	kernel_set_interrupt(k, interrupt_flag);
 	if (history_init(&h, cfg->keys) < 0)
 		goto out_kernel;
-	if (runner_prepare_history(&h, cfg) < 0)
-		goto out_history;
 	bool recording = cfg->record_ops || cfg->record_trace;
 	struct world *w = world_new(cfg, k, &h, recording ? &out->rec : NULL);
 	if (!w)

@@ -91,9 +91,6 @@ void run_result_free(struct run_result *r);
  * non-zero (the command line points it at its signal flag).  NULL: never. */
 void runner_set_interrupt(const volatile sig_atomic_t *flag);
 
-/* Sizes a new history for the run (the runner calls it; so does the
- * benchmark, which drives the world itself). */
-int runner_prepare_history(struct history *h, const struct run_config *cfg);
 
 /* The value of the named metric, or NAN. */
 double run_metric(const struct run_result *r, const char *name);
