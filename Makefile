@@ -26,7 +26,7 @@ FUZZ_NAMES := scenario parsers
 
 REL := build/rel
 SAN := build/san
-REL_FLAGS := -O2
+REL_FLAGS := -O2 -flto=auto
 SAN_FLAGS := -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 .SECONDARY:

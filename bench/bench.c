@@ -155,7 +155,7 @@ static void hold_fn(struct kernel *k, void *obj, uint64_t arg)
 	if (hd->left == 0)
 		return;
 	hd->left--;
-	kernel_schedule(k, (int64_t)gsl_ran_exponential(hd->r, 1e6), hold_fn, hd, arg);
+	kernel_schedule(k, (int64_t)dist_exponential(hd->r, 1e6), hold_fn, hd, arg);
 }
 
 static double hold_rate(size_t n, uint64_t events)
@@ -165,7 +165,7 @@ static double hold_rate(size_t n, uint64_t events)
 	struct kernel *k = kernel_new(n + 16);
 	struct hold hd = {.r = rng_new(7), .left = events};
 	for (size_t i = 0; i < n; i++)
-		kernel_schedule(k, (int64_t)gsl_ran_exponential(hd.r, 1e6), hold_fn, &hd, i);
+		kernel_schedule(k, (int64_t)dist_exponential(hd.r, 1e6), hold_fn, &hd, i);
 	double t0 = now_s();
 	uint64_t before = kernel_events(k);
 	kernel_run(k, INT64_MAX);
@@ -326,7 +326,7 @@ static void jobs_speedup(bool quick)
 	}
 	if (quick)
 		s->replications = 4;
-	double wall[2];
+	double wall[2], plan[2], write[2];
 	for (int j = 1; j <= 2; j++) {
 		char path[64];
 		snprintf(path, sizeof(path), "/tmp/clobber-bench-j%d-%d.db", j, (int)getpid());
@@ -341,6 +341,8 @@ static void jobs_speedup(bool quick)
 		exec_scenario(s, db, &o, &sum, err, sizeof(err));
 		results_close(db);
 		wall[j - 1] = sum.wall;
+		plan[j - 1] = sum.plan_s;
+		write[j - 1] = sum.write_s;
 		char extra[80];
 		unlink(path);
 		snprintf(extra, sizeof(extra), "%s-wal", path);
@@ -350,6 +352,8 @@ static void jobs_speedup(bool quick)
 	}
 	printf("\n-j 1 against -j 2 on %llu runs of 4000 operations: %.2f s and %.2f s, speedup %.2f\n",
 	       (unsigned long long)scenario_runs(s), wall[0], wall[1], wall[0] / wall[1]);
+	printf("  of which planning %.2f s and %.2f s, writing %.2f s and %.2f s\n", plan[0], plan[1],
+	       write[0], write[1]);
 	scenario_free(s);
 }
 
@@ -358,7 +362,7 @@ static void jobs_speedup(bool quick)
  * latency, exponential think time, retries with exponential backoff. */
 static int peer(int reps)
 {
-	double lat[64], conf[64], ops = 0, wall = 0;
+	double lat[64], conf[64], ops = 0, wall = 0, events = 0;
 	if (reps > 64)
 		reps = 64;
 	for (int i = 0; i < reps; i++) {
@@ -382,6 +386,7 @@ static int peer(int reps)
 			return 1;
 		wall += now_s() - t0;
 		ops += run_metric(&r, "ops");
+		events += run_metric(&r, "events");
 		lat[i] = run_metric(&r, "latency_mean_ms");
 		conf[i] = run_metric(&r, "conflicts") / run_metric(&r, "attempts");
 		run_result_free(&r);
@@ -389,8 +394,9 @@ static int peer(int reps)
 	double lm, lh, cm, ch;
 	stats_mean_ci(lat, (size_t)reps, 0.95, &lm, &lh);
 	stats_mean_ci(conf, (size_t)reps, 0.95, &cm, &ch);
-	printf("clobber latency_mean_ms %.5f %.5f conflict_rate %.6f %.6f ops_per_s %.1f\n", lm, lh,
-	       cm, ch, ops / wall);
+	printf("clobber latency_mean_ms %.5f %.5f conflict_rate %.6f %.6f ops_per_s %.1f "
+	       "events_per_op %.2f\n",
+	       lm, lh, cm, ch, ops / wall, events / ops);
 	return 0;
 }
 
@@ -414,6 +420,10 @@ int main(int argc, char **argv)
 		/* the hold model alone: PENDING EVENTS */
 		double r = hold_rate((size_t)atol(argv[2]), (uint64_t)atoll(argv[3]));
 		printf("hold model: %.2fM events/s\n", r / 1e6);
+		return 0;
+	}
+	if (argc > 1 && strcmp(argv[1], "--jobs") == 0) {
+		jobs_speedup(false);
 		return 0;
 	}
 	if (argc > 1 && strcmp(argv[1], "--record") == 0) {

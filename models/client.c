@@ -18,7 +18,6 @@
  * replies that outlive their operation are recognised and dropped.
  */
 #include <errno.h>
-#include <gsl/gsl_randist.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -437,7 +436,7 @@ static void schedule_issue(struct world *w, uint32_t client)
 	struct client *c = &w->clients[client];
 	int64_t delay;
 	if (w->cfg->arrival == ARRIVAL_OPEN) {
-		delay = (int64_t)(gsl_ran_exponential(&c->arrive.rng, 1e9 / w->cfg->rate) + 0.5);
+		delay = (int64_t)(dist_exponential(&c->arrive.rng, 1e9 / w->cfg->rate) + 0.5);
 	} else {
 		delay = dist_sample_ns(&w->cfg->think, &c->arrive.rng);
 		w->stats.think_count++;

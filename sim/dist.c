@@ -190,6 +190,17 @@ int dist_format(const struct dist *d, enum dist_unit unit, char *buf, size_t n)
 	return snprintf(buf, n, "?");
 }
 
+/* An exponential sample by inversion, -mean * log(1 - u), u uniform on
+ * [0, 1).  gsl_ran_exponential computes the same -mean * log1p(-u); here
+ * 1 - u is exact (u is a multiple of 2^-53), so log(1 - u) has the same
+ * distribution, and glibc's log is twice as fast as its log1p (25 against
+ * 12 ns): the exponential is drawn three or four times per operation, and
+ * log1p alone took 18% of a sweep's time (docs/performance.md). */
+double dist_exponential(gsl_rng *r, double mean)
+{
+	return -mean * log(1.0 - rng_uniform(r));
+}
+
 double dist_sample(const struct dist *d, gsl_rng *r)
 {
 	switch (d->kind) {
@@ -198,7 +209,7 @@ double dist_sample(const struct dist *d, gsl_rng *r)
 	case DIST_UNIFORM:
 		return d->a + (d->b - d->a) * rng_uniform(r);
 	case DIST_EXP:
-		return d->a == 0 ? 0 : gsl_ran_exponential(r, d->a);
+		return d->a == 0 ? 0 : dist_exponential(r, d->a);
 	case DIST_NORMAL:
 		return d->a + gsl_ran_gaussian_ziggurat(r, d->b);
 	case DIST_LOGNORMAL:
@@ -213,7 +224,7 @@ long long dist_sample_ns(const struct dist *d, gsl_rng *r)
 {
 	/* the two kinds on every hot path, without the general switch */
 	double v = d->kind == DIST_CONST ? d->a
-		 : d->kind == DIST_EXP	 ? (d->a == 0 ? 0 : gsl_ran_exponential(r, d->a))
+		 : d->kind == DIST_EXP	 ? (d->a == 0 ? 0 : dist_exponential(r, d->a))
 					 : dist_sample(d, r);
 	if (!(v > 0))
 		return 0;

@@ -53,6 +53,9 @@ int dist_format(const struct dist *d, enum dist_unit unit, char *buf, size_t n);
 /* One draw. */
 double dist_sample(const struct dist *d, gsl_rng *r);
 
+/* An exponential sample of the given mean (>= 0). */
+double dist_exponential(gsl_rng *r, double mean);
+
 /* One draw of a duration: rounded to whole nanoseconds, clamped at 0. */
 long long dist_sample_ns(const struct dist *d, gsl_rng *r);
 

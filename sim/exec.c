@@ -195,8 +195,10 @@ int exec_scenario(const struct scenario *s, struct results *db, const struct exe
 		}
 	}
 	struct pool p = {.specs = specs, .o = o};
+	double tplan = now_s();
 	if (plan(s, db, specs, &p.jobs, &p.njobs, &sum->skipped, err, n) < 0)
 		goto out_specs;
+	sum->plan_s = now_s() - tplan;
 	int nworkers = o->jobs < 1 ? 1 : o->jobs;
 	if ((size_t)nworkers > p.njobs)
 		nworkers = (int)p.njobs;
@@ -233,7 +235,9 @@ int exec_scenario(const struct scenario *s, struct results *db, const struct exe
 					 (unsigned long long)(specs[j->spec].cfg.seed + j->rep));
 				wrc = -1;
 			} else {
+				double tw = now_s();
 				wrc = write_job(s, db, &specs[j->spec], j, err, n);
+				sum->write_s += now_s() - tw;
 			}
 			if (wrc == 0) {
 				sum->written++;

@@ -35,6 +35,8 @@ struct exec_summary {
 	uint64_t written; /* run and written now */
 	uint64_t events;  /* kernel events of the runs written */
 	double wall;	  /* seconds */
+	double plan_s;	  /* of which planning (which runs are stored already) */
+	double write_s;	  /* and writing results (on the main thread) */
 };
 
 /* Returns 0; -1 on a failure (err filled); -2 if interrupted. */

@@ -75,19 +75,25 @@ double histo_mean(const struct histo *h)
 	return h->count ? h->sum / (double)h->count : 0;
 }
 
-double histo_quantile(const struct histo *h, double q)
+void histo_quantiles(const struct histo *h, const double *q, size_t n, double *out)
 {
-	if (h->count == 0)
-		return 0;
-	if (q > 1)
-		q = 1;
-	uint64_t rank = (uint64_t)ceil(q * (double)h->count);
-	if (rank < 1)
-		rank = 1;
+	size_t i = 0;
+	if (h->count == 0) {
+		for (; i < n; i++)
+			out[i] = 0;
+		return;
+	}
+	/* one pass over the buckets: the ranks of ascending levels ascend */
 	uint64_t seen = 0;
-	for (uint32_t b = 0; b < HISTO_BUCKETS; b++) {
+	for (uint32_t b = 0; b < HISTO_BUCKETS && i < n; b++) {
 		seen += h->bucket[b];
-		if (seen >= rank) {
+		while (i < n) {
+			double qi = q[i] > 1 ? 1 : q[i];
+			uint64_t rank = (uint64_t)ceil(qi * (double)h->count);
+			if (rank < 1)
+				rank = 1;
+			if (seen < rank)
+				break;
 			int64_t lo, hi;
 			histo_bucket_range(b, &lo, &hi);
 			double mid = ((double)lo + (double)hi) / 2;
@@ -95,8 +101,16 @@ double histo_quantile(const struct histo *h, double q)
 				mid = (double)h->min;
 			if (mid > (double)h->max)
 				mid = (double)h->max;
-			return mid;
+			out[i++] = mid;
 		}
 	}
-	return (double)h->max;
+	for (; i < n; i++)
+		out[i] = (double)h->max;
+}
+
+double histo_quantile(const struct histo *h, double q)
+{
+	double v;
+	histo_quantiles(h, &q, 1, &v);
+	return v;
 }

@@ -12,6 +12,7 @@
 #ifndef CLOBBER_HISTO_H
 #define CLOBBER_HISTO_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #define HISTO_SUB_BITS 7
@@ -37,6 +38,10 @@ double histo_mean(const struct histo *h);
  * least a fraction q of the values are <= v, within the stated error.
  * 0 for an empty histogram. */
 double histo_quantile(const struct histo *h, double q);
+
+/* histo_quantile at n levels q[0] <= q[1] <= ... in one pass over the
+ * buckets: out[i] = histo_quantile(h, q[i]). */
+void histo_quantiles(const struct histo *h, const double *q, size_t n, double *out);
 
 /* The bucket of v and the range [lo, hi] of values it holds: for tests. */
 uint32_t histo_bucket_of(int64_t v);

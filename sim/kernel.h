@@ -15,7 +15,9 @@
  *    that records each pending event's heap position, so cancel is a true
  *    O(log n) removal and memory is bounded by the events pending, not by the
  *    events ever scheduled.  Nothing is allocated per event: both arrays grow
- *    geometrically and are reused.
+ *    geometrically and are reused.  While a handler runs, its own entry
+ *    stays at the root until the handler's first schedule takes its place
+ *    (one sift for a pop and a push); kernel_pending() does not count it.
  *  - A handle names one scheduling.  Cancelling a handle whose event already
  *    ran or was cancelled is harmless and returns false (the slot's generation
  *    counter tells a stale handle from a live one).

@@ -72,10 +72,13 @@ static void kind_latency(const struct histo *h, struct kind_latency *out)
 {
 	out->count = h->count;
 	out->mean = histo_mean(h) / 1e6;
-	out->p50 = histo_quantile(h, 0.5) / 1e6;
-	out->p90 = histo_quantile(h, 0.9) / 1e6;
-	out->p99 = histo_quantile(h, 0.99) / 1e6;
-	out->p999 = histo_quantile(h, 0.999) / 1e6;
+	static const double levels[] = {0.5, 0.9, 0.99, 0.999};
+	double v[4];
+	histo_quantiles(h, levels, 4, v);
+	out->p50 = v[0] / 1e6;
+	out->p90 = v[1] / 1e6;
+	out->p99 = v[2] / 1e6;
+	out->p999 = v[3] / 1e6;
 	out->max = h->count ? (double)h->max / 1e6 : 0;
 }
 
@@ -116,9 +119,12 @@ static void fill_metrics(const struct run_config *cfg, const struct world_stats 
 		kind_latency(&st->latency[i], &out->latency[i]);
 	const struct histo *h = &st->latency[OP_NKINDS];
 	out->latency_count = h->count;
+	/* the levels ascend; level 0 is the minimum itself */
+	histo_quantiles(h, run_quantile_levels, RUN_NQUANTILES, out->quantiles);
 	for (int i = 0; i < RUN_NQUANTILES; i++) {
-		double q = run_quantile_levels[i];
-		out->quantiles[i] = (q == 0 ? (h->count ? (double)h->min : 0) : histo_quantile(h, q)) / 1e6;
+		if (run_quantile_levels[i] == 0)
+			out->quantiles[i] = h->count ? (double)h->min : 0;
+		out->quantiles[i] /= 1e6;
 	}
 	out->think_mean_ms = st->think_count ? st->think_sum / (double)st->think_count / 1e6 : 0;
 	out->t_stop = st->t_stop;

@@ -48,6 +48,18 @@ static void test_quantiles(void **state)
 		snprintf(what, sizeof(what), "quantile %g", qs[i]);
 		check_near(got, exact, exact / 256 + 0.5, what);
 	}
+	/* all levels in one pass (ascending, repeated levels included) against
+	 * the same exact quantiles of the sorted values */
+	const double many[] = {0.001, 0.001, 0.2, 0.5, 0.5, 0.75, 0.999, 1.0, 1.5};
+	enum { NMANY = sizeof(many) / sizeof(many[0]) };
+	double got[NMANY];
+	histo_quantiles(h, many, NMANY, got);
+	for (size_t i = 0; i < NMANY; i++) {
+		double exact = (double)exact_quantile(v, N, many[i] > 1 ? 1 : many[i]);
+		char what[48];
+		snprintf(what, sizeof(what), "one-pass quantile %g", many[i]);
+		check_near(got[i], exact, exact / 256 + 0.5, what);
+	}
 	check_near(histo_mean(h), sum / N, 1e-9 * sum / N, "mean");
 	assert_int_equal(h->max, v[N - 1]);
 	assert_int_equal(h->min, v[0]);

@@ -168,6 +168,79 @@ static void test_against_reference(void **state)
 	free(ref);
 }
 
+/* The same reference through kernel_run: handlers schedule none to three
+ * events (delay 0 included: ties with the running event), cancel random
+ * ones (their own stale handle too) and check kernel_pending().  This is
+ * the path where the running event's entry stays at the root until the
+ * handler's first schedule replaces it (kernel.c). */
+struct ref_run {
+	struct ref_ev *ev;
+	int n, cap;
+	uint64_t seq;
+	gsl_rng *r;
+	int fired;
+};
+
+static void ref_fn(struct kernel *k, void *obj, uint64_t arg);
+
+static void ref_schedule(struct kernel *k, struct ref_run *rr, int64_t delay)
+{
+	if (rr->n == rr->cap)
+		return;
+	int id = rr->n++;
+	rr->ev[id] = (struct ref_ev){kernel_now(k) + delay, rr->seq++, (uint64_t)id, 0, 1};
+	rr->ev[id].h = kernel_schedule(k, delay, ref_fn, rr, (uint64_t)id);
+}
+
+static void ref_fn(struct kernel *k, void *obj, uint64_t arg)
+{
+	struct ref_run *rr = obj;
+	int best = -1;
+	for (int i = 0; i < rr->n; i++)
+		if (rr->ev[i].live && (best < 0 || rr->ev[i].time < rr->ev[best].time ||
+				       (rr->ev[i].time == rr->ev[best].time &&
+					rr->ev[i].seq < rr->ev[best].seq)))
+			best = i;
+	if (best != (int)arg)
+		fail_msg("event %d ran, the reference's next is %d", (int)arg, best);
+	assert_int_equal(kernel_now(k), rr->ev[best].time);
+	rr->ev[best].live = 0;
+	rr->fired++;
+	int cancels = (int)rng_below(rr->r, 3);
+	for (int c = 0; c < cancels; c++) {
+		/* half of the time this event's own (stale) handle */
+		int i = rng_uniform(rr->r) < 0.5 ? best : (int)rng_below(rr->r, (uint64_t)rr->n);
+		bool was_live = rr->ev[i].live;
+		assert_int_equal(kernel_cancel(k, rr->ev[i].h), was_live);
+		rr->ev[i].live = 0;
+	}
+	int adds = (int)rng_below(rr->r, 4);
+	for (int a = 0; a < adds; a++)
+		ref_schedule(k, rr, (int64_t)rng_below(rr->r, 50));
+	size_t live = 0;
+	for (int i = 0; i < rr->n; i++)
+		live += rr->ev[i].live;
+	assert_int_equal(kernel_pending(k), live);
+}
+
+static void test_run_against_reference(void **state)
+{
+	(void)state;
+	struct ref_run rr = {.cap = 20000, .r = rng_new(43)};
+	rr.ev = calloc((size_t)rr.cap, sizeof(*rr.ev));
+	struct kernel *k = kernel_new(8);
+	for (int i = 0; i < 30; i++)
+		ref_schedule(k, &rr, (int64_t)rng_below(rr.r, 50));
+	assert_int_equal(kernel_run(k, INT64_MAX), 0);
+	assert_int_equal(kernel_pending(k), 0);
+	for (int i = 0; i < rr.n; i++)
+		assert_false(rr.ev[i].live);
+	assert_true(rr.fired > 10000); /* the run went deep, not out after a few */
+	rng_free(rr.r);
+	kernel_free(k);
+	free(rr.ev);
+}
+
 /* Same seed, same sequence of events; the kernel is deterministic. */
 static void hold_fn(struct kernel *k, void *obj, uint64_t arg)
 {
@@ -198,6 +271,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_equal_times_fifo),
 		cmocka_unit_test(test_schedule_from_handler),
+		cmocka_unit_test(test_run_against_reference),
 		cmocka_unit_test(test_cancel),
 		cmocka_unit_test(test_run_until),
 		cmocka_unit_test(test_against_reference),
