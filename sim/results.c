@@ -58,8 +58,7 @@ static const char schema[] =
 	" run_id INTEGER NOT NULL REFERENCES runs(id), seq INTEGER NOT NULL, time_ms REAL NOT NULL,"
 	" actor INTEGER, op INTEGER NOT NULL, event TEXT NOT NULL, kind TEXT NOT NULL,"
 	" key INTEGER NOT NULL, version INTEGER, value INTEGER, aux INTEGER NOT NULL,"
-	" lost INTEGER NOT NULL);"
-	"CREATE INDEX IF NOT EXISTS metrics_by_name ON metrics(name, run_id);";
+	" lost INTEGER NOT NULL);";
 
 static int db_error(sqlite3 *db, const char *what, char *err, size_t n)
 {
