@@ -367,26 +367,61 @@ static int by_op_id(const void *x, const void *y)
 	return (a->id > b->id) - (a->id < b->id);
 }
 
+/* Rows are recorded as operations end; written in id order they append to
+ * the table.  The ids of a finished run are 0..nops-1, each once: an index
+ * by id orders them in one pass.  Anything else (or no memory for the
+ * index) is sorted instead.  Returns the order, or NULL after sorting. */
+static size_t *ops_in_id_order(const struct record *rec)
+{
+	size_t n = rec->nops;
+	size_t *order = malloc((n ? n : 1) * sizeof(*order));
+	if (order) {
+		for (size_t i = 0; i < n; i++)
+			order[i] = SIZE_MAX;
+		for (size_t i = 0; i < n; i++) {
+			uint64_t id = rec->ops[i].id;
+			if (id >= n || order[id] != SIZE_MAX) {
+				free(order);
+				order = NULL;
+				break;
+			}
+			order[id] = i;
+		}
+	}
+	if (!order && n > 1)
+		qsort(rec->ops, n, sizeof(*rec->ops), by_op_id);
+	return order;
+}
+
 static int write_ops(struct results *r, sqlite3_int64 run, const struct run_result *res)
 {
 	const struct record *rec = &res->rec;
-	/* rows are recorded as operations end; in id order they append to the
-	 * table's b-tree instead of splitting pages */
-	if (rec->nops > 1)
-		qsort(rec->ops, rec->nops, sizeof(*rec->ops), by_op_id);
+	size_t *order = ops_in_id_order(rec);
+#define OP_AT(i) (&rec->ops[order ? order[i] : (i)])
 	size_t i = 0;
+	int rc = -1;
 	for (; i + RESULTS_BATCH <= rec->nops; i += RESULTS_BATCH) {
 		for (int k = 0; k < RESULTS_BATCH; k++)
-			bind_op(r->ops_batch, k * 11, run, &rec->ops[i + (size_t)k], res);
+			bind_op(r->ops_batch, k * 11, run, OP_AT(i + (size_t)k), res);
 		if (step_done(r->ops_batch) < 0)
-			return -1;
+			goto out;
 	}
 	for (; i < rec->nops; i++) {
-		bind_op(r->ops_one, 0, run, &rec->ops[i], res);
+		bind_op(r->ops_one, 0, run, OP_AT(i), res);
 		if (step_done(r->ops_one) < 0)
-			return -1;
+			goto out;
 	}
-	i = 0;
+#undef OP_AT
+	rc = 0;
+out:
+	free(order);
+	return rc;
+}
+
+static int write_trace(struct results *r, sqlite3_int64 run, const struct run_result *res)
+{
+	const struct record *rec = &res->rec;
+	size_t i = 0;
 	for (; i + RESULTS_BATCH <= rec->ntrace; i += RESULTS_BATCH) {
 		for (int k = 0; k < RESULTS_BATCH; k++)
 			bind_trace(r->trace_batch, k * 12, run, i + (size_t)k, &rec->trace[i + (size_t)k]);
@@ -479,7 +514,7 @@ int results_write_run(struct results *r, const struct run_row *row, const struct
 		if (step_done(st) < 0)
 			goto out_rollback;
 	}
-	if (write_ops(r, run, res) < 0)
+	if (write_ops(r, run, res) < 0 || write_trace(r, run, res) < 0)
 		goto out_rollback;
 	if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
 		goto out_rollback;
