@@ -183,6 +183,11 @@ static void test_run_twice_and_jobs(void **state)
 	assert_int_equal(query_int(db, "SELECT count(DISTINCT params) FROM runs"), 12);
 	/* every operation has its row */
 	assert_int_equal(query_int(db, "SELECT count(*) FROM ops"), 12 * 2000);
+	/* a run's rows are stored together in issue order: op 0, 1, 2, ... */
+	assert_int_equal(query_int(db, "SELECT count(*) FROM (SELECT run_id, op, lag(run_id) OVER w AS pr, "
+				       "lag(op) OVER w AS po FROM ops WINDOW w AS (ORDER BY rowid)) "
+				       "WHERE CASE WHEN pr = run_id THEN op <> po + 1 ELSE op <> 0 END"),
+			 0);
 	assert_int_equal(query_int(db,
 				   "SELECT count(*) FROM runs r WHERE (SELECT value FROM metrics m WHERE m.run_id=r.id "
 				   "AND m.name='lost_updates') <> (SELECT count(*) FROM ops o WHERE o.run_id=r.id AND o.lost)"),
