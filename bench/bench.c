@@ -229,13 +229,28 @@ static void suite(bool quick)
 			struct bench_case bc = {.policy = policies[p], .clients = shapes[s].clients,
 						.keys = shapes[s].keys,
 						.ops = quick ? shapes[s].ops / 10 : shapes[s].ops};
-			struct case_out o;
-			if (in_child(&bc, &o) < 0) {
+			/* the case and its hold model in turns, best of each: a
+			 * neighbour's burst on a shared machine slows one try, not
+			 * all three */
+			struct case_out o = {0};
+			double ev = 0, hold = 0;
+			int ok = 0;
+			for (int t = 0; t < (quick ? 1 : 3); t++) {
+				struct case_out ot;
+				if (in_child(&bc, &ot) < 0)
+					continue;
+				if (!ok || ot.events / ot.wall > ev) {
+					o = ot;
+					ev = ot.events / ot.wall;
+				}
+				ok = 1;
+				double h = hold_rate((size_t)llround(ot.pending), (uint64_t)ot.events);
+				hold = h > hold ? h : hold;
+			}
+			if (!ok) {
 				printf("%s %s: failed\n", policies[p], shapes[s].name);
 				continue;
 			}
-			double ev = o.events / o.wall;
-			double hold = hold_rate((size_t)llround(o.pending), (uint64_t)o.events);
 			char name[64], a[16], b[16], c[16];
 			snprintf(name, sizeof(name), "%s, %s", policies[p], shapes[s].name);
 			human(o.ops / o.wall, a, sizeof(a));
@@ -248,8 +263,9 @@ static void suite(bool quick)
 			       ratio, o.peak_kb / 1024, (o.hist_bytes + o.check_bytes) / o.writes);
 			fflush(stdout);
 		}
-	printf("events/s as a fraction of the hold model at the same queue size: %.2f to %.2f\n",
-	       worst, best);
+	printf("events/s as a fraction of the hold model at the same queue size: %.2f to %.2f\n"
+	       "(each case and its hold model run %s in turns; the best of each is shown)\n",
+	       worst, best, quick ? "once" : "three times");
 }
 
 /* Memory of everything but the history must not grow with the run: the
@@ -282,32 +298,42 @@ static void record_rate(bool quick)
 	struct run_result res;
 	if (runner_run(&c, &res, NULL, NULL) < 0)
 		return;
-	char path[] = "/tmp/clobber-bench-XXXXXX";
-	int fd = mkstemp(path);
-	close(fd);
-	unlink(path);
-	struct results *db;
-	char err[512];
-	if (results_open(path, true, &db, err, sizeof(err)) < 0) {
-		printf("record: %s\n", err);
-		run_result_free(&res);
-		return;
+	double best = 0;
+	int tries = quick ? 1 : 3; /* into a new database each time; the best counts */
+	for (int t = 0; t < tries; t++) {
+		char path[] = "/tmp/clobber-bench-XXXXXX";
+		int fd = mkstemp(path);
+		close(fd);
+		unlink(path);
+		struct results *db;
+		char err[512];
+		if (results_open(path, true, &db, err, sizeof(err)) < 0) {
+			printf("record: %s\n", err);
+			break;
+		}
+		struct run_row row = {.scenario = "bench", .policy = "lww", .label = "lww",
+				      .params = "{}", .started_at = "now"};
+		double t0 = now_s();
+		int rc = results_write_run(db, &row, &res, err, sizeof(err));
+		double wall = now_s() - t0;
+		results_close(db);
+		unlink(path);
+		char wal[64];
+		snprintf(wal, sizeof(wal), "%s-wal", path);
+		unlink(wal);
+		snprintf(wal, sizeof(wal), "%s-shm", path);
+		unlink(wal);
+		if (rc < 0) {
+			printf("record: %s\n", err);
+			break;
+		}
+		double rate = (double)res.rec.nops / wall;
+		best = rate > best ? rate : best;
 	}
-	struct run_row row = {.scenario = "bench", .policy = "lww", .label = "lww", .params = "{}",
-			      .started_at = "now"};
-	double t0 = now_s();
-	int rc = results_write_run(db, &row, &res, err, sizeof(err));
-	double wall = now_s() - t0;
-	results_close(db);
-	unlink(path);
-	char wal[64];
-	snprintf(wal, sizeof(wal), "%s-wal", path);
-	unlink(wal);
-	snprintf(wal, sizeof(wal), "%s-shm", path);
-	unlink(wal);
-	if (rc == 0)
-		printf("\n--record ops: %zu rows in %.3f s, %.2fM rows/s (one transaction, %d-row INSERTs)\n",
-		       res.rec.nops, wall, (double)res.rec.nops / wall / 1e6, RESULTS_BATCH);
+	if (best > 0)
+		printf("\n--record ops: %zu rows in one transaction of %d-row INSERTs: %.2fM rows/s "
+		       "(best of %d)\n",
+		       res.rec.nops, RESULTS_BATCH, best / 1e6, tries);
 	run_result_free(&res);
 }
 
@@ -326,23 +352,28 @@ static void jobs_speedup(bool quick)
 	}
 	if (quick)
 		s->replications = 4;
-	double wall[2], plan[2], write[2];
-	for (int j = 1; j <= 2; j++) {
+	double wall[2] = {1e300, 1e300}, plan[2] = {0}, write[2] = {0};
+	int tries = quick ? 1 : 3; /* -j 1 and -j 2 in turns; the best of each counts */
+	for (int t = 0; t < tries * 2; t++) {
+		int j = 1 + t % 2;
 		char path[64];
 		snprintf(path, sizeof(path), "/tmp/clobber-bench-j%d-%d.db", j, (int)getpid());
 		struct results *db;
 		char err[512];
 		if (results_open(path, true, &db, err, sizeof(err)) < 0) {
 			printf("jobs: %s\n", err);
+			scenario_free(s);
 			return;
 		}
 		struct exec_opts o = {.jobs = j};
 		struct exec_summary sum;
 		exec_scenario(s, db, &o, &sum, err, sizeof(err));
 		results_close(db);
-		wall[j - 1] = sum.wall;
-		plan[j - 1] = sum.plan_s;
-		write[j - 1] = sum.write_s;
+		if (sum.wall < wall[j - 1]) {
+			wall[j - 1] = sum.wall;
+			plan[j - 1] = sum.plan_s;
+			write[j - 1] = sum.write_s;
+		}
 		char extra[80];
 		unlink(path);
 		snprintf(extra, sizeof(extra), "%s-wal", path);
@@ -350,8 +381,9 @@ static void jobs_speedup(bool quick)
 		snprintf(extra, sizeof(extra), "%s-shm", path);
 		unlink(extra);
 	}
-	printf("\n-j 1 against -j 2 on %llu runs of 4000 operations: %.2f s and %.2f s, speedup %.2f\n",
-	       (unsigned long long)scenario_runs(s), wall[0], wall[1], wall[0] / wall[1]);
+	printf("\n-j 1 against -j 2 on %llu runs of 4000 operations: %.2f s and %.2f s, speedup %.2f "
+	       "(best of %d)\n",
+	       (unsigned long long)scenario_runs(s), wall[0], wall[1], wall[0] / wall[1], tries);
 	printf("  of which planning %.2f s and %.2f s, writing %.2f s and %.2f s\n", plan[0], plan[1],
 	       write[0], write[1]);
 	scenario_free(s);
@@ -427,8 +459,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (argc > 1 && strcmp(argv[1], "--record") == 0) {
-		for (int i = 0; i < 3; i++) /* three in a row: the spread shows the noise */
-			record_rate(false);
+		record_rate(false);
 		return 0;
 	}
 	printf("clobber benchmark suite%s (every case runs with the checker)\n\n", quick ? " (quick)" : "");
