@@ -35,9 +35,9 @@ static const char help[] =
 	"context size, lock wait and zombie writes where a policy has them), one line\n"
 	"per policy, with 95% confidence intervals over replications; a latency CDF\n"
 	"per policy and a scorecard of the policies side by side at one sweep point\n"
-	"(--point N, a\n"
-	"point number as in runs.point; default: the last).  Each chart is a gnuplot\n"
-	"script with its data beside it: edit and rerun it with gnuplot NAME.gp.\n";
+	"(--point N, a point number as in runs.point; default: the last).  Each chart\n"
+	"is a gnuplot script with its data beside it: edit and rerun it with\n"
+	"gnuplot NAME.gp.\n";
 
 struct chart_metric {
 	const char *name;
