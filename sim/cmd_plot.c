@@ -27,17 +27,19 @@
 #include "sim/units.h"
 
 static const char help[] =
-	"usage: clobber plot DB [-o DIR] [--format png|svg|pdf] [--point N]\n"
+	"usage: clobber plot DB [-o DIR] [--format png|svg|pdf] [--point POINT]\n"
 	"\n"
-	"Draws comparison charts for each scenario in DB into plots/NAME/ (or DIR):\n"
+	"Draws comparison charts for each scenario in DB into plots/NAME/ (or DIR;\n"
+	"DIR/NAME/ when DB holds several scenarios):\n"
 	"for every numeric sweep axis, lost-update rate, abort rate, p99 latency,\n"
 	"throughput and stale reads against that axis (and siblings per read, causal\n"
 	"context size, lock wait and zombie writes where a policy has them), one line\n"
 	"per policy, with 95% confidence intervals over replications; a latency CDF\n"
 	"per policy and a scorecard of the policies side by side at one sweep point\n"
-	"(--point N, a point number as in runs.point; default: the last).  Each chart\n"
-	"is a gnuplot script with its data beside it: edit and rerun it with\n"
-	"gnuplot NAME.gp.\n";
+	"(default: the last; --point 'skew=5ms clients=16' names one by its values,\n"
+	"as clobber report shows them, or --point N by its number in runs.point).\n"
+	"Each chart is a gnuplot script with its data beside it: edit and rerun it\n"
+	"with gnuplot NAME.gp.\n";
 
 struct chart_metric {
 	const char *name;
@@ -448,12 +450,10 @@ static int plot_scenario(sqlite3 *db, const char *name, const char *outdir, bool
 	}
 	pl.focus = s.npoints - 1;
 	if (a->point) {
-		char *end;
-		long long want = strtoll(a->point, &end, 10);
-		long k = *end ? -1 : dbr_point_index(&s, want);
+		char why[512];
+		long k = dbr_point_find(&s, a->point, why, sizeof(why));
 		if (k < 0) {
-			fprintf(stderr, "clobber plot: %s has no point '%s' (points are numbered as in runs.point)\n",
-				name, a->point);
+			fprintf(stderr, "clobber plot: %s\n", why);
 			rc = EXIT_USAGE;
 			goto out;
 		}

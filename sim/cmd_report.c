@@ -17,8 +17,10 @@ static const char help[] =
 	"usage: clobber report DB\n"
 	"\n"
 	"Prints, for each scenario in DB and each sweep point, the policies side by\n"
-	"side: each metric's mean over replications and the half-width of its 95%\n"
-	"confidence interval (Student's t).  A dash: the policy has no such metric.\n";
+	"side: for each headline metric, its mean over replications and the\n"
+	"half-width of its 95% confidence interval (Student's t).  A dash: the\n"
+	"policy has no such metric.  Every metric of every run is in DB's metrics\n"
+	"table.\n";
 
 /* The metrics a report shows, in order; policy-specific ones only where
  * some policy has them. */

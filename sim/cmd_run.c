@@ -49,8 +49,11 @@ static bool same_file(const char *a, const char *b)
 	return strcmp(fa, fb) == 0;
 }
 
-/* Loads and checks every scenario of a->pos; NULL after printing errors. */
-static struct scenario **load_all(const struct cli_args *a)
+/* Loads and checks every scenario of a->pos; NULL after printing errors.
+ * When running without -o (each scenario into its own results/NAME.db),
+ * two scenarios may not share a database file; check validates each file
+ * alone. */
+static struct scenario **load_all(const struct cli_args *a, bool running)
 {
 	struct scenario **sc = calloc(a->npos, sizeof(*sc));
 	if (!sc)
@@ -70,7 +73,7 @@ static struct scenario **load_all(const struct cli_args *a)
 	}
 	for (size_t i = 0; ok && i < a->npos; i++)
 		for (size_t j = 0; j < i; j++)
-			if (!a->out && same_file(sc[i]->name, sc[j]->name)) {
+			if (running && !a->out && same_file(sc[i]->name, sc[j]->name)) {
 				fprintf(stderr, "%s: its results would go to the same file as %s's (name '%s'); use -o, or rename one\n",
 					a->pos[i], a->pos[j], sc[i]->name);
 				ok = false;
@@ -98,7 +101,7 @@ int cmd_check(int argc, char **argv)
 		rc = cli_usage_error("check", "name at least one scenario file");
 		goto out;
 	}
-	struct scenario **sc = load_all(&a);
+	struct scenario **sc = load_all(&a, false);
 	if (!sc) {
 		rc = EXIT_USAGE;
 		goto out;
@@ -150,7 +153,7 @@ int cmd_run(int argc, char **argv)
 		rc = cli_usage_error("run", "name at least one scenario file");
 		goto out;
 	}
-	struct scenario **sc = load_all(&a);
+	struct scenario **sc = load_all(&a, true);
 	if (!sc) {
 		rc = EXIT_USAGE;
 		goto out;

@@ -3,7 +3,7 @@
  *
  * Runs one policy at one sweep point for a bounded number of operations
  * (or the scenario's script), recording every message and decision, and
- * shows it: in the terminal, one column per client and one for the store,
+ * shows it: in the terminal, one column per client (up to four) and one for the store,
  * a line per event, lost writes and zombie writes marked; and as a
  * swimlane chart (gnuplot) with the same marks.  This is how a student
  * sees a lost update happen.
@@ -26,8 +26,9 @@ static const char help[] =
 	"\n"
 	"Runs one small run (the first policy, or the one whose label or name is\n"
 	"LABEL; sweep point N, from 0; at most N operations, default 20, or the\n"
-	"scenario's script) and shows its timeline: one column per client and one\n"
-	"for the store, a line per message or decision, with the marks\n"
+	"scenario's script) and shows its timeline: with up to four clients one\n"
+	"column per client and one for the store, with more a column naming who\n"
+	"acts; a line per message or decision, with the marks\n"
 	"  LOST      an acknowledged write whose effect is missing from the final state\n"
 	"  ZOMBIE    a write from a lock holder whose lease had expired\n"
 	"  REJECTED  a write refused for naming an old version\n"

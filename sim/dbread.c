@@ -191,11 +191,67 @@ out_fail:
 	return -1;
 }
 
-long dbr_point_index(const struct dbr_scenario *s, int64_t point)
+/* Does "name=value" (one term of a point's description) hold at point p? */
+static bool term_holds(const struct dbr_scenario *s, size_t p, const char *term, size_t len)
 {
-	for (size_t p = 0; p < s->npoints; p++)
-		if (s->points[p].point == point)
-			return (long)p;
+	const char *eq = memchr(term, '=', len);
+	if (!eq)
+		return false;
+	size_t nlen = (size_t)(eq - term), vlen = len - nlen - 1;
+	for (size_t a = 0; a < s->naxes; a++)
+		if (strlen(s->axes[a]) == nlen && memcmp(s->axes[a], term, nlen) == 0)
+			return strlen(s->points[p].axis_text[a]) == vlen &&
+			       memcmp(s->points[p].axis_text[a], eq + 1, vlen) == 0;
+	return false;
+}
+
+long dbr_point_find(const struct dbr_scenario *s, const char *spec, char *err, size_t n)
+{
+	char *end;
+	long long num = strtoll(spec, &end, 10);
+	bool by_number = *spec && !*end;
+	long found = -1;
+	size_t matches = 0;
+	for (size_t p = 0; p < s->npoints; p++) {
+		bool ok = true;
+		if (by_number) {
+			ok = s->points[p].point == num;
+		} else {
+			/* terms separated by spaces or commas, in any order */
+			for (const char *t = spec; *t && ok;) {
+				size_t skip = strspn(t, " ,"), len;
+				t += skip;
+				len = strcspn(t, " ,");
+				if (len)
+					ok = term_holds(s, p, t, len);
+				t += len;
+			}
+		}
+		if (ok) {
+			if (!matches)
+				found = (long)p;
+			matches++;
+		}
+	}
+	if (matches == 1)
+		return found;
+	char desc[256];
+	if (matches > 1 && by_number) {
+		dbr_point_desc(s, (size_t)found, desc, sizeof(desc));
+		snprintf(err, n,
+			 "%zu sweep points of %s have number %s (the sweep was extended after they ran): "
+			 "name the point by its values instead, such as --point '%s'",
+			 matches, s->name, spec, desc);
+	} else if (matches > 1) {
+		snprintf(err, n, "'%s' matches %zu sweep points of %s: give every axis, such as --point '%s'",
+			 spec, matches, s->name, (dbr_point_desc(s, (size_t)found, desc, sizeof(desc)), desc));
+	} else {
+		dbr_point_desc(s, s->npoints - 1, desc, sizeof(desc));
+		snprintf(err, n,
+			 "%s has no sweep point '%s': name one by its values as clobber report shows them, "
+			 "such as --point '%s', or by its number in runs.point",
+			 s->name, spec, desc);
+	}
 	return -1;
 }
 

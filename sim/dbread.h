@@ -56,8 +56,15 @@ int dbr_metric(sqlite3 *db, const struct dbr_scenario *s, const char *name,
 	       struct dbr_values *vals, char *err, size_t errlen);
 void dbr_values_free(struct dbr_values *vals);
 
-/* Index of a point (by number, or by its sweep JSON) / a label, or -1. */
-long dbr_point_index(const struct dbr_scenario *s, int64_t point);
+/* The index of the one point that spec names, or -1 with err filled: spec
+ * is its values as dbr_point_desc() prints them ("skew=5ms clients=16";
+ * spaces or commas between terms, any order, enough terms to single one
+ * point out), or its number in runs.point.  Numbers are not unique once a
+ * sweep was extended with new values (each run keeps the number it had in
+ * the scenario it ran from): then the values must be given. */
+long dbr_point_find(const struct dbr_scenario *s, const char *spec, char *err, size_t n);
+
+/* Index of a point by its sweep JSON / of a label, or -1. */
 long dbr_sweep_index(const struct dbr_scenario *s, const char *sweep);
 long dbr_label_index(const struct dbr_scenario *s, const char *label);
 

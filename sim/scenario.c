@@ -186,6 +186,27 @@ static int substitute(const struct scenario *s, uint64_t point, const struct yno
 	return 0;
 }
 
+/* seed and replications hold for the whole scenario (every point runs the
+ * same seeds, so that policies and points are compared on the same random
+ * draws): a sweep name there is refused with that reason rather than as an
+ * unknown name. */
+static int fixed_value(const struct scenario *s, const struct ynode *n, const char *key,
+		       struct sdiag *d)
+{
+	if (!n || n->type != Y_SCALAR)
+		return 0;
+	size_t i = 0;
+	const char *name = NULL;
+	size_t len = 0;
+	long at = next_ref(n->text, &i, &name, &len);
+	if (at < 0 || len == 0)
+		return 0;
+	return err(s, n, (n->plain ? 0 : 1) + (int)at, d,
+		   "%s: sweep names are not substituted here: %s holds for every sweep point, so "
+		   "that all points run on the same seeds (to vary seeds, raise replications)",
+		   key, key);
+}
+
 /* Every $name in the document (but the sweep itself) must be an axis, and
  * every axis must be used. */
 static int check_refs(const struct scenario *s, const struct ynode *n, bool *used, struct sdiag *d)
@@ -1206,6 +1227,9 @@ static int load_top(struct scenario *s, struct sdiag *d)
 		return err(s, root, 0, d, "out of memory");
 	struct rctx c = {.s = s, .d = d};
 	const struct ynode *seed = ydoc_get(root, "seed");
+	if (fixed_value(s, seed, "seed", d) < 0 || fixed_value(s, ydoc_get(root, "replications"),
+								"replications", d) < 0)
+		return -1;
 	s->seed = 1;
 	if (seed && get_count(&c, seed, "seed", 0, 9.2e18, &s->seed) < 0)
 		return -1;

@@ -328,6 +328,15 @@ static void test_exit_codes(void **state)
 	assert_int_equal(run(a7), 0);
 	const char *a8[] = {"check", path_of("small.yaml"), NULL};
 	assert_int_equal(run(a8), 0);
+	/* two scenarios named alike: run without -o refuses (one results file
+	 * for both), check validates each alone */
+	write_file("twin.yaml", "name: small\npolicies: [lww]\nstop: {ops: 100}\n");
+	const char *t1[] = {"run", path_of("small.yaml"), path_of("twin.yaml"), NULL};
+	assert_int_equal(run(t1), 2);
+	slurp("err.txt", err, sizeof(err));
+	assert_non_null(strstr(err, "would go to the same file"));
+	const char *t2[] = {"check", path_of("small.yaml"), path_of("twin.yaml"), NULL};
+	assert_int_equal(run(t2), 0);
 	char out[4096];
 	slurp("out.txt", out, sizeof(out));
 	assert_non_null(strstr(out, "2 points x 3 policies x 2 replications = 12 runs"));

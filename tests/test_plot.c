@@ -165,6 +165,41 @@ static void test_every_chart(void **state)
 	/* a point that does not exist */
 	const char *bad[] = {binary(), "plot", path("q.db"), "-o", path("charts"), "--point", "99", NULL};
 	assert_int_equal(run_in(NULL, bad), 2);
+	/* a point named by its values, in any order, commas or spaces */
+	const char *byval[] = {binary(), "plot", path("q.db"), "-o", path("pt"), "--point",
+			       "c=4, keys=zipf(0.5) skew=5ms", NULL};
+	assert_int_equal(run_in(NULL, byval), 0);
+	slurp(path("pt/scorecard.gp"), gp, sizeof(gp));
+	assert_non_null(strstr(gp, "skew=5ms c=4 keys=zipf(0.5)"));
+	/* values that fit several points are refused, saying what to add */
+	const char *some[] = {binary(), "plot", path("q.db"), "-o", path("pt"), "--point", "skew=5ms", NULL};
+	assert_int_equal(run_in(NULL, some), 2);
+	slurp(path("out.txt"), out, sizeof(out));
+	assert_non_null(strstr(out, "matches 4 sweep points"));
+}
+
+/* A sweep extended with a new value: the new runs number their points
+ * afresh, so numbers repeat; --point by number says so, by value works. */
+static void test_extended_sweep_points(void **state)
+{
+	(void)state;
+	write_file("e.yaml", "name: ext\npolicies: [lww, version]\nstop: {ops: 300}\n"
+			     "sweep: {skew: [5ms]}\nclocks:\n  offset: normal(0, $skew)\n");
+	const char *first[] = {binary(), "run", path("e.yaml"), "-o", path("e.db"), NULL};
+	assert_int_equal(run_in(NULL, first), 0);
+	const char *more[] = {binary(), "run", path("e.yaml"), "-o", path("e.db"),
+			      "--set", "sweep.skew=[0ms, 5ms]", NULL};
+	assert_int_equal(run_in(NULL, more), 0);
+	const char *num[] = {binary(), "plot", path("e.db"), "-o", path("ep"), "--point", "0", NULL};
+	assert_int_equal(run_in(NULL, num), 2);
+	char out[2048];
+	slurp(path("out.txt"), out, sizeof(out));
+	assert_non_null(strstr(out, "2 sweep points of ext have number 0"));
+	const char *val[] = {binary(), "plot", path("e.db"), "-o", path("ep"), "--point", "skew=0ms", NULL};
+	assert_int_equal(run_in(NULL, val), 0);
+	char gp[16384];
+	slurp(path("ep/scorecard.gp"), gp, sizeof(gp));
+	assert_non_null(strstr(gp, "skew=0ms"));
 }
 
 /* Without -o, charts go to plots/NAME/ with NAME made safe for a file name;
@@ -224,6 +259,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_every_chart),
+		cmocka_unit_test(test_extended_sweep_points),
 		cmocka_unit_test(test_no_sweep_default_dir),
 		cmocka_unit_test(test_trace_chart),
 	};
