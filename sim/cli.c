@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/dbread.h"
+#include "sim/results.h"
 #include "sim/version.h"
 
 volatile sig_atomic_t cli_interrupted;
@@ -38,6 +40,32 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
+int cli_each_scenario(const struct cli_args *a, cli_scenario_fn *fn)
+{
+	struct results *db;
+	char err[1024];
+	if (results_open(a->pos[0], false, &db, err, sizeof(err)) < 0) {
+		fprintf(stderr, "clobber %s: %s\n", a->cmd, err);
+		return EXIT_RUNTIME;
+	}
+	char **names;
+	size_t n;
+	int rc = EXIT_RUNTIME;
+	if (dbr_scenarios(results_db(db), &names, &n, err, sizeof(err)) < 0) {
+		fprintf(stderr, "clobber %s: %s: %s\n", a->cmd, a->pos[0], err);
+	} else {
+		if (n == 0)
+			fprintf(stderr, "clobber %s: %s holds no runs\n", a->cmd, a->pos[0]);
+		else
+			rc = EXIT_OK;
+		for (size_t i = 0; i < n && rc == EXIT_OK; i++)
+			rc = fn(results_db(db), names[i], n, a);
+		dbr_free_names(names, n);
+	}
+	results_close(db);
+	return rc;
+}
+
 static bool accepts_opt(const char *accepts, const char *name)
 {
 	size_t n = strlen(name);
@@ -66,7 +94,7 @@ static int parse_int(const char *cmd, const char *opt, const char *v, long min, 
 }
 
 int cli_parse(int argc, char **argv, int first, const char *cmd, const char *accepts,
-	      struct cli_args *a)
+	      const char *help, struct cli_args *a)
 {
 	memset(a, 0, sizeof(*a));
 	a->cmd = cmd;
@@ -154,6 +182,8 @@ int cli_parse(int argc, char **argv, int first, const char *cmd, const char *acc
 			a->limit = x;
 		}
 	}
+	if (a->help)
+		fputs(help, stdout);
 	return 0;
 }
 

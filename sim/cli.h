@@ -34,13 +34,24 @@ struct cli_args {
 
 /* Parses argv[first..) for command `cmd`; `accepts` lists the options the
  * command takes ("o j set record format policy point ops").  Returns 0, or
- * EXIT_USAGE after printing the problem. */
+ * EXIT_USAGE after printing the problem.  With -h or --help it prints
+ * `help` and sets a->help: the command has nothing more to do. */
 int cli_parse(int argc, char **argv, int first, const char *cmd, const char *accepts,
-	      struct cli_args *a);
+	      const char *help, struct cli_args *a);
 void cli_args_free(struct cli_args *a);
 
 /* Prints "clobber CMD: message" and a pointer to --help; returns EXIT_USAGE. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* For the commands that read a results database (report, plot): opens
+ * a->pos[0] read-only and calls fn for each scenario in it, in the order
+ * they were first written, until one returns non-zero (fn prints its own
+ * errors).  Returns fn's last code, or EXIT_RUNTIME after printing
+ * "clobber CMD: ..." when the database cannot be read or holds no runs. */
+struct sqlite3;
+typedef int cli_scenario_fn(struct sqlite3 *db, const char *name, size_t nscenarios,
+			    const struct cli_args *a);
+int cli_each_scenario(const struct cli_args *a, cli_scenario_fn *fn);
 
 /* Set by SIGINT/SIGTERM handlers during long work. */
 extern volatile sig_atomic_t cli_interrupted;

@@ -423,9 +423,11 @@ static int chart_scorecard(struct plotter *pl, struct dbr_values *vals)
 	return rc;
 }
 
-static int plot_scenario(sqlite3 *db, const char *name, const char *outdir, bool many,
+static int plot_scenario(sqlite3 *db, const char *name, size_t nscenarios,
 			 const struct cli_args *a)
 {
+	const char *outdir = a->out;
+	bool many = nscenarios > 1;
 	struct dbr_scenario s;
 	char err[1024];
 	if (dbr_load(db, name, &s, err, sizeof(err)) < 0) {
@@ -495,39 +497,14 @@ out:
 int cmd_plot(int argc, char **argv)
 {
 	struct cli_args a;
-	int rc = cli_parse(argc, argv, 2, "plot", "o format point", &a);
-	if (rc)
+	int rc = cli_parse(argc, argv, 2, "plot", "o format point", help, &a);
+	if (rc || a.help)
 		goto out;
-	if (a.help) {
-		fputs(help, stdout);
-		goto out;
-	}
 	if (a.npos != 1) {
 		rc = cli_usage_error("plot", "name one results database, such as results/compare.db");
 		goto out;
 	}
-	struct results *db;
-	char err[1024];
-	if (results_open(a.pos[0], false, &db, err, sizeof(err)) < 0) {
-		fprintf(stderr, "clobber plot: %s\n", err);
-		rc = EXIT_RUNTIME;
-		goto out;
-	}
-	char **names;
-	size_t n;
-	if (dbr_scenarios(results_db(db), &names, &n, err, sizeof(err)) < 0) {
-		fprintf(stderr, "clobber plot: %s\n", err);
-		rc = EXIT_RUNTIME;
-	} else {
-		if (n == 0) {
-			fprintf(stderr, "clobber plot: %s holds no runs\n", a.pos[0]);
-			rc = EXIT_RUNTIME;
-		}
-		for (size_t i = 0; i < n && rc == 0; i++)
-			rc = plot_scenario(results_db(db), names[i], a.out, n > 1, &a);
-		dbr_free_names(names, n);
-	}
-	results_close(db);
+	rc = cli_each_scenario(&a, plot_scenario);
 out:
 	cli_args_free(&a);
 	return rc;

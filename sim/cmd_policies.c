@@ -16,13 +16,9 @@ static const char help[] =
 int cmd_policies(int argc, char **argv)
 {
 	struct cli_args a;
-	int rc = cli_parse(argc, argv, 2, "policies", "", &a);
-	if (rc)
+	int rc = cli_parse(argc, argv, 2, "policies", "", help, &a);
+	if (rc || a.help)
 		goto out;
-	if (a.help) {
-		fputs(help, stdout);
-		goto out;
-	}
 	if (a.npos) {
 		rc = cli_usage_error("policies", "takes no arguments");
 		goto out;

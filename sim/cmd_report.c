@@ -141,43 +141,30 @@ out:
 	return rc;
 }
 
+static int print_scenario(sqlite3 *db, const char *name, size_t nscenarios,
+			  const struct cli_args *a)
+{
+	(void)nscenarios;
+	(void)a;
+	char err[1024];
+	if (report_scenario(db, name, stdout, err, sizeof(err)) < 0) {
+		fprintf(stderr, "clobber report: %s\n", err);
+		return EXIT_RUNTIME;
+	}
+	return EXIT_OK;
+}
+
 int cmd_report(int argc, char **argv)
 {
 	struct cli_args a;
-	int rc = cli_parse(argc, argv, 2, "report", "", &a);
-	if (rc)
+	int rc = cli_parse(argc, argv, 2, "report", "", help, &a);
+	if (rc || a.help)
 		goto out;
-	if (a.help) {
-		fputs(help, stdout);
-		goto out;
-	}
 	if (a.npos != 1) {
 		rc = cli_usage_error("report", "name one results database, such as results/compare.db");
 		goto out;
 	}
-	struct results *db;
-	char err[1024];
-	if (results_open(a.pos[0], false, &db, err, sizeof(err)) < 0) {
-		fprintf(stderr, "clobber report: %s\n", err);
-		rc = EXIT_RUNTIME;
-		goto out;
-	}
-	char **names;
-	size_t n;
-	if (dbr_scenarios(results_db(db), &names, &n, err, sizeof(err)) < 0) {
-		fprintf(stderr, "clobber report: %s: %s\n", a.pos[0], err);
-		rc = EXIT_RUNTIME;
-	} else {
-		if (n == 0)
-			fprintf(stderr, "clobber report: %s holds no runs\n", a.pos[0]);
-		for (size_t i = 0; i < n && rc == 0; i++)
-			if (report_scenario(results_db(db), names[i], stdout, err, sizeof(err)) < 0) {
-				fprintf(stderr, "clobber report: %s\n", err);
-				rc = EXIT_RUNTIME;
-			}
-		dbr_free_names(names, n);
-	}
-	results_close(db);
+	rc = cli_each_scenario(&a, print_scenario);
 out:
 	cli_args_free(&a);
 	return rc;

@@ -90,13 +90,9 @@ static struct scenario **load_all(const struct cli_args *a, bool running)
 int cmd_check(int argc, char **argv)
 {
 	struct cli_args a;
-	int rc = cli_parse(argc, argv, 2, "check", "set", &a);
-	if (rc)
+	int rc = cli_parse(argc, argv, 2, "check", "set", check_help, &a);
+	if (rc || a.help)
 		goto out;
-	if (a.help) {
-		fputs(check_help, stdout);
-		goto out;
-	}
 	if (a.npos == 0) {
 		rc = cli_usage_error("check", "name at least one scenario file");
 		goto out;
@@ -142,13 +138,9 @@ static int db_path(const struct cli_args *a, const struct scenario *s, char *buf
 int cmd_run(int argc, char **argv)
 {
 	struct cli_args a;
-	int rc = cli_parse(argc, argv, 2, "run", "o j set record", &a);
-	if (rc)
+	int rc = cli_parse(argc, argv, 2, "run", "o j set record", run_help, &a);
+	if (rc || a.help)
 		goto out;
-	if (a.help) {
-		fputs(run_help, stdout);
-		goto out;
-	}
 	if (a.npos == 0) {
 		rc = cli_usage_error("run", "name at least one scenario file");
 		goto out;

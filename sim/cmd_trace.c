@@ -350,13 +350,9 @@ static long find_policy(const struct scenario *s, const char *want)
 int cmd_trace(int argc, char **argv)
 {
 	struct cli_args a;
-	int rc = cli_parse(argc, argv, 2, "trace", "o set format policy point ops", &a);
-	if (rc)
+	int rc = cli_parse(argc, argv, 2, "trace", "o set format policy point ops", help, &a);
+	if (rc || a.help)
 		goto out;
-	if (a.help) {
-		fputs(help, stdout);
-		goto out;
-	}
 	if (a.npos != 1) {
 		rc = cli_usage_error("trace", "name one scenario file");
 		goto out;

@@ -107,10 +107,3 @@ void histo_quantiles(const struct histo *h, const double *q, size_t n, double *o
 	for (; i < n; i++)
 		out[i] = (double)h->max;
 }
-
-double histo_quantile(const struct histo *h, double q)
-{
-	double v;
-	histo_quantiles(h, &q, 1, &v);
-	return v;
-}

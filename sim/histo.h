@@ -34,13 +34,10 @@ void histo_merge(struct histo *dst, const struct histo *src);
 
 double histo_mean(const struct histo *h);
 
-/* The q-quantile (0 < q <= 1): the smallest recorded value v such that at
- * least a fraction q of the values are <= v, within the stated error.
- * 0 for an empty histogram. */
-double histo_quantile(const struct histo *h, double q);
-
-/* histo_quantile at n levels q[0] <= q[1] <= ... in one pass over the
- * buckets: out[i] = histo_quantile(h, q[i]). */
+/* The quantiles of the recorded values at n levels q[0] <= q[1] <= ...
+ * (0 < q <= 1), in one pass over the buckets: out[i] is the smallest
+ * recorded value v such that at least a fraction q[i] of the values are
+ * <= v, within the stated error; 0 for an empty histogram. */
 void histo_quantiles(const struct histo *h, const double *q, size_t n, double *out);
 
 /* The bucket of v and the range [lo, hi] of values it holds: for tests. */

@@ -264,19 +264,25 @@ struct sqlite3 *results_db(struct results *r)
 	return r->db;
 }
 
+/* Steps st (parameters bound): *found when it returns a row. */
+static int any_row(struct results *r, sqlite3_stmt *st, bool *found, char *err, size_t n)
+{
+	int rc = sqlite3_step(st);
+	*found = rc == SQLITE_ROW;
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_error(r->db, "reading runs", err, n);
+	return 0;
+}
+
 int results_has_run(struct results *r, const char *scenario, const char *params, bool *done,
 		    char *err, size_t n)
 {
 	sqlite3_stmt *st = r->has_run;
 	sqlite3_bind_text(st, 1, scenario, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, params, -1, SQLITE_STATIC);
-	int rc = sqlite3_step(st);
-	*done = rc == SQLITE_ROW;
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return db_error(r->db, "reading runs", err, n);
-	return 0;
+	return any_row(r, st, done, err, n);
 }
 
 int results_conflict(struct results *r, const char *scenario, const char *label,
@@ -287,13 +293,7 @@ int results_conflict(struct results *r, const char *scenario, const char *label,
 	sqlite3_bind_text(st, 2, label, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, (sqlite3_int64)replication);
 	sqlite3_bind_text(st, 4, params, -1, SQLITE_STATIC);
-	int rc = sqlite3_step(st);
-	*conflict = rc == SQLITE_ROW;
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return db_error(r->db, "reading runs", err, n);
-	return 0;
+	return any_row(r, st, conflict, err, n);
 }
 
 double results_param_number(const char *text)
@@ -361,35 +361,27 @@ static void bind_trace(sqlite3_stmt *st, int base, sqlite3_int64 run, size_t seq
 	sqlite3_bind_int(st, base + 12, t->lost);
 }
 
-static int by_op_id(const void *x, const void *y)
-{
-	const struct op_row *a = x, *b = y;
-	return (a->id > b->id) - (a->id < b->id);
-}
-
 /* Rows are recorded as operations end; written in id order they append to
- * the table.  The ids of a finished run are 0..nops-1, each once: an index
- * by id orders them in one pass.  Anything else (or no memory for the
- * index) is sorted instead.  Returns the order, or NULL after sorting. */
+ * the table in issue order.  The ids of a finished run are 0..nops-1, each
+ * once, so an index by id orders them in one pass.  Returns the index, or
+ * NULL (no memory, or ids that break that rule): then rows go in the order
+ * they were recorded. */
 static size_t *ops_in_id_order(const struct record *rec)
 {
 	size_t n = rec->nops;
 	size_t *order = malloc((n ? n : 1) * sizeof(*order));
-	if (order) {
-		for (size_t i = 0; i < n; i++)
-			order[i] = SIZE_MAX;
-		for (size_t i = 0; i < n; i++) {
-			uint64_t id = rec->ops[i].id;
-			if (id >= n || order[id] != SIZE_MAX) {
-				free(order);
-				order = NULL;
-				break;
-			}
-			order[id] = i;
+	if (!order)
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		order[i] = SIZE_MAX;
+	for (size_t i = 0; i < n; i++) {
+		uint64_t id = rec->ops[i].id;
+		if (id >= n || order[id] != SIZE_MAX) {
+			free(order);
+			return NULL;
 		}
+		order[id] = i;
 	}
-	if (!order && n > 1)
-		qsort(rec->ops, n, sizeof(*rec->ops), by_op_id);
 	return order;
 }
 

@@ -4,122 +4,16 @@
  * bad scenario writes nothing.  The binary is $CLOBBER (the Makefile sets
  * it to the build under test), else bin/clobber.
  */
-#include "testutil.h"
+#include "testproc.h"
 
-#include <fcntl.h>
-#include <signal.h>
-#include <sqlite3.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
 #include <time.h>
-#include <unistd.h>
 
-static char dir[256];
-
-static const char *binary(void)
-{
-	const char *b = getenv("CLOBBER");
-	return b && *b ? b : "bin/clobber";
-}
-
-/* Starts the binary with args (NULL-terminated); output to dir/out.txt and
- * dir/err.txt.  Returns the pid. */
-static pid_t start(const char *const *args)
-{
-	pid_t pid = fork();
-	if (pid == 0) {
-		char out[300], err[300];
-		snprintf(out, sizeof(out), "%s/out.txt", dir);
-		snprintf(err, sizeof(err), "%s/err.txt", dir);
-		int fo = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-		int fe = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-		dup2(fo, 1);
-		dup2(fe, 2);
-		const char *argv[32];
-		int n = 0;
-		argv[n++] = binary();
-		for (; args[n - 1] && n < 31; n++)
-			argv[n] = args[n - 1];
-		argv[n] = NULL;
-		execv(binary(), (char *const *)argv);
-		_exit(127);
-	}
-	return pid;
-}
-
-static int wait_exit(pid_t pid)
-{
-	int status;
-	waitpid(pid, &status, 0);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
+/* stdout into out.txt, stderr into err.txt */
+static const struct tp_how separate = {.err = "err.txt"};
 
 static int run(const char *const *args)
 {
-	return wait_exit(start(args));
-}
-
-static void slurp(const char *name, char *buf, size_t n)
-{
-	char path[300];
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	FILE *f = fopen(path, "r");
-	size_t len = f ? fread(buf, 1, n - 1, f) : 0;
-	buf[len] = '\0';
-	if (f)
-		fclose(f);
-}
-
-static void write_file(const char *name, const char *text)
-{
-	char path[300];
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	FILE *f = fopen(path, "w");
-	fputs(text, f);
-	fclose(f);
-}
-
-/* dir/name, in storage that stays valid for the whole test program. */
-static char *path_of(const char *name)
-{
-	static char paths[256][300];
-	static int i;
-	if (i == 256)
-		fail_msg("path_of: out of room");
-	char *p = paths[i++];
-	snprintf(p, 300, "%s/%s", dir, name);
-	return p;
-}
-
-static sqlite3 *open_db(const char *name)
-{
-	sqlite3 *db;
-	if (sqlite3_open_v2(path_of(name), &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK)
-		fail_msg("cannot open %s", name);
-	sqlite3_busy_timeout(db, 10000);
-	return db;
-}
-
-static long long query_int(sqlite3 *db, const char *sql)
-{
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-		fail_msg("%s: %s", sql, sqlite3_errmsg(db));
-	long long v = -1;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return v;
-}
-
-static const char *query_text(sqlite3 *db, const char *sql, char *buf, size_t n)
-{
-	sqlite3_stmt *st;
-	buf[0] = '\0';
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-		snprintf(buf, n, "%s", (const char *)sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
-	return buf;
+	return tp_run(&separate, args);
 }
 
 /* A small sweep: 2 points x 3 policies x 2 replications. */
@@ -139,9 +33,9 @@ static const char small[] =
  * counts rows in one and not the other, every table compared. */
 static long long differences(const char *a, const char *b)
 {
-	sqlite3 *db = open_db(a);
+	sqlite3 *db = tp_open_db(a);
 	char sql[600];
-	snprintf(sql, sizeof(sql), "ATTACH '%s' AS other", path_of(b));
+	snprintf(sql, sizeof(sql), "ATTACH '%s' AS other", tp_path(b));
 	sqlite3_exec(db, sql, NULL, NULL, NULL);
 	const char *const checks[] = {
 		"SELECT count(*) FROM (SELECT id,scenario,policy,label,seed,replication,point,params,version,status FROM main.runs "
@@ -156,7 +50,7 @@ static long long differences(const char *a, const char *b)
 	};
 	long long diff = 0;
 	for (size_t i = 0; i < sizeof(checks) / sizeof(checks[0]); i++) {
-		long long d = query_int(db, checks[i]);
+		long long d = tp_query(db, checks[i]);
 		if (d != 0)
 			print_error("%s vs %s: %lld in: %s\n", a, b, d, checks[i]);
 		diff += d < 0 ? -d : d;
@@ -168,33 +62,33 @@ static long long differences(const char *a, const char *b)
 static void test_run_twice_and_jobs(void **state)
 {
 	(void)state;
-	write_file("small.yaml", small);
-	const char *a1[] = {"run", path_of("small.yaml"), "-o", path_of("a.db"), "-j", "1",
+	tp_write("small.yaml", small);
+	const char *a1[] = {"run", tp_path("small.yaml"), "-o", tp_path("a.db"), "-j", "1",
 			    "--record", "ops", NULL};
-	const char *a2[] = {"run", path_of("small.yaml"), "-o", path_of("b.db"), "-j", "1",
+	const char *a2[] = {"run", tp_path("small.yaml"), "-o", tp_path("b.db"), "-j", "1",
 			    "--record", "ops", NULL};
-	const char *a3[] = {"run", path_of("small.yaml"), "-o", path_of("c.db"), "-j", "2",
+	const char *a3[] = {"run", tp_path("small.yaml"), "-o", tp_path("c.db"), "-j", "2",
 			    "--record", "ops", NULL};
 	assert_int_equal(run(a1), 0);
 	assert_int_equal(run(a2), 0);
 	assert_int_equal(run(a3), 0);
-	sqlite3 *db = open_db("a.db");
-	assert_int_equal(query_int(db, "SELECT count(*) FROM runs"), 12);
-	assert_int_equal(query_int(db, "SELECT count(DISTINCT params) FROM runs"), 12);
+	sqlite3 *db = tp_open_db("a.db");
+	assert_int_equal(tp_query(db, "SELECT count(*) FROM runs"), 12);
+	assert_int_equal(tp_query(db, "SELECT count(DISTINCT params) FROM runs"), 12);
 	/* every operation has its row */
-	assert_int_equal(query_int(db, "SELECT count(*) FROM ops"), 12 * 2000);
+	assert_int_equal(tp_query(db, "SELECT count(*) FROM ops"), 12 * 2000);
 	/* a run's rows are stored together in issue order: op 0, 1, 2, ... */
-	assert_int_equal(query_int(db, "SELECT count(*) FROM (SELECT run_id, op, lag(run_id) OVER w AS pr, "
+	assert_int_equal(tp_query(db, "SELECT count(*) FROM (SELECT run_id, op, lag(run_id) OVER w AS pr, "
 				       "lag(op) OVER w AS po FROM ops WINDOW w AS (ORDER BY rowid)) "
 				       "WHERE CASE WHEN pr = run_id THEN op <> po + 1 ELSE op <> 0 END"),
 			 0);
-	assert_int_equal(query_int(db,
+	assert_int_equal(tp_query(db,
 				   "SELECT count(*) FROM runs r WHERE (SELECT value FROM metrics m WHERE m.run_id=r.id "
 				   "AND m.name='lost_updates') <> (SELECT count(*) FROM ops o WHERE o.run_id=r.id AND o.lost)"),
 			 0);
 	/* run_params: the skew axis as a number of milliseconds */
-	assert_int_equal(query_int(db, "SELECT count(*) FROM run_params WHERE name='skew' AND typeof(value)='real'"), 12);
-	assert_int_equal(query_int(db, "PRAGMA user_version"), 1);
+	assert_int_equal(tp_query(db, "SELECT count(*) FROM run_params WHERE name='skew' AND typeof(value)='real'"), 12);
+	assert_int_equal(tp_query(db, "PRAGMA user_version"), 1);
 	sqlite3_close(db);
 	/* the same scenario twice: identical rows; -j 2: identical rows */
 	assert_int_equal(differences("a.db", "b.db"), 0);
@@ -202,10 +96,10 @@ static void test_run_twice_and_jobs(void **state)
 	/* running it again into a.db adds nothing */
 	assert_int_equal(run(a1), 0);
 	char out[4096];
-	slurp("out.txt", out, sizeof(out));
+	tp_slurp("out.txt", out, sizeof(out));
 	assert_non_null(strstr(out, "12 runs (0 new, 12 already there)"));
-	db = open_db("a.db");
-	assert_int_equal(query_int(db, "SELECT count(*) FROM runs"), 12);
+	db = tp_open_db("a.db");
+	assert_int_equal(tp_query(db, "SELECT count(*) FROM runs"), 12);
 	sqlite3_close(db);
 }
 
@@ -214,7 +108,7 @@ static void test_run_twice_and_jobs(void **state)
 static void test_kill_and_resume(void **state)
 {
 	(void)state;
-	write_file("long.yaml",
+	tp_write("long.yaml",
 		   "name: long\n"
 		   "description: runs long enough to be killed in the middle\n"
 		   "replications: 10\n"
@@ -222,9 +116,9 @@ static void test_kill_and_resume(void **state)
 		   "sweep: {c: [8, 16, 32]}\n"
 		   "policies: [lww, version]\n"
 		   "workload: {clients: $c}\n");
-	const char *kdb = path_of("k.db");
-	const char *args[] = {"run", path_of("long.yaml"), "-o", kdb, "-j", "2", NULL};
-	pid_t pid = start(args);
+	const char *kdb = tp_path("k.db");
+	const char *args[] = {"run", tp_path("long.yaml"), "-o", kdb, "-j", "2", NULL};
+	pid_t pid = tp_start(&separate, args);
 	/* wait until a few runs are stored */
 	long long stored = 0;
 	for (int i = 0; i < 3000 && stored < 4; i++) {
@@ -245,29 +139,28 @@ static void test_kill_and_resume(void **state)
 		sqlite3_close(db);
 	}
 	kill(pid, SIGKILL);
-	int rc = wait_exit(pid);
+	int rc = tp_wait(pid);
 	assert_int_equal(rc, 128 + SIGKILL);
-	sqlite3 *db = open_db("k.db");
-	char buf[64];
-	assert_string_equal(query_text(db, "PRAGMA integrity_check", buf, sizeof(buf)), "ok");
-	long long after_kill = query_int(db, "SELECT count(*) FROM runs");
+	sqlite3 *db = tp_open_db("k.db");
+	assert_true(tp_intact(db));
+	long long after_kill = tp_query(db, "SELECT count(*) FROM runs");
 	print_message("killed after %lld of 60 runs\n", after_kill);
 	assert_true(after_kill >= 4 && after_kill < 60);
 	/* only whole runs: every run has all its metrics */
-	assert_int_equal(query_int(db, "SELECT count(*) FROM runs r WHERE (SELECT count(*) FROM metrics m WHERE m.run_id=r.id) <> 22"), 0);
+	assert_int_equal(tp_query(db, "SELECT count(*) FROM runs r WHERE (SELECT count(*) FROM metrics m WHERE m.run_id=r.id) <> 22"), 0);
 	sqlite3_close(db);
 	assert_int_equal(run(args), 0);
 	char out[4096];
-	slurp("out.txt", out, sizeof(out));
+	tp_slurp("out.txt", out, sizeof(out));
 	char want[64];
 	snprintf(want, sizeof(want), "(%lld new, %lld already there)", 60 - after_kill, after_kill);
 	if (!strstr(out, want))
 		fail_msg("output '%s' lacks '%s'", out, want);
-	db = open_db("k.db");
-	assert_string_equal(query_text(db, "PRAGMA integrity_check", buf, sizeof(buf)), "ok");
-	assert_int_equal(query_int(db, "SELECT count(*) FROM runs"), 60);
-	assert_int_equal(query_int(db, "SELECT count(*) FROM (SELECT DISTINCT point, label, replication FROM runs)"), 60);
-	assert_int_equal(query_int(db, "SELECT count(DISTINCT params) FROM runs"), 60);
+	db = tp_open_db("k.db");
+	assert_true(tp_intact(db));
+	assert_int_equal(tp_query(db, "SELECT count(*) FROM runs"), 60);
+	assert_int_equal(tp_query(db, "SELECT count(*) FROM (SELECT DISTINCT point, label, replication FROM runs)"), 60);
+	assert_int_equal(tp_query(db, "SELECT count(DISTINCT params) FROM runs"), 60);
 	sqlite3_close(db);
 }
 
@@ -277,23 +170,23 @@ static void test_kill_and_resume(void **state)
 static void test_edit_and_extend(void **state)
 {
 	(void)state;
-	const char *a1[] = {"run", path_of("small.yaml"), "-o", path_of("e.db"), NULL};
+	const char *a1[] = {"run", tp_path("small.yaml"), "-o", tp_path("e.db"), NULL};
 	assert_int_equal(run(a1), 0);
-	const char *a2[] = {"run", path_of("small.yaml"), "-o", path_of("e.db"), "--set",
+	const char *a2[] = {"run", tp_path("small.yaml"), "-o", tp_path("e.db"), "--set",
 			    "store.keys=5", NULL};
 	assert_int_equal(run(a2), 1);
 	char err[4096];
-	slurp("err.txt", err, sizeof(err));
+	tp_slurp("err.txt", err, sizeof(err));
 	assert_non_null(strstr(err, "made with other parameters"));
-	const char *a3[] = {"run", path_of("small.yaml"), "-o", path_of("e.db"), "--set",
+	const char *a3[] = {"run", tp_path("small.yaml"), "-o", tp_path("e.db"), "--set",
 			    "skew=[0ms, 2ms, 5ms]", "--set", "replications=3", NULL};
 	assert_int_equal(run(a3), 0);
 	char out[4096];
-	slurp("out.txt", out, sizeof(out));
+	tp_slurp("out.txt", out, sizeof(out));
 	/* 3 points x 3 policies x 3 replications = 27, of which 12 were there */
 	assert_non_null(strstr(out, "27 runs (15 new, 12 already there)"));
-	sqlite3 *db = open_db("e.db");
-	assert_int_equal(query_int(db, "SELECT count(*) FROM runs"), 27);
+	sqlite3 *db = tp_open_db("e.db");
+	assert_int_equal(tp_query(db, "SELECT count(*) FROM runs"), 27);
 	sqlite3_close(db);
 }
 
@@ -302,86 +195,69 @@ static void test_exit_codes(void **state)
 	(void)state;
 	char err[4096];
 	/* a bad scenario: status 2, the file and line named, nothing written */
-	write_file("bad.yaml", "name: bad\npolicies: [lww]\nworkload: {clients: -3}\n");
-	const char *a1[] = {"run", path_of("bad.yaml"), "-o", path_of("bad.db"), NULL};
+	tp_write("bad.yaml", "name: bad\npolicies: [lww]\nworkload: {clients: -3}\n");
+	const char *a1[] = {"run", tp_path("bad.yaml"), "-o", tp_path("bad.db"), NULL};
 	assert_int_equal(run(a1), 2);
-	slurp("err.txt", err, sizeof(err));
+	tp_slurp("err.txt", err, sizeof(err));
 	char want[400];
-	snprintf(want, sizeof(want), "%s:3:21: workload.clients", path_of("bad.yaml"));
+	snprintf(want, sizeof(want), "%s:3:21: workload.clients", tp_path("bad.yaml"));
 	if (!strstr(err, want))
 		fail_msg("stderr '%s' lacks '%s'", err, want);
 	struct stat st;
-	assert_int_not_equal(stat(path_of("bad.db"), &st), 0);
+	assert_int_not_equal(stat(tp_path("bad.db"), &st), 0);
 	/* one bad scenario among good ones: nothing runs */
-	const char *a2[] = {"run", path_of("small.yaml"), path_of("bad.yaml"), "-o", path_of("mixed.db"), NULL};
+	const char *a2[] = {"run", tp_path("small.yaml"), tp_path("bad.yaml"), "-o", tp_path("mixed.db"), NULL};
 	assert_int_equal(run(a2), 2);
-	assert_int_not_equal(stat(path_of("mixed.db"), &st), 0);
+	assert_int_not_equal(stat(tp_path("mixed.db"), &st), 0);
 	const char *a3[] = {"frobnicate", NULL};
 	assert_int_equal(run(a3), 2);
 	const char *a4[] = {"run", NULL};
 	assert_int_equal(run(a4), 2);
-	const char *a5[] = {"run", path_of("small.yaml"), "--bogus", NULL};
+	const char *a5[] = {"run", tp_path("small.yaml"), "--bogus", NULL};
 	assert_int_equal(run(a5), 2);
-	const char *a6[] = {"run", path_of("nonexistent.yaml"), NULL};
+	const char *a6[] = {"run", tp_path("nonexistent.yaml"), NULL};
 	assert_int_equal(run(a6), 2);
 	const char *a7[] = {"--version", NULL};
 	assert_int_equal(run(a7), 0);
-	const char *a8[] = {"check", path_of("small.yaml"), NULL};
+	const char *a8[] = {"check", tp_path("small.yaml"), NULL};
 	assert_int_equal(run(a8), 0);
 	/* two scenarios named alike: run without -o refuses (one results file
 	 * for both), check validates each alone */
-	write_file("twin.yaml", "name: small\npolicies: [lww]\nstop: {ops: 100}\n");
-	const char *t1[] = {"run", path_of("small.yaml"), path_of("twin.yaml"), NULL};
+	tp_write("twin.yaml", "name: small\npolicies: [lww]\nstop: {ops: 100}\n");
+	const char *t1[] = {"run", tp_path("small.yaml"), tp_path("twin.yaml"), NULL};
 	assert_int_equal(run(t1), 2);
-	slurp("err.txt", err, sizeof(err));
+	tp_slurp("err.txt", err, sizeof(err));
 	assert_non_null(strstr(err, "would go to the same file"));
-	const char *t2[] = {"check", path_of("small.yaml"), path_of("twin.yaml"), NULL};
+	const char *t2[] = {"check", tp_path("small.yaml"), tp_path("twin.yaml"), NULL};
 	assert_int_equal(run(t2), 0);
 	char out[4096];
-	slurp("out.txt", out, sizeof(out));
+	tp_slurp("out.txt", out, sizeof(out));
 	assert_non_null(strstr(out, "2 points x 3 policies x 2 replications = 12 runs"));
-	const char *a9[] = {"check", path_of("small.yaml"), "--set", "skew=[1ms,2ms,3ms]", NULL};
+	const char *a9[] = {"check", tp_path("small.yaml"), "--set", "skew=[1ms,2ms,3ms]", NULL};
 	assert_int_equal(run(a9), 0);
-	slurp("out.txt", out, sizeof(out));
+	tp_slurp("out.txt", out, sizeof(out));
 	assert_non_null(strstr(out, "= 18 runs"));
-	const char *a10[] = {"report", path_of("a.db"), NULL};
+	const char *a10[] = {"report", tp_path("a.db"), NULL};
 	assert_int_equal(run(a10), 0);
-	slurp("out.txt", out, sizeof(out));
+	tp_slurp("out.txt", out, sizeof(out));
 	assert_non_null(strstr(out, "\nskew=5ms\n"));
 	assert_non_null(strstr(out, "lock(mode=fail)"));
-	const char *a11[] = {"report", path_of("nothing.db"), NULL};
+	const char *a11[] = {"report", tp_path("nothing.db"), NULL};
 	assert_int_equal(run(a11), 1);
 	/* a database of another schema version is refused, with what to do */
 	sqlite3 *db;
-	sqlite3_open(path_of("old.db"), &db);
+	sqlite3_open(tp_path("old.db"), &db);
 	sqlite3_exec(db, "CREATE TABLE runs(x); PRAGMA user_version=7;", NULL, NULL, NULL);
 	sqlite3_close(db);
-	const char *a12[] = {"run", path_of("small.yaml"), "-o", path_of("old.db"), NULL};
+	const char *a12[] = {"run", tp_path("small.yaml"), "-o", tp_path("old.db"), NULL};
 	assert_int_equal(run(a12), 1);
-	slurp("err.txt", err, sizeof(err));
+	tp_slurp("err.txt", err, sizeof(err));
 	assert_non_null(strstr(err, "schema version 7"));
 	assert_non_null(strstr(err, "write to a new database"));
 	const char *a13[] = {"policies", NULL};
 	assert_int_equal(run(a13), 0);
 	const char *a14[] = {"run", "--help", NULL};
 	assert_int_equal(run(a14), 0);
-}
-
-static int setup(void **state)
-{
-	(void)state;
-	snprintf(dir, sizeof(dir), "/tmp/clobber-test-XXXXXX");
-	if (!mkdtemp(dir))
-		return -1;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	char cmd[300];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	return system(cmd) == 0 ? 0 : -1;
 }
 
 int main(void)
@@ -392,5 +268,5 @@ int main(void)
 		cmocka_unit_test(test_edit_and_extend),
 		cmocka_unit_test(test_exit_codes),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, tp_setup, tp_teardown);
 }

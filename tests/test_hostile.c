@@ -6,105 +6,11 @@
  * database, a missing directory, a full disk, and SIGINT/SIGTERM during a
  * sweep.
  */
-#include "testutil.h"
+#include "testproc.h"
 
-#include <fcntl.h>
-#include <signal.h>
-#include <sqlite3.h>
-#include <sys/resource.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "sim/strbuf.h"
-
-static char dir[256];
-static char bin[1024];
-
-/* dir/name, from a ring of 64 buffers: use the result at once, or copy it. */
-static char *path(const char *name)
-{
-	static char paths[64][320];
-	static int i;
-	char *p = paths[i++ % 64];
-	snprintf(p, 320, "%s/%s", dir, name);
-	return p;
-}
-
-static void write_file(const char *name, const char *text, size_t len)
-{
-	FILE *f = fopen(path(name), "wb");
-	fwrite(text, 1, len, f);
-	fclose(f);
-}
-
-/* How a child is started. */
-struct how {
-	const char *cwd;	/* working directory, or NULL */
-	long fsize_limit;	/* RLIMIT_FSIZE in bytes, or 0 */
-	bool as_nobody;		/* drop to uid/gid 65534 (root ignores permissions) */
-	const char *out;	/* name of the output file in dir */
-};
-
-static pid_t start(const struct how *h, const char *const *args)
-{
-	pid_t pid = fork();
-	if (pid == 0) {
-		char out[320];
-		snprintf(out, sizeof(out), "%s/%s", dir, h && h->out ? h->out : "out.txt");
-		int fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0666);
-		dup2(fd, 1);
-		dup2(fd, 2);
-		if (h && h->cwd && chdir(h->cwd) < 0)
-			_exit(126);
-		if (h && h->fsize_limit) {
-			signal(SIGXFSZ, SIG_IGN); /* a write past the limit fails instead */
-			struct rlimit rl = {(rlim_t)h->fsize_limit, (rlim_t)h->fsize_limit};
-			setrlimit(RLIMIT_FSIZE, &rl);
-		}
-		if (h && h->as_nobody && getuid() == 0 && (setgid(65534) != 0 || setuid(65534) != 0))
-			_exit(125);
-		const char *argv[40];
-		int n = 0;
-		argv[n++] = bin;
-		for (; args[n - 1] && n < 39; n++)
-			argv[n] = args[n - 1];
-		argv[n] = NULL;
-		execv(bin, (char *const *)argv);
-		_exit(127);
-	}
-	return pid;
-}
-
-static int wait_exit(pid_t pid)
-{
-	int status;
-	waitpid(pid, &status, 0);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
-static int run(const struct how *h, const char *const *args)
-{
-	return wait_exit(start(h, args));
-}
-
-static char *output(const char *name)
-{
-	static char buf[1 << 16];
-	FILE *f = fopen(path(name ? name : "out.txt"), "r");
-	size_t n = f ? fread(buf, 1, sizeof(buf) - 1, f) : 0;
-	buf[n] = '\0';
-	if (f)
-		fclose(f);
-	return buf;
-}
-
-static bool exists(const char *p)
-{
-	struct stat st;
-	return stat(p, &st) == 0;
-}
 
 /* ---- hostile scenarios ---- */
 
@@ -228,21 +134,21 @@ static void test_hostile_scenarios(void **state)
 		const char *text = c->text ? c->text : (gen = generate(c->what, &len));
 		if (c->text)
 			len = strlen(c->text);
-		write_file("h.yaml", text, len);
+		tp_write_bytes("h.yaml", text, len);
 		free(gen);
-		unlink(path("h.db"));
-		const char *args[] = {"run", path("h.yaml"), "-o", path("h.db"), NULL};
-		int rc = run(NULL, args);
-		const char *out = output(NULL);
+		unlink(tp_path("h.db"));
+		const char *args[] = {"run", tp_path("h.yaml"), "-o", tp_path("h.db"), NULL};
+		int rc = tp_run(NULL, args);
+		const char *out = tp_output("out.txt");
 		char where[340];
-		snprintf(where, sizeof(where), "%s:%d:", path("h.yaml"), c->line);
+		snprintf(where, sizeof(where), "%s:%d:", tp_path("h.yaml"), c->line);
 		bool ok = rc == 2 && strstr(out, c->want) && (c->line == 0 || strstr(out, where)) &&
-			  !exists(path("h.db"));
+			  !tp_exists("h.db");
 		print_message("  %-34s exit %d  %s", c->what, rc, out);
 		if (!ok) {
 			print_error("hostile case '%s': status %d, wanted 2 with '%s' at line %d%s\n",
 				    c->what, rc, c->want, c->line,
-				    exists(path("h.db")) ? " (and a database was written!)" : "");
+				    tp_exists("h.db") ? " (and a database was written!)" : "");
 			failures++;
 		}
 	}
@@ -254,36 +160,15 @@ static void test_hostile_scenarios(void **state)
 static void test_name_cannot_escape(void **state)
 {
 	(void)state;
-	mkdir(path("work"), 0777);
+	mkdir(tp_path("work"), 0777);
 	const char *evil = "name: ../../escaped\npolicies: [lww]\nstop: {ops: 50}\n";
-	write_file("work/evil.yaml", evil, strlen(evil));
-	const struct how h = {.cwd = path("work")};
+	tp_write("work/evil.yaml", evil);
+	const struct tp_how h = {.cwd = tp_path("work")};
 	const char *args[] = {"run", "evil.yaml", NULL};
-	assert_int_equal(run(&h, args), 0);
-	assert_true(exists(path("work/results/_.__._escaped.db")));
-	assert_false(exists(path("escaped.db")));
-	assert_false(exists(path("../escaped.db")));
-}
-
-static sqlite3 *open_db(const char *name)
-{
-	sqlite3 *db;
-	if (sqlite3_open_v2(path(name), &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK)
-		fail_msg("cannot open %s", name);
-	sqlite3_busy_timeout(db, 10000);
-	return db;
-}
-
-static long long query(sqlite3 *db, const char *sql)
-{
-	sqlite3_stmt *st;
-	long long v = -1;
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_type(st, 0) == SQLITE_TEXT
-			    ? strcmp((const char *)sqlite3_column_text(st, 0), "ok") == 0
-			    : sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return v;
+	assert_int_equal(tp_run(&h, args), 0);
+	assert_true(tp_exists("work/results/_.__._escaped.db"));
+	assert_false(tp_exists("escaped.db"));
+	assert_false(tp_exists("../escaped.db"));
 }
 
 static const char sweep[] =
@@ -295,24 +180,24 @@ static const char sweep[] =
 static void test_two_writers(void **state)
 {
 	(void)state;
-	write_file("sweep.yaml", sweep, strlen(sweep));
+	tp_write("sweep.yaml", sweep);
 	char yaml[320], dbp[320];
-	snprintf(yaml, sizeof(yaml), "%s", path("sweep.yaml"));
-	snprintf(dbp, sizeof(dbp), "%s", path("two.db"));
+	snprintf(yaml, sizeof(yaml), "%s", tp_path("sweep.yaml"));
+	snprintf(dbp, sizeof(dbp), "%s", tp_path("two.db"));
 	const char *args[] = {"run", yaml, "-o", dbp, "-j", "1", NULL};
-	struct how a = {.out = "a.txt"}, b = {.out = "b.txt"};
-	pid_t pa = start(&a, args), pb = start(&b, args);
-	int ra = wait_exit(pa), rb = wait_exit(pb);
+	struct tp_how a = {.out = "a.txt"}, b = {.out = "b.txt"};
+	pid_t pa = tp_start(&a, args), pb = tp_start(&b, args);
+	int ra = tp_wait(pa), rb = tp_wait(pb);
 	if (ra != 0 || rb != 0) {
-		char oa[4096];
-		snprintf(oa, sizeof(oa), "%s", output("a.txt"));
-		fail_msg("two writers: status %d and %d: %s / %s", ra, rb, oa, output("b.txt"));
+		char oa[4096], ob[4096];
+		fail_msg("two writers: status %d and %d: %s / %s", ra, rb, tp_slurp("a.txt", oa, sizeof(oa)),
+			 tp_slurp("b.txt", ob, sizeof(ob)));
 	}
-	sqlite3 *db = open_db("two.db");
-	assert_int_equal(query(db, "PRAGMA integrity_check"), 1);
-	assert_int_equal(query(db, "SELECT count(*) FROM runs"), 36);
-	assert_int_equal(query(db, "SELECT count(DISTINCT params) FROM runs"), 36);
-	assert_int_equal(query(db, "SELECT count(*) FROM runs r WHERE (SELECT count(*) FROM metrics m WHERE m.run_id = r.id) <> 22"), 0);
+	sqlite3 *db = tp_open_db("two.db");
+	assert_true(tp_intact(db));
+	assert_int_equal(tp_query(db, "SELECT count(*) FROM runs"), 36);
+	assert_int_equal(tp_query(db, "SELECT count(DISTINCT params) FROM runs"), 36);
+	assert_int_equal(tp_query(db, "SELECT count(*) FROM runs r WHERE (SELECT count(*) FROM metrics m WHERE m.run_id = r.id) <> 22"), 0);
 	sqlite3_close(db);
 }
 
@@ -321,32 +206,32 @@ static void test_two_writers(void **state)
 static void test_unwritable(void **state)
 {
 	(void)state;
-	write_file("one.yaml", "name: one\npolicies: [lww, version]\nstop: {ops: 3000}\n", 53);
-	const char *a1[] = {"run", path("one.yaml"), "-o", path("no/such/dir/x.db"), NULL};
-	assert_int_equal(run(NULL, a1), 1);
-	assert_non_null(strstr(output(NULL), "the directory"));
-	assert_non_null(strstr(output(NULL), "does not exist"));
+	tp_write("one.yaml", "name: one\npolicies: [lww, version]\nstop: {ops: 3000}\n");
+	const char *a1[] = {"run", tp_path("one.yaml"), "-o", tp_path("no/such/dir/x.db"), NULL};
+	assert_int_equal(tp_run(NULL, a1), 1);
+	assert_non_null(strstr(tp_output("out.txt"), "the directory"));
+	assert_non_null(strstr(tp_output("out.txt"), "does not exist"));
 	/* read-only, for an ordinary user (root ignores permissions) */
-	const char *mk[] = {"run", path("one.yaml"), "-o", path("ro.db"), "--set", "policies=[lww]", NULL};
-	assert_int_equal(run(NULL, mk), 0);
-	chmod(dir, 0777);
-	chmod(path("ro.db"), 0444);
-	struct how nobody = {.as_nobody = true};
-	const char *a2[] = {"run", path("one.yaml"), "-o", path("ro.db"), NULL};
-	assert_int_equal(run(&nobody, a2), 1);
-	assert_non_null(strstr(output(NULL), "read-only"));
+	const char *mk[] = {"run", tp_path("one.yaml"), "-o", tp_path("ro.db"), "--set", "policies=[lww]", NULL};
+	assert_int_equal(tp_run(NULL, mk), 0);
+	chmod(tp_dir, 0777);
+	chmod(tp_path("ro.db"), 0444);
+	struct tp_how nobody = {.as_nobody = true};
+	const char *a2[] = {"run", tp_path("one.yaml"), "-o", tp_path("ro.db"), NULL};
+	assert_int_equal(tp_run(&nobody, a2), 1);
+	assert_non_null(strstr(tp_output("out.txt"), "read-only"));
 	/* a full disk: a file-size limit makes writes fail past 2.5 MiB, after a
 	 * few runs of 20000 recorded operations each */
-	struct how full = {.fsize_limit = 2560 * 1024};
-	const char *a3[] = {"run", path("sweep.yaml"), "-o", path("full.db"), "--record", "ops", NULL};
-	assert_int_equal(run(&full, a3), 1);
-	const char *msg = output(NULL);
+	struct tp_how full = {.fsize_limit = 2560 * 1024};
+	const char *a3[] = {"run", tp_path("sweep.yaml"), "-o", tp_path("full.db"), "--record", "ops", NULL};
+	assert_int_equal(tp_run(&full, a3), 1);
+	const char *msg = tp_output("out.txt");
 	if (!strstr(msg, "is the disk full?"))
 		fail_msg("full disk: message '%s'", msg);
-	sqlite3 *db = open_db("full.db");
-	assert_int_equal(query(db, "PRAGMA integrity_check"), 1);
-	long long stored = query(db, "SELECT count(*) FROM runs");
-	assert_int_equal(query(db, "SELECT count(*) FROM runs r WHERE (SELECT count(*) FROM ops o WHERE o.run_id = r.id) <> 20000"), 0);
+	sqlite3 *db = tp_open_db("full.db");
+	assert_true(tp_intact(db));
+	long long stored = tp_query(db, "SELECT count(*) FROM runs");
+	assert_int_equal(tp_query(db, "SELECT count(*) FROM runs r WHERE (SELECT count(*) FROM ops o WHERE o.run_id = r.id) <> 20000"), 0);
 	sqlite3_close(db);
 	assert_true(stored >= 1);
 	print_message("full disk: %lld whole runs kept\n", stored);
@@ -355,6 +240,24 @@ static void test_unwritable(void **state)
 /* SIGINT and SIGTERM during a sweep: runs in progress are dropped, finished
  * ones stay, the message says how to resume, status 130 or 143; running the
  * same command again completes the sweep. */
+/* Runs stored so far while another process may still be creating the
+ * database: 0 until it can be read. */
+static long long runs_so_far(const char *db)
+{
+	sqlite3 *d;
+	sqlite3_stmt *st;
+	long long n = 0;
+	if (sqlite3_open_v2(db, &d, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK) {
+		sqlite3_busy_timeout(d, 500);
+		if (sqlite3_prepare_v2(d, "SELECT count(*) FROM runs", -1, &st, NULL) == SQLITE_OK &&
+		    sqlite3_step(st) == SQLITE_ROW)
+			n = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+	}
+	sqlite3_close(d);
+	return n;
+}
+
 static void interrupt(int sig, const char *db, int want)
 {
 	/* long enough to be caught mid-sweep; the sanitizer build is ~10x slower */
@@ -363,40 +266,35 @@ static void interrupt(int sig, const char *db, int want)
 		 "name: big\nreplications: 6\nstop: {ops: %d}\nsweep: {c: [8, 16, 32]}\n"
 		 "policies: [lww, version]\nworkload: {clients: $c}\n",
 		 getenv("CLOBBER_SANITIZED") ? 15000 : 100000);
-	write_file("big.yaml", big, strlen(big));
+	tp_write("big.yaml", big);
 	char yaml[320], dbp[320];
-	snprintf(yaml, sizeof(yaml), "%s", path("big.yaml"));
-	snprintf(dbp, sizeof(dbp), "%s", path(db));
+	snprintf(yaml, sizeof(yaml), "%s", tp_path("big.yaml"));
+	snprintf(dbp, sizeof(dbp), "%s", tp_path(db));
 	const char *args[] = {"run", yaml, "-o", dbp, "-j", "2", NULL};
-	pid_t pid = start(NULL, args);
+	pid_t pid = tp_start(NULL, args);
 	/* let a few runs finish */
 	long long done = 0;
 	for (int i = 0; i < 6000 && done < 2; i++) {
 		struct timespec ts = {0, 10 * 1000 * 1000};
 		nanosleep(&ts, NULL);
-		if (!exists(path(db)))
+		if (!tp_exists(db))
 			continue;
-		sqlite3 *d;
-		if (sqlite3_open_v2(path(db), &d, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK) {
-			sqlite3_busy_timeout(d, 500);
-			done = query(d, "SELECT count(*) FROM runs");
-		}
-		sqlite3_close(d);
+		done = runs_so_far(tp_path(db));
 	}
 	kill(pid, sig);
-	assert_int_equal(wait_exit(pid), want);
-	const char *out = output(NULL);
+	assert_int_equal(tp_wait(pid), want);
+	const char *out = tp_output("out.txt");
 	if (!strstr(out, "run the same command again"))
 		fail_msg("after signal %d: '%s'", sig, out);
-	sqlite3 *d = open_db(db);
-	assert_int_equal(query(d, "PRAGMA integrity_check"), 1);
-	long long kept = query(d, "SELECT count(*) FROM runs");
+	sqlite3 *d = tp_open_db(db);
+	assert_true(tp_intact(d));
+	long long kept = tp_query(d, "SELECT count(*) FROM runs");
 	sqlite3_close(d);
 	assert_true(kept >= 2 && kept < 36);
-	assert_int_equal(run(NULL, args), 0);
-	d = open_db(db);
-	assert_int_equal(query(d, "SELECT count(*) FROM runs"), 36);
-	assert_int_equal(query(d, "SELECT count(DISTINCT params) FROM runs"), 36);
+	assert_int_equal(tp_run(NULL, args), 0);
+	d = tp_open_db(db);
+	assert_int_equal(tp_query(d, "SELECT count(*) FROM runs"), 36);
+	assert_int_equal(tp_query(d, "SELECT count(DISTINCT params) FROM runs"), 36);
 	sqlite3_close(d);
 	print_message("signal %d: %lld runs kept, then completed\n", sig, kept);
 }
@@ -408,31 +306,6 @@ static void test_signals(void **state)
 	interrupt(SIGTERM, "term.db", 143);
 }
 
-static int setup(void **state)
-{
-	(void)state;
-	const char *b = getenv("CLOBBER");
-	b = b && *b ? b : "bin/clobber";
-	if (b[0] == '/') {
-		snprintf(bin, sizeof(bin), "%s", b);
-	} else {
-		char cwd[512];
-		if (!getcwd(cwd, sizeof(cwd)))
-			return -1;
-		snprintf(bin, sizeof(bin), "%s/%s", cwd, b);
-	}
-	snprintf(dir, sizeof(dir), "/tmp/clobber-hostile-XXXXXX");
-	return mkdtemp(dir) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	char cmd[300];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	return system(cmd) == 0 ? 0 : -1;
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -442,5 +315,5 @@ int main(void)
 		cmocka_unit_test(test_unwritable),
 		cmocka_unit_test(test_signals),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, tp_setup, tp_teardown);
 }

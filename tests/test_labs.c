@@ -6,45 +6,15 @@
  * is about, and tracing the policy its handout offers as the fix must not
  * show the damage.  Uses the binary in $CLOBBER (else bin/clobber).
  */
-#include "testutil.h"
-
-#include <fcntl.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-static char dir[256];
-
-static const char *binary(void)
-{
-	const char *b = getenv("CLOBBER");
-	return b && *b ? b : "bin/clobber";
-}
+#include "testproc.h"
 
 /* Runs clobber trace FILE [--policy LABEL] and returns its output. */
 static char *trace(const char *file, const char *policy)
 {
-	char out[300];
-	snprintf(out, sizeof(out), "%s/out.txt", dir);
-	pid_t pid = fork();
-	if (pid == 0) {
-		int fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-		dup2(fd, 1);
-		dup2(fd, 2);
-		const char *argv[] = {binary(), "trace", file, "-o", dir, policy ? "--policy" : NULL,
-				      policy, NULL};
-		execv(binary(), (char *const *)argv);
-		_exit(127);
-	}
-	int status;
-	waitpid(pid, &status, 0);
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		fail_msg("clobber trace %s %s failed", file, policy ? policy : "");
-	FILE *f = fopen(out, "r");
-	static char buf[1 << 18];
-	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
-	buf[n] = '\0';
-	fclose(f);
-	return buf;
+	const char *args[] = {"trace", file, "-o", tp_dir, policy ? "--policy" : NULL, policy, NULL};
+	if (tp_run(NULL, args) != 0)
+		fail_msg("clobber trace %s %s failed: %s", file, policy ? policy : "", tp_output("out.txt"));
+	return tp_output("out.txt");
 }
 
 struct lab {
@@ -102,26 +72,11 @@ static void test_sibling_explosion(void **state)
 		fail_msg("vnode clocks reach %d siblings, dvv %d: no explosion shown", vnode_max, dvv_max);
 }
 
-static int setup(void **state)
-{
-	(void)state;
-	snprintf(dir, sizeof(dir), "/tmp/clobber-labs-XXXXXX");
-	return mkdtemp(dir) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	char cmd[300];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	return system(cmd) == 0 ? 0 : -1;
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_labs),
 		cmocka_unit_test(test_sibling_explosion),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, tp_setup, tp_teardown);
 }

@@ -5,67 +5,16 @@
  * by hand with gnuplot, names with quotes and other special characters.
  * Uses the binary in $CLOBBER (else bin/clobber) and gnuplot.
  */
-#include "testutil.h"
+#include "testproc.h"
 
 #include <arpa/inet.h>
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-static char dir[256];
-
-static const char *binary(void)
-{
-	const char *b = getenv("CLOBBER");
-	return b && *b ? b : "bin/clobber";
-}
-
-/* Runs argv (argv[0] a program on PATH or a path) in directory cwd (NULL:
- * here), output to dir/out.txt; returns the exit status. */
+/* Runs argv (argv[0] a path or a program on PATH) in directory cwd (NULL:
+ * here), output to out.txt; returns the exit status. */
 static int run_in(const char *cwd, const char *const *argv)
 {
-	pid_t pid = fork();
-	if (pid == 0) {
-		char out[300];
-		snprintf(out, sizeof(out), "%s/out.txt", dir);
-		int fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-		dup2(fd, 1);
-		dup2(fd, 2);
-		if (cwd && chdir(cwd) < 0)
-			_exit(126);
-		execvp(argv[0], (char *const *)argv);
-		_exit(127);
-	}
-	int status;
-	waitpid(pid, &status, 0);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
-}
-
-static char *path(const char *name)
-{
-	static char paths[64][300];
-	static int i;
-	if (i == 64)
-		fail_msg("path: out of room");
-	snprintf(paths[i], 300, "%s/%s", dir, name);
-	return paths[i++];
-}
-
-static void write_file(const char *name, const char *text)
-{
-	FILE *f = fopen(path(name), "w");
-	fputs(text, f);
-	fclose(f);
-}
-
-static void slurp(const char *p, char *buf, size_t n)
-{
-	FILE *f = fopen(p, "r");
-	size_t len = f ? fread(buf, 1, n - 1, f) : 0;
-	buf[len] = '\0';
-	if (f)
-		fclose(f);
+	const struct tp_how h = {.cwd = cwd};
+	return tp_wait(tp_spawn(&h, argv));
 }
 
 /* A valid PNG: the signature, an IHDR chunk first, dimensions in range,
@@ -115,13 +64,13 @@ static const char scenario[] =
 static void test_every_chart(void **state)
 {
 	(void)state;
-	write_file("q.yaml", scenario);
-	const char *run[] = {binary(), "run", path("q.yaml"), "-o", path("q.db"), NULL};
+	tp_write("q.yaml", scenario);
+	const char *run[] = {tp_bin, "run", tp_path("q.yaml"), "-o", tp_path("q.db"), NULL};
 	assert_int_equal(run_in(NULL, run), 0);
-	const char *plot[] = {binary(), "plot", path("q.db"), "-o", path("charts"), NULL};
+	const char *plot[] = {tp_bin, "plot", tp_path("q.db"), "-o", tp_path("charts"), NULL};
 	int rc = run_in(NULL, plot);
 	char out[8192];
-	slurp(path("out.txt"), out, sizeof(out));
+	tp_slurp("out.txt", out, sizeof(out));
 	if (rc != 0)
 		fail_msg("clobber plot failed: %s", out);
 	/* two numeric axes (keys is not numeric) x five metrics, the CDF and
@@ -133,16 +82,16 @@ static void test_every_chart(void **state)
 		for (int m = 0; m < 5; m++) {
 			char name[128];
 			snprintf(name, sizeof(name), "charts/%s-vs-%s.png", metrics[m], axes[a]);
-			check_png(path(name), 600, 300);
+			check_png(tp_path(name), 600, 300);
 		}
-	check_png(path("charts/latency-cdf.png"), 600, 400);
-	check_png(path("charts/scorecard.png"), 600, 400);
+	check_png(tp_path("charts/latency-cdf.png"), 600, 400);
+	check_png(tp_path("charts/scorecard.png"), 600, 400);
 	struct stat st;
-	assert_int_not_equal(stat(path("charts/lost_update_rate-vs-keys.png"), &st), 0);
+	assert_int_not_equal(stat(tp_path("charts/lost_update_rate-vs-keys.png"), &st), 0);
 	/* the names reached the scripts escaped: quotes doubled, no enhanced
 	 * text markup */
 	char gp[16384];
-	slurp(path("charts/lost_update_rate-vs-skew.gp"), gp, sizeof(gp));
+	tp_slurp("charts/lost_update_rate-vs-skew.gp", gp, sizeof(gp));
 	assert_non_null(strstr(gp, "'it''s \"quoted\" & <b>: lost-update rate against skew"));
 	assert_non_null(strstr(gp, "title 'lww ''client'' \"ts\"'"));
 	assert_non_null(strstr(gp, "title 'v@{x}_^2'"));
@@ -152,29 +101,29 @@ static void test_every_chart(void **state)
 	/* panels for the other axes' values: c=4 keys=zipf(0.5) ... (4 panels) */
 	assert_non_null(strstr(gp, "set title 'c=12 keys=zipf(1.2)'"));
 	/* the script reruns by hand and redraws its chart */
-	unlink(path("charts/scorecard.png"));
+	unlink(tp_path("charts/scorecard.png"));
 	const char *again[] = {"gnuplot", "scorecard.gp", NULL};
-	assert_int_equal(run_in(path("charts"), again), 0);
-	check_png(path("charts/scorecard.png"), 600, 400);
+	assert_int_equal(run_in(tp_path("charts"), again), 0);
+	check_png(tp_path("charts/scorecard.png"), 600, 400);
 	/* SVG */
-	const char *svg[] = {binary(), "plot", path("q.db"), "-o", path("svg"), "--format", "svg", NULL};
+	const char *svg[] = {tp_bin, "plot", tp_path("q.db"), "-o", tp_path("svg"), "--format", "svg", NULL};
 	assert_int_equal(run_in(NULL, svg), 0);
 	char doc[512];
-	slurp(path("svg/latency-cdf.svg"), doc, sizeof(doc));
+	tp_slurp("svg/latency-cdf.svg", doc, sizeof(doc));
 	assert_non_null(strstr(doc, "<svg"));
 	/* a point that does not exist */
-	const char *bad[] = {binary(), "plot", path("q.db"), "-o", path("charts"), "--point", "99", NULL};
+	const char *bad[] = {tp_bin, "plot", tp_path("q.db"), "-o", tp_path("charts"), "--point", "99", NULL};
 	assert_int_equal(run_in(NULL, bad), 2);
 	/* a point named by its values, in any order, commas or spaces */
-	const char *byval[] = {binary(), "plot", path("q.db"), "-o", path("pt"), "--point",
+	const char *byval[] = {tp_bin, "plot", tp_path("q.db"), "-o", tp_path("pt"), "--point",
 			       "c=4, keys=zipf(0.5) skew=5ms", NULL};
 	assert_int_equal(run_in(NULL, byval), 0);
-	slurp(path("pt/scorecard.gp"), gp, sizeof(gp));
+	tp_slurp("pt/scorecard.gp", gp, sizeof(gp));
 	assert_non_null(strstr(gp, "skew=5ms c=4 keys=zipf(0.5)"));
 	/* values that fit several points are refused, saying what to add */
-	const char *some[] = {binary(), "plot", path("q.db"), "-o", path("pt"), "--point", "skew=5ms", NULL};
+	const char *some[] = {tp_bin, "plot", tp_path("q.db"), "-o", tp_path("pt"), "--point", "skew=5ms", NULL};
 	assert_int_equal(run_in(NULL, some), 2);
-	slurp(path("out.txt"), out, sizeof(out));
+	tp_slurp("out.txt", out, sizeof(out));
 	assert_non_null(strstr(out, "matches 4 sweep points"));
 }
 
@@ -183,22 +132,22 @@ static void test_every_chart(void **state)
 static void test_extended_sweep_points(void **state)
 {
 	(void)state;
-	write_file("e.yaml", "name: ext\npolicies: [lww, version]\nstop: {ops: 300}\n"
+	tp_write("e.yaml", "name: ext\npolicies: [lww, version]\nstop: {ops: 300}\n"
 			     "sweep: {skew: [5ms]}\nclocks:\n  offset: normal(0, $skew)\n");
-	const char *first[] = {binary(), "run", path("e.yaml"), "-o", path("e.db"), NULL};
+	const char *first[] = {tp_bin, "run", tp_path("e.yaml"), "-o", tp_path("e.db"), NULL};
 	assert_int_equal(run_in(NULL, first), 0);
-	const char *more[] = {binary(), "run", path("e.yaml"), "-o", path("e.db"),
+	const char *more[] = {tp_bin, "run", tp_path("e.yaml"), "-o", tp_path("e.db"),
 			      "--set", "sweep.skew=[0ms, 5ms]", NULL};
 	assert_int_equal(run_in(NULL, more), 0);
-	const char *num[] = {binary(), "plot", path("e.db"), "-o", path("ep"), "--point", "0", NULL};
+	const char *num[] = {tp_bin, "plot", tp_path("e.db"), "-o", tp_path("ep"), "--point", "0", NULL};
 	assert_int_equal(run_in(NULL, num), 2);
 	char out[2048];
-	slurp(path("out.txt"), out, sizeof(out));
+	tp_slurp("out.txt", out, sizeof(out));
 	assert_non_null(strstr(out, "2 sweep points of ext have number 0"));
-	const char *val[] = {binary(), "plot", path("e.db"), "-o", path("ep"), "--point", "skew=0ms", NULL};
+	const char *val[] = {tp_bin, "plot", tp_path("e.db"), "-o", tp_path("ep"), "--point", "skew=0ms", NULL};
 	assert_int_equal(run_in(NULL, val), 0);
 	char gp[16384];
-	slurp(path("ep/scorecard.gp"), gp, sizeof(gp));
+	tp_slurp("ep/scorecard.gp", gp, sizeof(gp));
 	assert_non_null(strstr(gp, "skew=0ms"));
 }
 
@@ -207,52 +156,30 @@ static void test_extended_sweep_points(void **state)
 static void test_no_sweep_default_dir(void **state)
 {
 	(void)state;
-	write_file("n.yaml", "name: ../../n'x\npolicies: [lww, version]\nstop: {ops: 500}\n");
-	const char *run[] = {binary(), "run", path("n.yaml"), "-o", path("n.db"), NULL};
+	tp_write("n.yaml", "name: ../../n'x\npolicies: [lww, version]\nstop: {ops: 500}\n");
+	const char *run[] = {tp_bin, "run", tp_path("n.yaml"), "-o", tp_path("n.db"), NULL};
 	assert_int_equal(run_in(NULL, run), 0);
-	char bin[512];
-	if (binary()[0] == '/')
-		snprintf(bin, sizeof(bin), "%s", binary());
-	else if (!getcwd(bin, sizeof(bin) - 64) || strlen(bin) + strlen(binary()) + 2 > sizeof(bin))
-		fail_msg("cwd too long");
-	else
-		strcat(strcat(bin, "/"), binary());
-	const char *plot[] = {bin, "plot", path("n.db"), NULL};
-	assert_int_equal(run_in(dir, plot), 0);
-	check_png(path("plots/_.__._n_x/scorecard.png"), 600, 400);
-	check_png(path("plots/_.__._n_x/latency-cdf.png"), 600, 400);
+	const char *plot[] = {tp_bin, "plot", tp_path("n.db"), NULL};
+	assert_int_equal(run_in(tp_dir, plot), 0);
+	check_png(tp_path("plots/_.__._n_x/scorecard.png"), 600, 400);
+	check_png(tp_path("plots/_.__._n_x/latency-cdf.png"), 600, 400);
 }
 
 /* clobber trace draws its swimlane chart and marks the lost write. */
 static void test_trace_chart(void **state)
 {
 	(void)state;
-	write_file("t.yaml",
+	tp_write("t.yaml",
 		   "name: tr\npolicies: [lww]\nstore: {keys: 1}\nnetwork: {latency: const(1ms)}\n"
 		   "workload:\n  clients: 2\n  arrival: script\n  compute: const(1ms)\n  script:\n"
 		   "    - {at: 0ms, client: 0, op: incr}\n    - {at: 0ms, client: 1, op: incr}\n");
-	const char *tr[] = {binary(), "trace", path("t.yaml"), "-o", path("tr"), NULL};
+	const char *tr[] = {tp_bin, "trace", tp_path("t.yaml"), "-o", tp_path("tr"), NULL};
 	assert_int_equal(run_in(NULL, tr), 0);
 	char out[8192];
-	slurp(path("out.txt"), out, sizeof(out));
+	tp_slurp("out.txt", out, sizeof(out));
 	assert_non_null(strstr(out, "applied: k0 = 1  <-- LOST"));
 	assert_non_null(strstr(out, "lost updates: 1 of 2"));
-	check_png(path("tr/trace-lww.png"), 800, 200);
-}
-
-static int setup(void **state)
-{
-	(void)state;
-	snprintf(dir, sizeof(dir), "/tmp/clobber-plot-XXXXXX");
-	return mkdtemp(dir) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	char cmd[300];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	return system(cmd) == 0 ? 0 : -1;
+	check_png(tp_path("tr/trace-lww.png"), 800, 200);
 }
 
 int main(void)
@@ -263,5 +190,5 @@ int main(void)
 		cmocka_unit_test(test_no_sweep_default_dir),
 		cmocka_unit_test(test_trace_chart),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, tp_setup, tp_teardown);
 }
