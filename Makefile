@@ -18,8 +18,8 @@ BASEFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -g -MMD -MP -I. $(WARN)
 LIBS := -lsqlite3 -lyaml -lgsl -lgslcblas -lpthread -lm
 TESTLIBS := -lcmocka
 
-LIB_SRC := $(sort $(wildcard sim/*.c models/*.c))
-LIB_SRC := $(filter-out sim/main.c,$(LIB_SRC))
+LIB_SRC := $(sort $(wildcard sim/core/*.c sim/truth/*.c models/*.c sim/app/*.c))
+LIB_SRC := $(filter-out sim/app/main.c,$(LIB_SRC))
 TEST_SRC := $(sort $(wildcard tests/test_*.c))
 TEST_NAMES := $(notdir $(TEST_SRC:.c=))
 FUZZ_NAMES := scenario parsers
@@ -64,11 +64,11 @@ $(1)/tests/fuzz/replay_%: $(1)/tests/fuzz/replay.o $(1)/tests/fuzz/fuzz_%.o $(1)
 $(1)/bench/bench: $(1)/bench/bench.o $(1)/libclobber.a
 	$$(CC) $(2) $$(CFLAGS) -o $$@ $$^ $$(LIBS)
 
-$(1)/bin/clobber: $(1)/sim/main.o $(1)/libclobber.a
+$(1)/bin/clobber: $(1)/sim/app/main.o $(1)/libclobber.a
 	@mkdir -p $$(dir $$@)
 	$$(CC) $(2) $$(CFLAGS) -o $$@ $$^ $$(LIBS)
 
--include $$(wildcard $(1)/*/*.d $(1)/*/*/*.d)
+-include $$(wildcard $(1)/*/*.d $(1)/*/*/*.d $(1)/*/*/*/*.d)
 endef
 
 $(eval $(call VARIANT,$(REL),$(REL_FLAGS)))
@@ -104,6 +104,7 @@ CPPCHECK_CHECKS := warning,performance,portability,style
 analyze: build/.setup-analyze bin/clobber
 	cppcheck --enable=$(CPPCHECK_CHECKS) --std=c11 -D_POSIX_C_SOURCE=200809L -I. --inline-suppr \
 		--quiet --error-exitcode=1 sim models tests/fuzz bench
+	sh scripts/check-layers.sh
 	@rm -f build/analyze.db build/analyze.db-wal build/analyze.db-shm
 	valgrind --quiet --leak-check=full --show-leak-kinds=all --errors-for-leak-kinds=all \
 		--error-exitcode=1 ./bin/clobber run scenarios/labs/03-shopping-cart.yaml \

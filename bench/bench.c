@@ -30,16 +30,16 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "models/registry.h"
-#include "sim/checker.h"
-#include "sim/exec.h"
-#include "sim/history.h"
-#include "sim/kernel.h"
-#include "sim/results.h"
-#include "sim/rng.h"
-#include "sim/runner.h"
-#include "sim/scenario.h"
-#include "sim/stats.h"
+#include "models/model.h"
+#include "sim/truth/checker.h"
+#include "sim/app/exec.h"
+#include "sim/truth/history.h"
+#include "sim/core/kernel.h"
+#include "sim/app/results.h"
+#include "sim/core/rng.h"
+#include "sim/app/runner.h"
+#include "sim/app/scenario.h"
+#include "sim/core/stats.h"
 
 static double now_s(void)
 {

@@ -24,7 +24,7 @@
 
 #include "models/store.h"
 #include "models/world.h"
-#include "sim/rng.h"
+#include "sim/core/rng.h"
 
 static uint64_t op_ref(const struct op *op, uint32_t slot)
 {

@@ -5,7 +5,7 @@
 
 #include <math.h>
 
-#include "sim/rng.h"
+#include "sim/core/rng.h"
 
 void clock_init(struct clock *c, const struct run_config *cfg, uint64_t stream_seed,
 		const int64_t *explicit_offset)

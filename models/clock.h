@@ -18,8 +18,8 @@
 #include <gsl/gsl_rng.h>
 #include <stdint.h>
 
-#include "sim/config.h"
-#include "sim/rng.h"
+#include "models/config.h"
+#include "sim/core/rng.h"
 
 struct clock {
 	int64_t offset;	     /* ns, current (since the last sync) */

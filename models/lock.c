@@ -22,7 +22,7 @@
  */
 #include "models/policy.h"
 #include "models/store.h"
-#include "sim/config.h"
+#include "models/config.h"
 
 enum { MODE_WAIT, MODE_FAIL };
 enum { SCOPE_WRITE, SCOPE_READWRITE };

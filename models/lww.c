@@ -15,7 +15,7 @@
 
 #include "models/policy.h"
 #include "models/store.h"
-#include "sim/config.h"
+#include "models/config.h"
 
 enum { TS_CLIENT, TS_SERVER };
 

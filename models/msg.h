@@ -18,7 +18,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "sim/history.h"
+#include "sim/truth/history.h"
 
 enum msg_type {
 	MSG_READ,	 /* request: read the key (lock policy: and take the lock) */

@@ -38,7 +38,7 @@
 #include <stdint.h>
 
 #include "models/msg.h"
-#include "sim/units.h"
+#include "sim/core/units.h"
 
 struct store;
 

@@ -1,7 +1,7 @@
 /*
  * registry.c - the table of policies.  A new policy is one line here.
  */
-#include "models/registry.h"
+#include "models/model.h"
 
 #include <string.h>
 

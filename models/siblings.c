@@ -43,8 +43,8 @@
 #include "models/policy.h"
 #include "models/store.h"
 #include "models/vclock.h"
-#include "sim/config.h"
-#include "sim/kernel.h"
+#include "models/config.h"
+#include "sim/core/kernel.h"
 
 enum { CLOCK_CLIENT, CLOCK_VNODE, CLOCK_DVV };
 enum { MERGE_UNION, MERGE_MAX, MERGE_LWW };

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "models/world.h"
-#include "sim/rng.h"
+#include "sim/core/rng.h"
 
 struct store {
 	struct world *w;

@@ -21,8 +21,8 @@
 #include <stdint.h>
 
 #include "models/msg.h"
-#include "sim/kernel.h"
-#include "sim/record.h"
+#include "sim/core/kernel.h"
+#include "sim/truth/record.h"
 
 struct world;
 struct store;

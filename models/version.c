@@ -11,7 +11,7 @@
  */
 #include "models/policy.h"
 #include "models/store.h"
-#include "sim/config.h"
+#include "models/config.h"
 
 struct version_key {
 	uint32_t version; /* the history's id of the current value */

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "models/store.h"
-#include "sim/rng.h"
+#include "sim/core/rng.h"
 
 struct world *world_new(const struct run_config *cfg, struct kernel *k,
 			struct history *h, struct record *rec)

@@ -20,13 +20,13 @@
 #include "models/clock.h"
 #include "models/msg.h"
 #include "models/policy.h"
-#include "models/registry.h"
-#include "sim/config.h"
-#include "sim/history.h"
-#include "sim/kernel.h"
-#include "sim/keys.h"
-#include "sim/record.h"
-#include "sim/rng.h"
+#include "models/model.h"
+#include "models/config.h"
+#include "sim/truth/history.h"
+#include "sim/core/kernel.h"
+#include "sim/core/keys.h"
+#include "sim/truth/record.h"
+#include "sim/core/rng.h"
 
 /* Stream names: (RNG_CLIENT, index, purpose) and (RNG_NODE, index, purpose). */
 enum { RNG_CLIENT = 1, RNG_NODE = 2 };

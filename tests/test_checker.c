@@ -14,9 +14,9 @@
  */
 #include "testutil.h"
 
-#include "sim/checker.h"
-#include "sim/history.h"
-#include "sim/rng.h"
+#include "sim/truth/checker.h"
+#include "sim/truth/history.h"
+#include "sim/core/rng.h"
 
 /* ---- a hand-worked history ---- */
 

@@ -4,7 +4,7 @@
  */
 #include "testutil.h"
 
-#include "sim/record.h"
+#include "sim/truth/record.h"
 
 static struct run_config busy(const char *policy)
 {

@@ -13,9 +13,9 @@
 
 #include <gsl/gsl_statistics_double.h>
 
-#include "sim/dist.h"
-#include "sim/rng.h"
-#include "sim/units.h"
+#include "sim/core/dist.h"
+#include "sim/core/rng.h"
+#include "sim/core/units.h"
 
 struct moment_case {
 	const char *text;

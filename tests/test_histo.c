@@ -4,8 +4,8 @@
  */
 #include "testutil.h"
 
-#include "sim/histo.h"
-#include "sim/rng.h"
+#include "sim/core/histo.h"
+#include "sim/core/rng.h"
 
 static int cmp_i64(const void *a, const void *b)
 {

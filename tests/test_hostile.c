@@ -10,7 +10,7 @@
 
 #include <time.h>
 
-#include "sim/strbuf.h"
+#include "sim/core/strbuf.h"
 
 /* ---- hostile scenarios ---- */
 

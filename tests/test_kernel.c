@@ -4,7 +4,7 @@
  */
 #include "testutil.h"
 
-#include "sim/rng.h"
+#include "sim/core/rng.h"
 
 struct log {
 	uint64_t seen[4096];

@@ -11,8 +11,8 @@
 
 #include <gsl/gsl_cdf.h>
 
-#include "sim/keys.h"
-#include "sim/rng.h"
+#include "sim/core/keys.h"
+#include "sim/core/rng.h"
 
 static void chi_square(const char *spec_text, uint32_t n, const double *p, uint64_t seed)
 {

@@ -5,7 +5,7 @@
  */
 #include "testutil.h"
 
-#include "sim/checker.h"
+#include "sim/truth/checker.h"
 
 struct values {
 	int64_t sum;	  /* sum of the keys' scalar values, or -1 if untracked */

@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <sqlite3.h>
 
-#include "sim/scenario.h"
+#include "sim/app/scenario.h"
 
 /* Loads text and resolves every point (what `clobber check` does). */
 static struct scenario *load(const char *text, const char *const *sets, size_t nsets,

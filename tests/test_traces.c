@@ -10,7 +10,7 @@
  */
 #include "testutil.h"
 
-#include "sim/record.h"
+#include "sim/truth/record.h"
 
 struct trace_ctx {
 	int64_t final_value[4];

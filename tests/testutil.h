@@ -16,10 +16,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "models/registry.h"
-#include "sim/config.h"
-#include "sim/kernel.h"
-#include "sim/runner.h"
+#include "models/model.h"
+#include "models/config.h"
+#include "sim/core/kernel.h"
+#include "sim/app/runner.h"
 
 /* Fails the test with a message that shows the values involved. */
 #define check_near(actual, expected, tol, what)                                        \

@@ -9,10 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "models/registry.h"
-#include "sim/dist.h"
-#include "sim/keys.h"
-#include "sim/units.h"
+#include "models/model.h"
+#include "sim/core/dist.h"
+#include "sim/core/keys.h"
+#include "sim/core/units.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,0 +1,109 @@
+/*
+ * config.h - the fully resolved parameters of one run.
+ *
+ * Plain data: the scenario loader fills it, the models read it, nothing in
+ * it changes during a run.  It is copied by value into each run (the script
+ * and offsets arrays are shared, read-only, and owned by whoever built the
+ * config).  Defaults live in config_defaults() and nowhere else; the
+ * scenario reference (docs/scenarios.md) documents the same values.
+ */
+#ifndef CLOBBER_CONFIG_H
+#define CLOBBER_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sim/core/dist.h"
+#include "sim/core/keys.h"
+
+enum op_kind {
+	OP_INCR, /* read-modify-write of a counter */
+	OP_ADD,	 /* read-modify-write of a set: add a new unique element */
+	OP_PUT,	 /* blind write of a new value */
+	OP_READ, /* plain read */
+	OP_NKINDS
+};
+
+extern const char *const op_kind_names[OP_NKINDS];
+
+static inline bool op_is_rmw(int kind)
+{
+	return kind == OP_INCR || kind == OP_ADD;
+}
+
+enum arrival {
+	ARRIVAL_CLOSED, /* issue, wait, think, repeat */
+	ARRIVAL_OPEN,	/* Poisson arrivals at `rate` per client */
+	ARRIVAL_SCRIPT, /* the operations listed in `script`, at their times */
+};
+
+/* One scripted operation (arrival: script). */
+struct script_op {
+	int64_t at;	 /* issue time, ns */
+	uint32_t client;
+	uint32_t key;
+	uint8_t kind;	 /* enum op_kind */
+	int64_t compute; /* compute time override, ns; -1 draws from `compute` */
+};
+
+struct policy; /* defined by the models, seen here only as a pointer */
+
+/* Room for a policy's parsed options. */
+#define POLICY_OPTS_MAX 128
+
+struct run_config {
+	uint64_t seed;
+
+	/* stop: issuing ends at whichever comes first; then in-flight work drains */
+	uint64_t stop_ops;  /* 0: no limit on operations */
+	int64_t stop_time;  /* 0: no limit on time */
+	int64_t warmup;	    /* latency and throughput ignore operations issued before */
+
+	/* store */
+	uint32_t keys;
+	struct dist service; /* time the store spends on each request (FIFO, one server) */
+
+	/* workload */
+	uint32_t clients;
+	enum arrival arrival;
+	struct dist think;   /* closed loop */
+	double rate;	     /* open loop: operations per second per client */
+	struct keys_spec key;
+	double mix[OP_NKINDS]; /* weights, normalised at load */
+	struct dist compute;   /* between a read-modify-write's read and its write */
+	uint32_t retries;      /* after a conflict; then the operation aborts */
+	struct dist backoff;   /* before each retry */
+	int64_t timeout;       /* an operation running longer fails; 0: never */
+	const struct script_op *script;
+	uint32_t nscript;
+
+	/* network */
+	struct dist latency; /* one-way, per message */
+
+	/* clocks: local(t) = t + offset + drift*t, truncated to resolution */
+	struct dist offset;	/* ns */
+	struct dist drift;	/* parts per million */
+	int64_t resolution;	/* ns, >= 1 */
+	int64_t sync_period;	/* re-synchronise every period; 0: never */
+	struct dist sync_error; /* residual offset after each re-sync, ns */
+	const int64_t *offsets; /* explicit offsets of the first clients, ns */
+	uint32_t noffsets;
+
+	/* policy */
+	const struct policy *policy;
+	union {
+		unsigned char bytes[POLICY_OPTS_MAX];
+		int64_t align;
+	} popts; /* the policy's parsed options */
+	char label[160];
+
+	/* recording */
+	bool record_ops;
+	bool record_trace;
+};
+
+/* Fills c with every default; c->policy is left NULL. */
+void config_defaults(struct run_config *c);
+
+#endif

@@ -1,0 +1,80 @@
+/*
+ * registry.h - the models layer as sim/ sees it, and the only header of
+ * models/ that sim/ includes: the table of policies, and the entry points
+ * that build one world from a run config and run it on a kernel.
+ *
+ * A run, as the runner drives it:
+ *     w = world_new(cfg, kernel, history, record)
+ *     world_start(w); kernel_run(kernel, INT64_MAX); world_finish(w)
+ *     ... read world_stats(w), world_policy_metrics(w) ...
+ *     world_free(w)
+ */
+#ifndef CLOBBER_MODEL_H
+#define CLOBBER_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "models/policy.h"
+#include "models/config.h"
+#include "sim/core/histo.h"
+#include "sim/truth/history.h"
+#include "sim/core/kernel.h"
+#include "sim/truth/record.h"
+
+/* Every policy, in the order `clobber policies` lists them. */
+size_t registry_count(void);
+const struct policy *registry_at(size_t i);
+const struct policy *registry_find(const char *name);
+
+/* Counts and latencies a world accumulates. */
+struct world_stats {
+	uint64_t ops;	       /* issued */
+	uint64_t ops_ok, ops_aborted, ops_failed;
+	uint64_t attempts, conflicts;
+	uint64_t writes_acked; /* read-modify-writes acknowledged */
+	uint64_t ok_in_window; /* successes issued after warmup, done by t_stop */
+	int64_t t_stop;	       /* when issuing stopped */
+	uint64_t think_count;  /* think times drawn, and their sum (ns) */
+	double think_sum;
+	struct histo *latency; /* [OP_NKINDS + 1]: per kind, then all */
+	/* siblings per read reply */
+	uint64_t read_replies, siblings_sum;
+	uint32_t siblings_max;
+};
+
+struct world;
+
+/* Builds a world on kernel k, recording into h (and rec, if not NULL).
+ * Returns NULL when out of memory. */
+struct world *world_new(const struct run_config *cfg, struct kernel *k,
+			struct history *h, struct record *rec);
+void world_free(struct world *w);
+
+/* Schedules the first arrivals. */
+void world_start(struct world *w);
+
+/* After the kernel has drained: passes the final states to the history.
+ * Returns 0, or -ENOMEM if the world ran out of memory at any point. */
+int world_finish(struct world *w);
+
+const struct world_stats *world_stats(const struct world *w);
+
+/* An upper estimate of the memory one run of cfg needs: clients, key
+ * states, the history and checker for the writes it can make, recorded
+ * rows.  For a run stopped by time, the operations are estimated from the
+ * arrival rate or the think time. */
+double world_estimate_bytes(const struct run_config *cfg);
+
+/* Bytes the world holds: clients, operation and message pools, key states,
+ * histograms (not what policies allocate per key, such as sibling sets). */
+size_t world_bytes(const struct world *w);
+
+/* Fills values[] for the policy's extra metrics (cfg->policy->metrics). */
+void world_policy_metrics(const struct world *w, double *values);
+
+/* The value held by a key (the first version's, with siblings); -1 if the
+ * policy does not keep scalar values (siblings with merge: union). */
+int64_t world_key_value(const struct world *w, uint32_t key);
+
+#endif

@@ -1,0 +1,202 @@
+/*
+ * cmd_run.c - `clobber run` and `clobber check`.
+ *
+ * Both load and fully check every scenario first; `run` runs nothing and
+ * writes nothing unless all of them are valid.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "sim/app/cli.h"
+#include "sim/app/exec.h"
+#include "sim/app/results.h"
+#include "sim/app/runner.h"
+#include "sim/app/scenario.h"
+
+static const char run_help[] =
+	"usage: clobber run SCENARIO... [-o DB] [-j N] [--set NAME=VALUE]... [--record ops|trace]\n"
+	"\n"
+	"Runs every run of each scenario (sweep points x policies x replications) and\n"
+	"stores them in results/NAME.db, NAME being the scenario's name.  Runs already\n"
+	"in the database are skipped, so an interrupted sweep is completed by running\n"
+	"it again.\n"
+	"\n"
+	"  -o DB              write to DB instead (every scenario into the same file)\n"
+	"  -j N               run N runs at once (default: the number of cores)\n"
+	"  --set NAME=VALUE   override a sweep axis (--set skew=[0ms,5ms]) or any key\n"
+	"                     by its path (--set workload.clients=4); VALUE is YAML\n"
+	"  --record ops       also store one row per operation (table ops)\n"
+	"  --record trace     also store every message and decision (table trace)\n"
+	"\n"
+	"On a terminal, progress is shown on stderr; otherwise only the summary.\n";
+
+static const char check_help[] =
+	"usage: clobber check SCENARIO... [--set NAME=VALUE]...\n"
+	"\n"
+	"Validates each scenario, resolving every sweep point with every policy, and\n"
+	"prints how many runs it expands to.  Exit status 2 and a message naming the\n"
+	"file, line and column if anything is wrong.\n";
+
+static bool same_file(const char *a, const char *b)
+{
+	char fa[128], fb[128];
+	scenario_file_name(a, fa, sizeof(fa));
+	scenario_file_name(b, fb, sizeof(fb));
+	return strcmp(fa, fb) == 0;
+}
+
+/* Loads and checks every scenario of a->pos; NULL after printing errors.
+ * When running without -o (each scenario into its own results/NAME.db),
+ * two scenarios may not share a database file; check validates each file
+ * alone. */
+static struct scenario **load_all(const struct cli_args *a, bool running)
+{
+	struct scenario **sc = calloc(a->npos, sizeof(*sc));
+	if (!sc)
+		return NULL;
+	bool ok = true;
+	for (size_t i = 0; i < a->npos; i++) {
+		struct sdiag d;
+		sc[i] = scenario_load(a->pos[i], a->sets, a->nsets, &d);
+		if (sc[i] && scenario_check(sc[i], &d) < 0) {
+			scenario_free(sc[i]);
+			sc[i] = NULL;
+		}
+		if (!sc[i]) {
+			fprintf(stderr, "%s\n", d.text);
+			ok = false;
+		}
+	}
+	for (size_t i = 0; ok && i < a->npos; i++)
+		for (size_t j = 0; j < i; j++)
+			if (running && !a->out && same_file(sc[i]->name, sc[j]->name)) {
+				fprintf(stderr, "%s: its results would go to the same file as %s's (name '%s'); use -o, or rename one\n",
+					a->pos[i], a->pos[j], sc[i]->name);
+				ok = false;
+			}
+	if (!ok) {
+		for (size_t i = 0; i < a->npos; i++)
+			scenario_free(sc[i]);
+		free(sc);
+		return NULL;
+	}
+	return sc;
+}
+
+int cmd_check(int argc, char **argv)
+{
+	struct cli_args a;
+	int rc = cli_parse(argc, argv, 2, "check", "set", check_help, &a);
+	if (rc || a.help)
+		goto out;
+	if (a.npos == 0) {
+		rc = cli_usage_error("check", "name at least one scenario file");
+		goto out;
+	}
+	struct scenario **sc = load_all(&a, false);
+	if (!sc) {
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	for (size_t i = 0; i < a.npos; i++) {
+		struct scenario *s = sc[i];
+		printf("%s: %s: %llu point%s x %zu polic%s x %llu replication%s = %llu runs\n", a.pos[i],
+		       s->name, (unsigned long long)s->npoints, s->npoints == 1 ? "" : "s",
+		       s->npolicies, s->npolicies == 1 ? "y" : "ies",
+		       (unsigned long long)s->replications, s->replications == 1 ? "" : "s",
+		       (unsigned long long)scenario_runs(s));
+		scenario_free(s);
+	}
+	free(sc);
+out:
+	cli_args_free(&a);
+	return rc;
+}
+
+/* results/NAME.db, creating results/ if needed. */
+static int db_path(const struct cli_args *a, const struct scenario *s, char *buf, size_t n)
+{
+	if (a->out) {
+		snprintf(buf, n, "%s", a->out);
+		return 0;
+	}
+	if (mkdir("results", 0777) < 0 && errno != EEXIST) {
+		fprintf(stderr, "clobber run: cannot create the directory results/: %s\n",
+			strerror(errno));
+		return -1;
+	}
+	char file[128];
+	scenario_file_name(s->name, file, sizeof(file));
+	snprintf(buf, n, "results/%s.db", file);
+	return 0;
+}
+
+int cmd_run(int argc, char **argv)
+{
+	struct cli_args a;
+	int rc = cli_parse(argc, argv, 2, "run", "o j set record", run_help, &a);
+	if (rc || a.help)
+		goto out;
+	if (a.npos == 0) {
+		rc = cli_usage_error("run", "name at least one scenario file");
+		goto out;
+	}
+	struct scenario **sc = load_all(&a, true);
+	if (!sc) {
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	struct exec_opts o = {
+		.jobs = a.jobs ? a.jobs : (cores > 0 ? (int)cores : 1),
+		.record_ops = a.record_ops,
+		.record_trace = a.record_trace,
+		.progress = isatty(STDERR_FILENO),
+		.interrupted = &cli_interrupted,
+	};
+	cli_catch_signals();
+	runner_set_interrupt(&cli_interrupted);
+	for (size_t i = 0; i < a.npos && rc == 0; i++) {
+		struct scenario *s = sc[i];
+		char path[4096];
+		struct results *db = NULL;
+		char err[1024];
+		if (db_path(&a, s, path, sizeof(path)) < 0) {
+			rc = EXIT_RUNTIME;
+			break;
+		}
+		if (results_open(path, true, &db, err, sizeof(err)) < 0) {
+			fprintf(stderr, "clobber run: %s\n", err);
+			rc = EXIT_RUNTIME;
+			break;
+		}
+		struct exec_summary sum;
+		int erc = exec_scenario(s, db, &o, &sum, err, sizeof(err));
+		results_close(db);
+		if (erc == -2) {
+			fprintf(stderr,
+				"clobber run: interrupted: %llu runs of %s are stored in %s; run the same command again to complete the sweep\n",
+				(unsigned long long)(sum.skipped + sum.written), s->name, path);
+			rc = cli_interrupted == SIGTERM ? 143 : 130;
+			break;
+		}
+		if (erc < 0) {
+			fprintf(stderr, "clobber run: %s\n", err);
+			rc = EXIT_RUNTIME;
+			break;
+		}
+		printf("%s: %llu runs (%llu new, %llu already there) in %s, %.3g events in %.2f s\n",
+		       s->name, (unsigned long long)sum.runs, (unsigned long long)sum.written,
+		       (unsigned long long)sum.skipped, path, (double)sum.events, sum.wall);
+	}
+	for (size_t i = 0; i < a.npos; i++)
+		scenario_free(sc[i]);
+	free(sc);
+out:
+	cli_args_free(&a);
+	return rc;
+}

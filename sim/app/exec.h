@@ -1,0 +1,46 @@
+/*
+ * exec.h - running the runs of a scenario, in parallel, into a database.
+ *
+ * Worker threads take runs in order and run them; the calling thread writes
+ * each finished run in run order, one transaction per run.  So the rows, and
+ * their ids, are the same whatever the number of workers (only wall_s and
+ * started_at differ).  Workers run at most a window of runs ahead of the
+ * writer, which bounds the memory held by finished, unwritten runs.
+ *
+ * Runs already in the database (same scenario and parameters) are skipped.
+ * On an interrupt (the flag turns non-zero) no new run starts, runs in
+ * progress are abandoned, finished ones are written.
+ */
+#ifndef CLOBBER_EXEC_H
+#define CLOBBER_EXEC_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "sim/app/results.h"
+#include "sim/app/scenario.h"
+
+struct exec_opts {
+	int jobs;		/* worker threads, >= 1 */
+	bool record_ops;
+	bool record_trace;
+	bool progress;		/* draw progress on stderr (a terminal) */
+	volatile sig_atomic_t *interrupted;
+};
+
+struct exec_summary {
+	uint64_t runs;	  /* in the scenario */
+	uint64_t skipped; /* already in the database */
+	uint64_t written; /* run and written now */
+	uint64_t events;  /* kernel events of the runs written */
+	double wall;	  /* seconds */
+	double plan_s;	  /* of which planning (which runs are stored already) */
+	double write_s;	  /* and writing results (on the main thread) */
+};
+
+/* Returns 0; -1 on a failure (err filled); -2 if interrupted. */
+int exec_scenario(const struct scenario *s, struct results *db, const struct exec_opts *o,
+		  struct exec_summary *sum, char *err, size_t n);
+
+#endif

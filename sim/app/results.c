@@ -1,0 +1,518 @@
+/*
+ * results.c - writing runs into SQLite.  See results.h.
+ */
+#include "sim/app/results.h"
+
+#include <errno.h>
+#include <math.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "models/model.h"
+#include "sim/truth/history.h"
+#include "sim/truth/record.h"
+#include "sim/core/units.h"
+#include "sim/app/version.h"
+
+
+struct results {
+	sqlite3 *db;
+	sqlite3_stmt *has_run, *conflict, *run, *param, *latency;
+	sqlite3_stmt *quantiles; /* all RUN_NQUANTILES rows in one statement */
+	sqlite3_stmt *metrics[RUN_MAX_METRICS + 1]; /* [n]: n rows in one statement */
+	sqlite3_stmt *ops_batch, *ops_one, *trace_batch, *trace_one;
+};
+
+static const char schema[] =
+	"CREATE TABLE IF NOT EXISTS runs("
+	" id INTEGER PRIMARY KEY,"
+	" scenario TEXT NOT NULL, policy TEXT NOT NULL, label TEXT NOT NULL,"
+	" seed INTEGER NOT NULL, replication INTEGER NOT NULL, point INTEGER NOT NULL,"
+	" params TEXT NOT NULL, version TEXT NOT NULL, started_at TEXT NOT NULL,"
+	" wall_s REAL, status TEXT NOT NULL);"
+	"CREATE UNIQUE INDEX IF NOT EXISTS runs_identity ON runs(scenario, params);"
+	"CREATE INDEX IF NOT EXISTS runs_by_label ON runs(scenario, label, replication);"
+	"CREATE TABLE IF NOT EXISTS run_params("
+	" run_id INTEGER NOT NULL REFERENCES runs(id), name TEXT NOT NULL, value,"
+	" PRIMARY KEY(run_id, name)) WITHOUT ROWID;"
+	"CREATE TABLE IF NOT EXISTS metrics("
+	" run_id INTEGER NOT NULL REFERENCES runs(id), name TEXT NOT NULL, value REAL,"
+	" PRIMARY KEY(run_id, name)) WITHOUT ROWID;"
+	"CREATE TABLE IF NOT EXISTS latency("
+	" run_id INTEGER NOT NULL REFERENCES runs(id), kind TEXT NOT NULL, count INTEGER NOT NULL,"
+	" mean_ms REAL, p50_ms REAL, p90_ms REAL, p99_ms REAL, p999_ms REAL, max_ms REAL,"
+	" PRIMARY KEY(run_id, kind)) WITHOUT ROWID;"
+	"CREATE TABLE IF NOT EXISTS quantiles("
+	" run_id INTEGER NOT NULL REFERENCES runs(id), q REAL NOT NULL, latency_ms REAL NOT NULL,"
+	" PRIMARY KEY(run_id, q)) WITHOUT ROWID;"
+	"CREATE TABLE IF NOT EXISTS ops("
+	" run_id INTEGER NOT NULL REFERENCES runs(id), op INTEGER NOT NULL, client INTEGER NOT NULL,"
+	" kind TEXT NOT NULL, key INTEGER NOT NULL, start_ms REAL NOT NULL, end_ms REAL NOT NULL,"
+	" latency_ms REAL NOT NULL, status TEXT NOT NULL, attempts INTEGER NOT NULL,"
+	" lost INTEGER NOT NULL);"
+	"CREATE TABLE IF NOT EXISTS trace("
+	" run_id INTEGER NOT NULL REFERENCES runs(id), seq INTEGER NOT NULL, time_ms REAL NOT NULL,"
+	" actor INTEGER, op INTEGER NOT NULL, event TEXT NOT NULL, kind TEXT NOT NULL,"
+	" key INTEGER NOT NULL, version INTEGER, value INTEGER, aux INTEGER NOT NULL,"
+	" lost INTEGER NOT NULL);";
+
+static int db_error(sqlite3 *db, const char *what, char *err, size_t n)
+{
+	int code = db ? sqlite3_errcode(db) & 0xff : SQLITE_NOMEM;
+	const char *hint = code == SQLITE_FULL || code == SQLITE_IOERR
+				   ? " (is the disk full? free some space and run the same command again; the "
+				     "runs already stored are kept, the one being written was not)"
+			   : code == SQLITE_READONLY
+				   ? " (the database is read-only: check its permissions, or write elsewhere with -o)"
+			   : code == SQLITE_CORRUPT || code == SQLITE_NOTADB
+				   ? " (this is not a clobber results database, or it is damaged)"
+				   : "";
+	snprintf(err, n, "%s: %s%s", what, db ? sqlite3_errmsg(db) : "out of memory", hint);
+	return -1;
+}
+
+static int prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st, char *err, size_t n)
+{
+	if (sqlite3_prepare_v2(db, sql, -1, st, NULL) != SQLITE_OK)
+		return db_error(db, "preparing a statement", err, n);
+	return 0;
+}
+
+/* "INSERT INTO t VALUES (?,..),(?,..)..." with `rows` rows of `cols`. */
+static char *multi_insert(const char *table, int cols, int rows)
+{
+	size_t cap = 64 + (size_t)rows * ((size_t)cols * 2 + 4);
+	char *sql = malloc(cap);
+	if (!sql)
+		return NULL;
+	size_t len = (size_t)snprintf(sql, cap, "INSERT INTO %s VALUES ", table);
+	for (int r = 0; r < rows; r++) {
+		sql[len++] = r ? ',' : ' ';
+		sql[len++] = '(';
+		for (int c = 0; c < cols; c++) {
+			if (c)
+				sql[len++] = ',';
+			sql[len++] = '?';
+		}
+		sql[len++] = ')';
+	}
+	sql[len] = '\0';
+	return sql;
+}
+
+static int prepare_multi(sqlite3 *db, const char *table, int cols, int rows, sqlite3_stmt **st,
+			 char *err, size_t n)
+{
+	char *sql = multi_insert(table, cols, rows);
+	if (!sql)
+		return db_error(NULL, "preparing", err, n);
+	int rc = prepare(db, sql, st, err, n);
+	free(sql);
+	return rc;
+}
+
+static int check_version(sqlite3 *db, const char *path, char *err, size_t n, bool *empty)
+{
+	/* one statement, one snapshot: another process may be creating the
+	 * schema at this very moment */
+	sqlite3_stmt *st;
+	if (prepare(db, "SELECT (SELECT count(*) FROM sqlite_master), user_version FROM pragma_user_version",
+		    &st, err, n) < 0)
+		return -1;
+	int objects = 0, version = 0;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		objects = sqlite3_column_int(st, 0);
+		version = sqlite3_column_int(st, 1);
+	}
+	sqlite3_finalize(st);
+	*empty = objects == 0;
+	if (*empty)
+		return 0;
+	if (version != RESULTS_SCHEMA) {
+		snprintf(err, n,
+			 "%s: this results database has schema version %d, and this clobber (%s) reads and writes version %d: "
+			 "write to a new database (-o NEW.db), or move this one aside and run again",
+			 path, version, CLOBBER_VERSION, RESULTS_SCHEMA);
+		return -1;
+	}
+	return 0;
+}
+
+int results_open(const char *path, bool create, struct results **out, char *err, size_t n)
+{
+	*out = NULL;
+	struct stat stbuf;
+	bool exists = stat(path, &stbuf) == 0;
+	if (!exists && !create) {
+		snprintf(err, n, "%s: no such results database", path);
+		return -1;
+	}
+	if (exists && S_ISDIR(stbuf.st_mode)) {
+		snprintf(err, n, "%s is a directory, not a results database", path);
+		return -1;
+	}
+	if (!exists) {
+		/* name the missing directory rather than SQLite's "unable to open" */
+		char dir[4096];
+		snprintf(dir, sizeof(dir), "%s", path);
+		char *slash = strrchr(dir, '/');
+		if (slash && slash != dir) {
+			*slash = '\0';
+			if (stat(dir, &stbuf) != 0 || !S_ISDIR(stbuf.st_mode)) {
+				snprintf(err, n, "cannot create %s: the directory %s does not exist", path, dir);
+				return -1;
+			}
+		}
+	}
+	struct results *r = calloc(1, sizeof(*r));
+	if (!r)
+		return db_error(NULL, path, err, n);
+	/* one thread uses a connection at a time (exec.c writes from the main
+	 * thread only): no SQLite mutexes */
+	int flags = SQLITE_OPEN_NOMUTEX |
+		    (create ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE : SQLITE_OPEN_READONLY);
+	if (sqlite3_open_v2(path, &r->db, flags, NULL) != SQLITE_OK) {
+		db_error(r->db, path, err, n);
+		goto out_close;
+	}
+	sqlite3_busy_timeout(r->db, 30000);
+	if (create && sqlite3_db_readonly(r->db, "main") == 1) {
+		snprintf(err, n, "%s is read-only: check its permissions, or write elsewhere with -o", path);
+		goto out_close;
+	}
+	bool empty;
+	if (check_version(r->db, path, err, n, &empty) < 0)
+		goto out_close;
+	if (!create) {
+		*out = r;
+		return 0;
+	}
+	char *msg = NULL;
+	/* Switching a new file to WAL can fail busy, without the busy handler,
+	 * while another process does the same: retry for up to 30 s. */
+	int rc = SQLITE_BUSY;
+	for (int tries = 0; tries < 3000; tries++) {
+		sqlite3_free(msg);
+		msg = NULL;
+		rc = sqlite3_exec(r->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-32768;", NULL,
+				  NULL, &msg);
+		if ((rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED)
+			break;
+		struct timespec ts = {0, 10 * 1000 * 1000};
+		nanosleep(&ts, NULL);
+	}
+	if (rc != SQLITE_OK) {
+		snprintf(err, n, "%s: %s", path, msg ? msg : "cannot set WAL mode");
+		sqlite3_free(msg);
+		goto out_close;
+	}
+	if (empty) {
+		char sql[sizeof(schema) + 64];
+		snprintf(sql, sizeof(sql), "BEGIN IMMEDIATE;%sPRAGMA user_version=%d;COMMIT;", schema,
+			 RESULTS_SCHEMA);
+		if (sqlite3_exec(r->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+			snprintf(err, n, "%s: creating the schema: %s", path, msg ? msg : "?");
+			sqlite3_free(msg);
+			sqlite3_exec(r->db, "ROLLBACK", NULL, NULL, NULL);
+			goto out_close;
+		}
+	}
+	if (prepare(r->db, "SELECT 1 FROM runs WHERE scenario=? AND params=?", &r->has_run, err, n) ||
+	    prepare(r->db,
+		    "SELECT 1 FROM runs WHERE scenario=?1 AND label=?2 AND replication=?3 "
+		    "AND json_extract(params, '$.sweep') IS json_extract(?4, '$.sweep') AND params <> ?4 LIMIT 1",
+		    &r->conflict, err, n) ||
+	    prepare(r->db,
+		    "INSERT OR IGNORE INTO runs(scenario,policy,label,seed,replication,point,params,version,"
+		    "started_at,wall_s,status) VALUES (?,?,?,?,?,?,?,?,?,?,'ok')",
+		    &r->run, err, n) ||
+	    prepare(r->db, "INSERT INTO run_params VALUES (?,?,?)", &r->param, err, n) ||
+	    prepare(r->db, "INSERT INTO latency VALUES (?,?,?,?,?,?,?,?,?)", &r->latency, err, n) ||
+	    prepare_multi(r->db, "quantiles", 3, RUN_NQUANTILES, &r->quantiles, err, n) ||
+	    prepare_multi(r->db, "ops", 11, RESULTS_BATCH, &r->ops_batch, err, n) ||
+	    prepare_multi(r->db, "ops", 11, 1, &r->ops_one, err, n) ||
+	    prepare_multi(r->db, "trace", 12, RESULTS_BATCH, &r->trace_batch, err, n) ||
+	    prepare_multi(r->db, "trace", 12, 1, &r->trace_one, err, n))
+		goto out_close;
+	*out = r;
+	return 0;
+out_close:
+	results_close(r);
+	return -1;
+}
+
+void results_close(struct results *r)
+{
+	if (!r)
+		return;
+	for (int i = 0; i <= RUN_MAX_METRICS; i++)
+		sqlite3_finalize(r->metrics[i]);
+	sqlite3_stmt *st[] = {r->has_run, r->conflict, r->run, r->param, r->latency, r->quantiles,
+			      r->ops_batch, r->ops_one, r->trace_batch, r->trace_one};
+	for (size_t i = 0; i < sizeof(st) / sizeof(st[0]); i++)
+		sqlite3_finalize(st[i]);
+	sqlite3_close(r->db);
+	free(r);
+}
+
+struct sqlite3 *results_db(struct results *r)
+{
+	return r->db;
+}
+
+/* Steps st (parameters bound): *found when it returns a row. */
+static int any_row(struct results *r, sqlite3_stmt *st, bool *found, char *err, size_t n)
+{
+	int rc = sqlite3_step(st);
+	*found = rc == SQLITE_ROW;
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_error(r->db, "reading runs", err, n);
+	return 0;
+}
+
+int results_has_run(struct results *r, const char *scenario, const char *params, bool *done,
+		    char *err, size_t n)
+{
+	sqlite3_stmt *st = r->has_run;
+	sqlite3_bind_text(st, 1, scenario, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, params, -1, SQLITE_STATIC);
+	return any_row(r, st, done, err, n);
+}
+
+int results_conflict(struct results *r, const char *scenario, const char *label,
+		     uint64_t replication, const char *params, bool *conflict, char *err, size_t n)
+{
+	sqlite3_stmt *st = r->conflict;
+	sqlite3_bind_text(st, 1, scenario, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, label, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)replication);
+	sqlite3_bind_text(st, 4, params, -1, SQLITE_STATIC);
+	return any_row(r, st, conflict, err, n);
+}
+
+double results_param_number(const char *text)
+{
+	double x;
+	if (units_number(text, &x, NULL) == 0)
+		return x;
+	if (units_duration(text, &x, NULL) == 0)
+		return x / 1e6;
+	if (units_rate(text, &x, NULL) == 0)
+		return x;
+	return NAN;
+}
+
+static int step_done(sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static void bind_op(sqlite3_stmt *st, int base, sqlite3_int64 run, const struct op_row *o,
+		    const struct run_result *res)
+{
+	bool lost = o->status == OPST_OK && o->version != HIST_NONE && res->check.accounted &&
+		    !checker_accounted(&res->check, o->version) && op_is_rmw(o->kind);
+	sqlite3_bind_int64(st, base + 1, run);
+	sqlite3_bind_int64(st, base + 2, (sqlite3_int64)o->id);
+	sqlite3_bind_int64(st, base + 3, o->client);
+	sqlite3_bind_text(st, base + 4, op_kind_names[o->kind], -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, base + 5, o->key);
+	sqlite3_bind_double(st, base + 6, (double)o->begin / 1e6);
+	sqlite3_bind_double(st, base + 7, (double)o->end / 1e6);
+	sqlite3_bind_double(st, base + 8, (double)(o->end - o->begin) / 1e6);
+	sqlite3_bind_text(st, base + 9, op_status_names[o->status], -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, base + 10, o->attempts);
+	sqlite3_bind_int(st, base + 11, lost);
+}
+
+static void bind_trace(sqlite3_stmt *st, int base, sqlite3_int64 run, size_t seq,
+		       const struct trace_row *t)
+{
+	sqlite3_bind_int64(st, base + 1, run);
+	sqlite3_bind_int64(st, base + 2, (sqlite3_int64)seq);
+	sqlite3_bind_double(st, base + 3, (double)t->time / 1e6);
+	if (t->actor == TRACE_STORE)
+		sqlite3_bind_null(st, base + 4);
+	else
+		sqlite3_bind_int64(st, base + 4, t->actor);
+	sqlite3_bind_int64(st, base + 5, (sqlite3_int64)t->op);
+	sqlite3_bind_text(st, base + 6, trace_event_names[t->event], -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, base + 7, op_kind_names[t->kind < OP_NKINDS ? t->kind : 0], -1,
+			  SQLITE_STATIC);
+	sqlite3_bind_int64(st, base + 8, t->key);
+	if (t->version == HIST_NONE)
+		sqlite3_bind_null(st, base + 9);
+	else
+		sqlite3_bind_int64(st, base + 9, t->version);
+	if (t->value < 0)
+		sqlite3_bind_null(st, base + 10);
+	else
+		sqlite3_bind_int64(st, base + 10, t->value);
+	sqlite3_bind_int64(st, base + 11, t->aux);
+	sqlite3_bind_int(st, base + 12, t->lost);
+}
+
+/* Rows are recorded as operations end; written in id order they append to
+ * the table in issue order.  The ids of a finished run are 0..nops-1, each
+ * once, so an index by id orders them in one pass.  Returns the index, or
+ * NULL (no memory, or ids that break that rule): then rows go in the order
+ * they were recorded. */
+static size_t *ops_in_id_order(const struct record *rec)
+{
+	size_t n = rec->nops;
+	size_t *order = malloc((n ? n : 1) * sizeof(*order));
+	if (!order)
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		order[i] = SIZE_MAX;
+	for (size_t i = 0; i < n; i++) {
+		uint64_t id = rec->ops[i].id;
+		if (id >= n || order[id] != SIZE_MAX) {
+			free(order);
+			return NULL;
+		}
+		order[id] = i;
+	}
+	return order;
+}
+
+static int write_ops(struct results *r, sqlite3_int64 run, const struct run_result *res)
+{
+	const struct record *rec = &res->rec;
+	size_t *order = ops_in_id_order(rec);
+#define OP_AT(i) (&rec->ops[order ? order[i] : (i)])
+	size_t i = 0;
+	int rc = -1;
+	for (; i + RESULTS_BATCH <= rec->nops; i += RESULTS_BATCH) {
+		for (int k = 0; k < RESULTS_BATCH; k++)
+			bind_op(r->ops_batch, k * 11, run, OP_AT(i + (size_t)k), res);
+		if (step_done(r->ops_batch) < 0)
+			goto out;
+	}
+	for (; i < rec->nops; i++) {
+		bind_op(r->ops_one, 0, run, OP_AT(i), res);
+		if (step_done(r->ops_one) < 0)
+			goto out;
+	}
+#undef OP_AT
+	rc = 0;
+out:
+	free(order);
+	return rc;
+}
+
+static int write_trace(struct results *r, sqlite3_int64 run, const struct run_result *res)
+{
+	const struct record *rec = &res->rec;
+	size_t i = 0;
+	for (; i + RESULTS_BATCH <= rec->ntrace; i += RESULTS_BATCH) {
+		for (int k = 0; k < RESULTS_BATCH; k++)
+			bind_trace(r->trace_batch, k * 12, run, i + (size_t)k, &rec->trace[i + (size_t)k]);
+		if (step_done(r->trace_batch) < 0)
+			return -1;
+	}
+	for (; i < rec->ntrace; i++) {
+		bind_trace(r->trace_one, 0, run, i, &rec->trace[i]);
+		if (step_done(r->trace_one) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int results_write_run(struct results *r, const struct run_row *row, const struct run_result *res,
+		      char *err, size_t n)
+{
+	sqlite3 *db = r->db;
+	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+		return db_error(db, "starting a transaction", err, n);
+	sqlite3_stmt *st = r->run;
+	sqlite3_bind_text(st, 1, row->scenario, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, row->policy, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, row->label, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, (sqlite3_int64)row->seed);
+	sqlite3_bind_int64(st, 5, (sqlite3_int64)row->replication);
+	sqlite3_bind_int64(st, 6, (sqlite3_int64)row->point);
+	sqlite3_bind_text(st, 7, row->params, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 8, CLOBBER_VERSION, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 9, row->started_at, -1, SQLITE_STATIC);
+	sqlite3_bind_double(st, 10, res->metric[M_WALL]);
+	if (step_done(st) < 0)
+		goto out_rollback;
+	if (sqlite3_changes(db) == 0) {
+		/* another process wrote this run since we looked: keep theirs */
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+		return 1;
+	}
+	sqlite3_int64 run = sqlite3_last_insert_rowid(db);
+	for (size_t a = 0; a < row->naxes; a++) {
+		st = r->param;
+		sqlite3_bind_int64(st, 1, run);
+		sqlite3_bind_text(st, 2, row->axis_names[a], -1, SQLITE_STATIC);
+		double x = results_param_number(row->axis_values[a]);
+		if (isnan(x))
+			sqlite3_bind_text(st, 3, row->axis_values[a], -1, SQLITE_STATIC);
+		else
+			sqlite3_bind_double(st, 3, x);
+		if (step_done(st) < 0)
+			goto out_rollback;
+	}
+	/* the metrics in one statement, prepared once per count */
+	size_t nm = res->nmetrics;
+	if (nm > 0 && nm <= RUN_MAX_METRICS) {
+		if (!r->metrics[nm] && prepare_multi(db, "metrics", 3, (int)nm, &r->metrics[nm], err, n) < 0)
+			goto out_rollback;
+		st = r->metrics[nm];
+		for (size_t i = 0; i < nm; i++) {
+			sqlite3_bind_int64(st, (int)(3 * i + 1), run);
+			sqlite3_bind_text(st, (int)(3 * i + 2), res->metric_name[i], -1, SQLITE_STATIC);
+			sqlite3_bind_double(st, (int)(3 * i + 3), res->metric[i]);
+		}
+		if (step_done(st) < 0)
+			goto out_rollback;
+	}
+	for (int k = 0; k < OP_NKINDS; k++) {
+		const struct kind_latency *l = &res->latency[k];
+		if (l->count == 0)
+			continue;
+		st = r->latency;
+		sqlite3_bind_int64(st, 1, run);
+		sqlite3_bind_text(st, 2, op_kind_names[k], -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 3, (sqlite3_int64)l->count);
+		sqlite3_bind_double(st, 4, l->mean);
+		sqlite3_bind_double(st, 5, l->p50);
+		sqlite3_bind_double(st, 6, l->p90);
+		sqlite3_bind_double(st, 7, l->p99);
+		sqlite3_bind_double(st, 8, l->p999);
+		sqlite3_bind_double(st, 9, l->max);
+		if (step_done(st) < 0)
+			goto out_rollback;
+	}
+	if (res->latency_count) {
+		st = r->quantiles;
+		for (int i = 0; i < RUN_NQUANTILES; i++) {
+			sqlite3_bind_int64(st, 3 * i + 1, run);
+			sqlite3_bind_double(st, 3 * i + 2, run_quantile_levels[i]);
+			sqlite3_bind_double(st, 3 * i + 3, res->quantiles[i]);
+		}
+		if (step_done(st) < 0)
+			goto out_rollback;
+	}
+	if (write_ops(r, run, res) < 0 || write_trace(r, run, res) < 0)
+		goto out_rollback;
+	if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+		goto out_rollback;
+	return 0;
+out_rollback:
+	db_error(db, "writing a run", err, n);
+	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
+}

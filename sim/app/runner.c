@@ -1,0 +1,214 @@
+/*
+ * runner.c - run one world and turn what happened into metrics.
+ */
+#include "sim/app/runner.h"
+
+#include <errno.h>
+#include <gsl/gsl_errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "models/model.h"
+#include "sim/core/kernel.h"
+
+const char *const metric_names[M_NGENERAL] = {
+	[M_OPS] = "ops",
+	[M_OPS_OK] = "ops_ok",
+	[M_OPS_ABORTED] = "ops_aborted",
+	[M_OPS_FAILED] = "ops_failed",
+	[M_ATTEMPTS] = "attempts",
+	[M_CONFLICTS] = "conflicts",
+	[M_ABORT_RATE] = "abort_rate",
+	[M_WRITES_ACKED] = "writes_acked",
+	[M_LOST_UPDATES] = "lost_updates",
+	[M_LOST_UPDATE_RATE] = "lost_update_rate",
+	[M_STALE_READS] = "stale_reads",
+	[M_UNACKED_EFFECTS] = "unacked_effects",
+	[M_LATENCY_MEAN] = "latency_mean_ms",
+	[M_LATENCY_P50] = "latency_p50_ms",
+	[M_LATENCY_P90] = "latency_p90_ms",
+	[M_LATENCY_P99] = "latency_p99_ms",
+	[M_LATENCY_P999] = "latency_p999_ms",
+	[M_LATENCY_MAX] = "latency_max_ms",
+	[M_THROUGHPUT] = "throughput_ops_s",
+	[M_SIM_TIME] = "sim_time_s",
+	[M_EVENTS] = "events",
+	[M_WALL] = "wall_s",
+};
+
+const double run_quantile_levels[RUN_NQUANTILES] = {
+	0,    0.01, 0.02, 0.03, 0.04, 0.05, 0.06, 0.07, 0.08, 0.09, 0.1,  0.11, 0.12, 0.13, 0.14,
+	0.15, 0.16, 0.17, 0.18, 0.19, 0.2,  0.21, 0.22, 0.23, 0.24, 0.25, 0.26, 0.27, 0.28, 0.29,
+	0.3,  0.31, 0.32, 0.33, 0.34, 0.35, 0.36, 0.37, 0.38, 0.39, 0.4,  0.41, 0.42, 0.43, 0.44,
+	0.45, 0.46, 0.47, 0.48, 0.49, 0.5,  0.51, 0.52, 0.53, 0.54, 0.55, 0.56, 0.57, 0.58, 0.59,
+	0.6,  0.61, 0.62, 0.63, 0.64, 0.65, 0.66, 0.67, 0.68, 0.69, 0.7,  0.71, 0.72, 0.73, 0.74,
+	0.75, 0.76, 0.77, 0.78, 0.79, 0.8,  0.81, 0.82, 0.83, 0.84, 0.85, 0.86, 0.87, 0.88, 0.89,
+	0.9,  0.91, 0.92, 0.93, 0.94, 0.95, 0.96, 0.97, 0.98, 0.99, 0.999, 0.9999, 1,
+};
+
+/* Set once, before runs start, and only read by them. */
+static const volatile sig_atomic_t *interrupt_flag;
+
+void runner_set_interrupt(const volatile sig_atomic_t *flag)
+{
+	interrupt_flag = flag;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static double ratio(double a, double b)
+{
+	return b > 0 ? a / b : 0;
+}
+
+static void kind_latency(const struct histo *h, struct kind_latency *out)
+{
+	out->count = h->count;
+	out->mean = histo_mean(h) / 1e6;
+	static const double levels[] = {0.5, 0.9, 0.99, 0.999};
+	double v[4];
+	histo_quantiles(h, levels, 4, v);
+	out->p50 = v[0] / 1e6;
+	out->p90 = v[1] / 1e6;
+	out->p99 = v[2] / 1e6;
+	out->p999 = v[3] / 1e6;
+	out->max = h->count ? (double)h->max / 1e6 : 0;
+}
+
+static void fill_metrics(const struct run_config *cfg, const struct world_stats *st,
+			 const struct check_result *chk, struct kernel *k, double wall,
+			 struct run_result *out)
+{
+	double *m = out->metric;
+	struct kind_latency all;
+	kind_latency(&st->latency[OP_NKINDS], &all);
+	m[M_OPS] = (double)st->ops;
+	m[M_OPS_OK] = (double)st->ops_ok;
+	m[M_OPS_ABORTED] = (double)st->ops_aborted;
+	m[M_OPS_FAILED] = (double)st->ops_failed;
+	m[M_ATTEMPTS] = (double)st->attempts;
+	m[M_CONFLICTS] = (double)st->conflicts;
+	m[M_ABORT_RATE] = ratio((double)st->ops_aborted, (double)st->ops);
+	m[M_WRITES_ACKED] = (double)st->writes_acked;
+	m[M_LOST_UPDATES] = (double)chk->lost_updates;
+	m[M_LOST_UPDATE_RATE] = ratio((double)chk->lost_updates, (double)st->writes_acked);
+	m[M_STALE_READS] = (double)chk->stale_reads;
+	m[M_UNACKED_EFFECTS] = (double)chk->unacked_effects;
+	m[M_LATENCY_MEAN] = all.mean;
+	m[M_LATENCY_P50] = all.p50;
+	m[M_LATENCY_P90] = all.p90;
+	m[M_LATENCY_P99] = all.p99;
+	m[M_LATENCY_P999] = all.p999;
+	m[M_LATENCY_MAX] = all.max;
+	double window = (double)(st->t_stop - cfg->warmup) / 1e9;
+	m[M_THROUGHPUT] = ratio((double)st->ok_in_window, window);
+	m[M_SIM_TIME] = (double)kernel_now(k) / 1e9;
+	m[M_EVENTS] = (double)kernel_events(k);
+	m[M_WALL] = wall;
+	for (int i = 0; i < M_NGENERAL; i++)
+		out->metric_name[i] = metric_names[i];
+	out->nmetrics = M_NGENERAL;
+	for (int i = 0; i < OP_NKINDS; i++)
+		kind_latency(&st->latency[i], &out->latency[i]);
+	const struct histo *h = &st->latency[OP_NKINDS];
+	out->latency_count = h->count;
+	/* the levels ascend; level 0 is the minimum itself */
+	histo_quantiles(h, run_quantile_levels, RUN_NQUANTILES, out->quantiles);
+	for (int i = 0; i < RUN_NQUANTILES; i++) {
+		if (run_quantile_levels[i] == 0)
+			out->quantiles[i] = h->count ? (double)h->min : 0;
+		out->quantiles[i] /= 1e6;
+	}
+	out->think_mean_ms = st->think_count ? st->think_sum / (double)st->think_count / 1e6 : 0;
+	out->t_stop = st->t_stop;
+}
+
+/* Marks the trace rows about lost versions. */
+static void mark_lost(struct run_result *out, const struct history *h)
+{
+	for (size_t i = 0; i < out->rec.ntrace; i++) {
+		struct trace_row *t = &out->rec.trace[i];
+		if (t->version != HIST_NONE && checker_is_lost(&out->check, h, t->version))
+			t->lost = 1;
+	}
+}
+
+int runner_run(const struct run_config *cfg, struct run_result *out,
+	       runner_inspect_fn *inspect, void *arg)
+{
+	memset(out, 0, sizeof(*out));
+	gsl_set_error_handler_off();
+	int rc = -ENOMEM;
+	double t0 = now_s();
+	struct history h;
+	struct kernel *k = kernel_new(4 * (size_t)cfg->clients + 64);
+	if (!k)
+		return -ENOMEM;
+	kernel_set_interrupt(k, interrupt_flag);
+	if (history_init(&h, cfg->keys) < 0)
+		goto out_kernel;
+	bool recording = cfg->record_ops || cfg->record_trace;
+	struct world *w = world_new(cfg, k, &h, recording ? &out->rec : NULL);
+	if (!w)
+		goto out_history;
+	world_start(w);
+	rc = kernel_run(k, INT64_MAX);
+	if (rc == 0)
+		rc = world_finish(w);
+	if (rc < 0)
+		goto out_world;
+	out->history_bytes = history_bytes(&h);
+	rc = checker_run(&h, &out->check, cfg->record_trace || cfg->record_ops);
+	if (rc < 0)
+		goto out_world;
+	fill_metrics(cfg, world_stats(w), &out->check, k, 0, out);
+	const struct policy *p = cfg->policy;
+	size_t extra = 0;
+	for (const char *const *name = p->metrics; name && *name; name++)
+		extra++;
+	if (extra && out->nmetrics + extra <= RUN_MAX_METRICS) {
+		world_policy_metrics(w, out->metric + out->nmetrics);
+		for (size_t i = 0; i < extra; i++)
+			out->metric_name[out->nmetrics + i] = p->metrics[i];
+		out->nmetrics += extra;
+	}
+	if (cfg->record_trace)
+		mark_lost(out, &h);
+	if (inspect)
+		inspect(w, &h, out, arg);
+	out->metric[M_WALL] = now_s() - t0;
+	rc = 0;
+out_world:
+	world_free(w);
+out_history:
+	history_free(&h);
+out_kernel:
+	kernel_free(k);
+	if (rc < 0)
+		run_result_free(out);
+	return rc;
+}
+
+void run_result_free(struct run_result *r)
+{
+	record_free(&r->rec);
+	free(r->check.in_final);
+	free(r->check.accounted);
+	r->check.in_final = NULL;
+	r->check.accounted = NULL;
+}
+
+double run_metric(const struct run_result *r, const char *name)
+{
+	for (size_t i = 0; i < r->nmetrics; i++)
+		if (strcmp(r->metric_name[i], name) == 0)
+			return r->metric[i];
+	return NAN;
+}

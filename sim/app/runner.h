@@ -1,0 +1,98 @@
+/*
+ * runner.h - one run: a world on a kernel, checked against ground truth,
+ * summed up as metrics.
+ *
+ * A run is a pure function of its config: the same config (seed included)
+ * gives the same metrics, byte for byte, apart from wall_s.  Runs share
+ * nothing, so several may go at once in different threads.
+ */
+#ifndef CLOBBER_RUNNER_H
+#define CLOBBER_RUNNER_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sim/truth/checker.h"
+#include "models/model.h"
+#include "sim/truth/history.h"
+#include "sim/truth/record.h"
+
+/* The general metrics, in the order they are reported; the policy's own
+ * (cfg->policy->metrics) follow them. */
+enum metric_id {
+	M_OPS,
+	M_OPS_OK,
+	M_OPS_ABORTED,
+	M_OPS_FAILED,
+	M_ATTEMPTS,
+	M_CONFLICTS,
+	M_ABORT_RATE,
+	M_WRITES_ACKED,
+	M_LOST_UPDATES,
+	M_LOST_UPDATE_RATE,
+	M_STALE_READS,
+	M_UNACKED_EFFECTS,
+	M_LATENCY_MEAN,
+	M_LATENCY_P50,
+	M_LATENCY_P90,
+	M_LATENCY_P99,
+	M_LATENCY_P999,
+	M_LATENCY_MAX,
+	M_THROUGHPUT,
+	M_SIM_TIME,
+	M_EVENTS,
+	M_WALL,
+	M_NGENERAL
+};
+
+extern const char *const metric_names[M_NGENERAL];
+
+#define RUN_MAX_METRICS 32
+
+/* Latency of one operation kind, in milliseconds. */
+struct kind_latency {
+	uint64_t count;
+	double mean, p50, p90, p99, p999, max;
+};
+
+/* Latency quantiles stored per run (all kinds together): the minimum,
+ * every percentile, p99.9, p99.99 and the maximum. */
+#define RUN_NQUANTILES 103
+extern const double run_quantile_levels[RUN_NQUANTILES];
+
+struct run_result {
+	size_t nmetrics;
+	const char *metric_name[RUN_MAX_METRICS];
+	double metric[RUN_MAX_METRICS];
+	struct kind_latency latency[OP_NKINDS]; /* count 0: kind not seen */
+	double quantiles[RUN_NQUANTILES];	 /* ms, at run_quantile_levels */
+	uint64_t latency_count;			 /* successful operations measured */
+	struct check_result check;
+	struct record rec;	 /* ops and trace rows, when asked for */
+	size_t history_bytes;	 /* peak memory of the history */
+	double think_mean_ms;	 /* mean think time drawn (closed loop) */
+	int64_t t_stop;		 /* when issuing stopped, ns */
+};
+
+/* Optional inspection of the world after the run, before it is freed (tests
+ * read key values through it).  `world` is a struct world * of models/. */
+typedef void runner_inspect_fn(const void *world, const struct history *h,
+			       const struct run_result *r, void *arg);
+
+/* Runs cfg.  Returns 0, or a negative error code when the simulator could
+ * not go on (-ENOMEM) or was interrupted (-EINTR); out is then freed. */
+int runner_run(const struct run_config *cfg, struct run_result *out,
+	       runner_inspect_fn *inspect, void *arg);
+
+void run_result_free(struct run_result *r);
+
+/* Every run started afterwards stops with -EINTR soon after *flag becomes
+ * non-zero (the command line points it at its signal flag).  NULL: never. */
+void runner_set_interrupt(const volatile sig_atomic_t *flag);
+
+
+/* The value of the named metric, or NAN. */
+double run_metric(const struct run_result *r, const char *name);
+
+#endif

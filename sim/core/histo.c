@@ -1,0 +1,109 @@
+/*
+ * histo.c - log-linear histogram (the layout of HdrHistogram, simplified).
+ *
+ * Bucket index for v:
+ *   v < 2*SUB               : v itself
+ *   v >= 2*SUB, with e = floor(log2 v) - SUB_BITS (e >= 1):
+ *                             2*SUB + (e-1)*SUB + ((v >> e) - SUB)
+ * so the buckets of [2^(e+SUB_BITS), 2^(e+SUB_BITS+1)) have width 2^e.
+ */
+#include "sim/core/histo.h"
+
+#include <math.h>
+#include <string.h>
+
+void histo_init(struct histo *h)
+{
+	memset(h, 0, sizeof(*h));
+	h->min = INT64_MAX;
+	h->max = 0;
+}
+
+uint32_t histo_bucket_of(int64_t v)
+{
+	if (v < 0)
+		v = 0;
+	uint64_t u = (uint64_t)v;
+	if (u < 2 * HISTO_SUB)
+		return (uint32_t)u;
+	int e = 63 - __builtin_clzll(u) - HISTO_SUB_BITS;
+	return 2 * HISTO_SUB + (uint32_t)(e - 1) * HISTO_SUB +
+	       (uint32_t)((u >> e) - HISTO_SUB);
+}
+
+void histo_bucket_range(uint32_t b, int64_t *lo, int64_t *hi)
+{
+	if (b < 2 * HISTO_SUB) {
+		*lo = *hi = b;
+		return;
+	}
+	uint32_t e = (b - 2 * HISTO_SUB) / HISTO_SUB + 1;
+	uint64_t sub = (b - 2 * HISTO_SUB) % HISTO_SUB + HISTO_SUB;
+	*lo = (int64_t)(sub << e);
+	*hi = (int64_t)(((sub + 1) << e) - 1);
+}
+
+void histo_add(struct histo *h, int64_t v)
+{
+	if (v < 0)
+		v = 0;
+	h->count++;
+	h->sum += (double)v;
+	if (v < h->min)
+		h->min = v;
+	if (v > h->max)
+		h->max = v;
+	h->bucket[histo_bucket_of(v)]++;
+}
+
+void histo_merge(struct histo *dst, const struct histo *src)
+{
+	if (src->count == 0)
+		return;
+	dst->count += src->count;
+	dst->sum += src->sum;
+	if (src->min < dst->min)
+		dst->min = src->min;
+	if (src->max > dst->max)
+		dst->max = src->max;
+	for (uint32_t i = 0; i < HISTO_BUCKETS; i++)
+		dst->bucket[i] += src->bucket[i];
+}
+
+double histo_mean(const struct histo *h)
+{
+	return h->count ? h->sum / (double)h->count : 0;
+}
+
+void histo_quantiles(const struct histo *h, const double *q, size_t n, double *out)
+{
+	size_t i = 0;
+	if (h->count == 0) {
+		for (; i < n; i++)
+			out[i] = 0;
+		return;
+	}
+	/* one pass over the buckets: the ranks of ascending levels ascend */
+	uint64_t seen = 0;
+	for (uint32_t b = 0; b < HISTO_BUCKETS && i < n; b++) {
+		seen += h->bucket[b];
+		while (i < n) {
+			double qi = q[i] > 1 ? 1 : q[i];
+			uint64_t rank = (uint64_t)ceil(qi * (double)h->count);
+			if (rank < 1)
+				rank = 1;
+			if (seen < rank)
+				break;
+			int64_t lo, hi;
+			histo_bucket_range(b, &lo, &hi);
+			double mid = ((double)lo + (double)hi) / 2;
+			if (mid < (double)h->min)
+				mid = (double)h->min;
+			if (mid > (double)h->max)
+				mid = (double)h->max;
+			out[i++] = mid;
+		}
+	}
+	for (; i < n; i++)
+		out[i] = (double)h->max;
+}

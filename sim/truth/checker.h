@@ -1,0 +1,65 @@
+/*
+ * checker.h - after a run, compare what clients were told with the truth.
+ *
+ * Definitions (design section 4), in the terms of history.h.  Let F be the
+ * union of incl(final state of k) over all keys k: the effects that survive;
+ * and A the versions the final states account for (through include and
+ * cover parents): F and the effects blind writes overwrote on purpose.
+ *  - lost update: an acknowledged read-modify-write version not in A.
+ *  - unacknowledged effect: a version in F that was never acknowledged (its
+ *    operation timed out or was aborted after the write was applied).
+ *  - stale read: an observed read of key k, issued at time b, whose state S
+ *    misses a version v in F (of key k) acknowledged before b, that is,
+ *    some v in F \ incl(S) with ack(v) < b.  A lost write is not in F, so
+ *    it counts as lost, not as stale.
+ *
+ * Method and cost.  F is marked by one depth-first walk from the final
+ * states: O(versions + parents).  Stale reads are checked only for reads of
+ * unclean keys (see history.h).  When a key's versions form a forest (no
+ * merge with several parents) and its final state is one version f, F
+ * restricted to the key is the path from f to its root, p0 = f, p1, ...,
+ * pm, and for any state S, F \ incl(S) is a prefix p0..p(j-1) of that
+ * path, where pj is the deepest path node that some version of S descends
+ * from.  With pm(j) = min ack(p0..p(j-1)) precomputed, each read costs
+ * O(|S|).  Otherwise (merges of several siblings, or several final
+ * siblings) each distinct state read is checked by walking incl(S):
+ * O(|incl(S)| + |F of the key|) per distinct state, which is paid only by
+ * the siblings policy on keys where a lossy merge or a false descendant
+ * made the key unclean.
+ *
+ * Working memory: two bits per version (F, A), 4 bytes per version (deepest path
+ * node), 8 bytes per path node, and 4 bytes per version for the walk stack
+ * or the fallback's visit stamps; with history's 13, under 32 per write.
+ */
+#ifndef CLOBBER_CHECKER_H
+#define CLOBBER_CHECKER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "sim/truth/history.h"
+
+struct check_result {
+	uint64_t lost_updates;
+	uint64_t unacked_effects;
+	uint64_t stale_reads;
+	uint64_t reads_checked;	 /* observed reads of unclean keys */
+	uint8_t *in_final;	 /* bitmap of F, when asked for; caller frees */
+	uint8_t *accounted;	 /* bitmap of A, when asked for; caller frees */
+	size_t work_bytes;	 /* peak working memory of the check */
+};
+
+/* Runs the checker.  With keep_marks, out->in_final and out->accounted are
+ * bitmaps the caller must free().  Returns 0 or -ENOMEM. */
+int checker_run(const struct history *h, struct check_result *out, bool keep_marks);
+
+/* True if version v survives in the final state (needs keep_marks). */
+bool checker_in_final(const struct check_result *r, uint32_t v);
+
+/* True if version v is accounted for by the final state (needs keep_marks). */
+bool checker_accounted(const struct check_result *r, uint32_t v);
+
+/* True if version v is a lost update (needs keep_marks). */
+bool checker_is_lost(const struct check_result *r, const struct history *h, uint32_t v);
+
+#endif
