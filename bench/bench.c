@@ -33,6 +33,7 @@
 #include "models/model.h"
 #include "sim/truth/checker.h"
 #include "sim/app/exec.h"
+#include "sim/app/schema.h"
 #include "sim/truth/history.h"
 #include "sim/core/kernel.h"
 #include "sim/app/results.h"

@@ -16,13 +16,17 @@
  * Events about an operation carry (generation << 32 | slot): a slot is
  * reused after the operation ends, with a new generation, so timers and
  * replies that outlive their operation are recognised and dropped.
+ *
+ * Draws inside an operation are keyed by (client, operation number,
+ * attempt), and a message's by its step too (world.h): compute times,
+ * backoffs and latencies are the same for the same operation under every
+ * policy.
  */
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "models/store.h"
 #include "models/world.h"
 #include "sim/core/rng.h"
 
@@ -63,17 +67,16 @@ static void op_release(struct world *w, uint32_t slot)
 {
 	struct op *op = &w->ops[slot];
 	parents_clear(&op->st.parents);
-	if (w->policy->ctx_drop)
-		w->policy->ctx_drop(&op->st.ctx);
+	policy_ctx_drop(w->policy, &op->st.ctx);
 	op->gen = op->gen == UINT32_MAX ? 1 : op->gen + 1;
 	op->next_free = w->free_op;
 	w->free_op = slot;
 }
 
-static void trace_op(struct world *w, const struct op *op, enum trace_event ev,
+static void trace_op(struct world *w, const struct op *op, unsigned ev,
 		     uint32_t version, int64_t value, int64_t aux)
 {
-	if (w->rec && w->cfg->record_trace)
+	if (world_tracing(w))
 		world_trace(w, op->client, op->id, op->key, op->kind, ev, version, value, aux);
 }
 
@@ -116,17 +119,31 @@ static bool in_window(const struct world *w, int64_t now)
 	return w->cfg->stop_time == 0 || now <= w->cfg->stop_time;
 }
 
+/* A duration drawn for one attempt of an operation, keyed by the client's
+ * stream key, the operation's number and the attempt. */
+static int64_t keyed_ns(const struct dist *d, uint64_t key, const struct op *op)
+{
+	if (dist_is_const(d))
+		return dist_sample_ns(d, NULL);
+	struct rng_stream s;
+	rng_stream_init(&s, rng_key(rng_key(key, op->seq), op->attempts));
+	return dist_sample_ns(d, &s.rng);
+}
+
 /* ---- sending ---- */
 
-static struct msg *op_msg(struct world *w, struct op *op, uint32_t slot, enum msg_type type)
+static struct msg *op_msg(struct world *w, struct op *op, uint32_t slot, enum msg_type type,
+			  enum msg_step step)
 {
 	struct msg *m = msg_new(&w->msgs);
 	if (!m) {
-		w->failed = -ENOMEM;
-		kernel_stop(w->k);
+		world_fail(w);
 		return NULL;
 	}
 	m->type = (uint8_t)type;
+	m->step = (uint16_t)step;
+	m->op_seq = op->seq;
+	m->attempt = op->attempts;
 	m->kind = op->kind;
 	m->client = op->client;
 	m->key = op->key;
@@ -137,34 +154,33 @@ static struct msg *op_msg(struct world *w, struct op *op, uint32_t slot, enum ms
 	return m;
 }
 
+/* Sends a request of the operation to where the strategy routes it. */
+static void send(struct world *w, struct msg *m)
+{
+	net_send(w, m, EP_ID(EP_CLIENT, m->client), repl_route(w->repl, w, m));
+}
+
 static void send_read(struct world *w, struct op *op, uint32_t slot)
 {
-	struct msg *m = op_msg(w, op, slot, MSG_READ);
+	struct msg *m = op_msg(w, op, slot, MSG_READ, STEP_READ);
 	if (!m)
 		return;
 	op->phase = PH_READ;
-	net_to_store(w, m);
+	send(w, m);
 }
 
 static void send_write(struct world *w, struct op *op, uint32_t slot)
 {
 	struct client *c = &w->clients[op->client];
-	struct msg *m = op_msg(w, op, slot, MSG_WRITE);
+	struct msg *m = op_msg(w, op, slot, MSG_WRITE, STEP_WRITE);
 	if (!m)
 		return;
 	op->phase = PH_WRITE;
 	op->st.local_now = clock_read(&c->clock, kernel_now(w->k));
 	op->st.seq = ++c->write_seq;
-	if (w->policy->client_write) {
-		w->policy->client_write(w->cfg->popts.bytes, &op->st, m);
-	} else {
-		m->ctx = op->st.ctx;
-		memset(&op->st.ctx, 0, sizeof(op->st.ctx));
-		parents_move(&m->parents, &op->st.parents);
-		m->value = op->st.value;
-	}
+	policy_client_write(w->policy, w->popts, &op->st, m);
 	trace_op(w, op, TR_WRITE, HIST_NONE, m->value, 0);
-	net_to_store(w, m);
+	send(w, m);
 }
 
 /* A blind write: nothing read, nothing carried. */
@@ -257,7 +273,7 @@ static void conflict(struct world *w, struct op *op, uint32_t slot)
 		return;
 	}
 	struct client *c = &w->clients[op->client];
-	int64_t wait = dist_sample_ns(&w->cfg->backoff, &c->retry.rng);
+	int64_t wait = keyed_ns(&w->cfg->backoff, c->retry_key, op);
 	op->phase = PH_BACKOFF;
 	trace_op(w, op, TR_BACKOFF, HIST_NONE, -1, wait);
 	kernel_schedule(w->k, wait, retry_due, w, op_ref(op, slot));
@@ -274,9 +290,9 @@ static void timeout_due(struct kernel *k, void *world, uint64_t ref)
 	uint32_t slot = (uint32_t)ref;
 	op->timeout = KERNEL_NO_EVENT;
 	if (w->policy->serve_cancel) {
-		struct msg *m = op_msg(w, op, slot, MSG_CANCEL);
+		struct msg *m = op_msg(w, op, slot, MSG_CANCEL, STEP_CANCEL);
 		if (m)
-			net_to_store(w, m);
+			send(w, m);
 	}
 	op_end(w, slot, OPST_FAILED);
 }
@@ -308,17 +324,9 @@ static void got_read(struct world *w, struct op *op, uint32_t slot, struct msg *
 	}
 	if (m->nversions > 1)
 		trace_op(w, op, TR_MERGE, HIST_NONE, -1, m->nversions);
-	if (w->policy->client_read) {
-		w->policy->client_read(w->cfg->popts.bytes, m, &op->st);
-	} else {
-		if (w->policy->ctx_drop)
-			w->policy->ctx_drop(&op->st.ctx);
-		op->st.ctx = m->ctx;
-		memset(&m->ctx, 0, sizeof(m->ctx));
-		uint32_t v = m->version;
-		if (parents_set(&op->st.parents, &v, v == HIST_NONE ? 0 : 1) < 0)
-			w->failed = -ENOMEM;
-		op->st.value = m->value + 1;
+	if (policy_client_read(w->policy, w->popts, m, &op->st) < 0) {
+		world_fail(w);
+		return;
 	}
 	if (op->kind == OP_PUT) {
 		prepare_put(op);
@@ -327,7 +335,7 @@ static void got_read(struct world *w, struct op *op, uint32_t slot, struct msg *
 	}
 	struct client *c = &w->clients[op->client];
 	int64_t compute = op->compute >= 0 ? op->compute
-					   : dist_sample_ns(&w->cfg->compute, &c->work.rng);
+					   : keyed_ns(&w->cfg->compute, c->work_key, op);
 	if (compute == 0) {
 		send_write(w, op, slot);
 		return;
@@ -352,11 +360,8 @@ static void got_write(struct world *w, struct op *op, uint32_t slot, struct msg 
 	op_end(w, slot, OPST_OK);
 }
 
-void client_receive(struct kernel *k, void *world, uint64_t arg)
+void client_receive(struct world *w, struct msg *m)
 {
-	(void)k;
-	struct world *w = world;
-	struct msg *m = (struct msg *)(uintptr_t)arg;
 	uint64_t ref = (uint64_t)m->gen << 32 | m->op;
 	struct op *op = op_get(w, ref);
 	if (op) {
@@ -385,8 +390,7 @@ static void issue(struct world *w, uint32_t client, int kind, int64_t key, int64
 	struct client *c = &w->clients[client];
 	uint32_t slot = op_alloc(w);
 	if (slot == UINT32_MAX) {
-		w->failed = -ENOMEM;
-		kernel_stop(w->k);
+		world_fail(w);
 		return;
 	}
 	struct op *op = &w->ops[slot];
@@ -395,6 +399,7 @@ static void issue(struct world *w, uint32_t client, int kind, int64_t key, int64
 	op->gen = gen;
 	op->client = client;
 	op->id = w->issued;
+	op->seq = c->op_seq++;
 	op->begin = kernel_now(w->k);
 	op->compute = compute;
 	op->version = HIST_NONE;
@@ -485,12 +490,11 @@ int clients_new(struct world *w)
 	w->free_op = UINT32_MAX;
 	for (uint32_t i = 0; i < n; i++) {
 		struct client *c = &w->clients[i];
-		c->id = i;
-		struct rng_stream *streams[] = {&c->arrive, &c->choose, &c->work, &c->retry, &c->up, &c->down};
-		const int purposes[] = {RNG_ARRIVE, RNG_CHOOSE, RNG_WORK, RNG_RETRY, RNG_UP, RNG_DOWN};
-		for (size_t j = 0; j < sizeof(purposes) / sizeof(purposes[0]); j++)
-			rng_stream_init(streams[j],
-					rng_stream_seed(cfg->seed, RNG_CLIENT, i, (uint32_t)purposes[j]));
+		c->ep.id = EP_ID(EP_CLIENT, i);
+		rng_stream_init(&c->arrive, rng_stream_seed(cfg->seed, RNG_CLIENT, i, RNG_ARRIVE));
+		rng_stream_init(&c->choose, rng_stream_seed(cfg->seed, RNG_CLIENT, i, RNG_CHOOSE));
+		c->work_key = rng_stream_seed(cfg->seed, RNG_CLIENT, i, RNG_WORK);
+		c->retry_key = rng_stream_seed(cfg->seed, RNG_CLIENT, i, RNG_RETRY);
 		clock_init(&c->clock, cfg, rng_stream_seed(cfg->seed, RNG_CLIENT, i, RNG_CLOCK),
 			   i < cfg->noffsets ? &cfg->offsets[i] : NULL);
 	}
@@ -504,8 +508,7 @@ void clients_free(struct world *w)
 	if (w->ops) {
 		for (uint32_t i = 0; i < w->nops; i++) {
 			parents_clear(&w->ops[i].st.parents);
-			if (w->policy->ctx_drop)
-				w->policy->ctx_drop(&w->ops[i].st.ctx);
+			policy_ctx_drop(w->policy, &w->ops[i].st.ctx);
 		}
 	}
 	free(w->ops);

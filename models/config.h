@@ -4,8 +4,8 @@
  * Plain data: the scenario loader fills it, the models read it, nothing in
  * it changes during a run.  It is copied by value into each run (the script
  * and offsets arrays are shared, read-only, and owned by whoever built the
- * config).  Defaults live in config_defaults() and nowhere else; the
- * scenario reference (docs/scenarios.md) documents the same values.
+ * config).  Defaults live in the scenario schema's tables (sim/app/schema.c)
+ * and nowhere else; docs/scenarios.md is generated from the same tables.
  */
 #ifndef CLOBBER_CONFIG_H
 #define CLOBBER_CONFIG_H
@@ -47,10 +47,12 @@ struct script_op {
 	int64_t compute; /* compute time override, ns; -1 draws from `compute` */
 };
 
-struct policy; /* defined by the models, seen here only as a pointer */
+struct policy; /* models/policy.h */
+struct repl;   /* models/repl.h */
 
-/* Room for a policy's parsed options. */
+/* Room for a policy's and a replication strategy's parsed options. */
 #define POLICY_OPTS_MAX 128
+#define REPL_OPTS_MAX 128
 
 struct run_config {
 	uint64_t seed;
@@ -98,12 +100,17 @@ struct run_config {
 	} popts; /* the policy's parsed options */
 	char label[160];
 
+	/* cluster */
+	uint32_t nodes;		 /* store nodes */
+	const struct repl *repl; /* replication strategy */
+	union {
+		unsigned char bytes[REPL_OPTS_MAX];
+		int64_t align;
+	} ropts; /* the strategy's parsed options */
+
 	/* recording */
 	bool record_ops;
 	bool record_trace;
 };
-
-/* Fills c with every default; c->policy is left NULL. */
-void config_defaults(struct run_config *c);
 
 #endif

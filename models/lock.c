@@ -19,10 +19,16 @@
  * scope: write - plain reads ignore the lock; readwrite - a plain read is
  * served only while the lock is free (waiting or refused like an acquire),
  * and does not hold it.
+ *
+ * A copy (for backups) is the value and the newest token; the lock itself,
+ * its holder, lease and queue live only where it is granted.
  */
-#include "models/policy.h"
-#include "models/store.h"
+#include <stddef.h>
+
+#include "models/cell.h"
 #include "models/config.h"
+#include "models/node.h"
+#include "models/policy.h"
 
 enum { MODE_WAIT, MODE_FAIL };
 enum { SCOPE_WRITE, SCOPE_READWRITE };
@@ -35,10 +41,10 @@ struct lock_opts {
 };
 
 struct lock_key {
-	uint32_t version;
-	int64_t value;
-	bool held;
+	struct cell cell;     /* first: state and value come from it */
 	uint64_t token;	      /* holder's token; the newest issued for the key */
+	/* not in a copy: */
+	bool held;
 	uint32_t holder_client, holder_op, holder_gen;
 	uint64_t holder_op_id; /* for traces */
 	kernel_handle lease_timer;
@@ -60,72 +66,90 @@ struct lock_run {
 	uint64_t fenced_writes;
 };
 
-static const struct policy_option lock_options[] = {
-	{.name = "mode", .type = POPT_ENUM, .choices = "wait|fail", .def = "wait",
+#define LOCK_COPY_SIZE offsetof(struct lock_key, held)
+
+static const struct field lock_options[] = {
+	{.name = "mode", .type = FT_ENUM, .choices = "wait|fail", .def = "wait",
 	 .help = "when the lock is held: wait in a FIFO queue, or be refused and retry",
 	 .offset = offsetof(struct lock_opts, mode)},
-	{.name = "lease", .type = POPT_DURATION, .def = "1s",
+	{.name = "lease", .type = FT_DURATION, .def = "1s",
 	 .help = "the lock expires this long after it is granted (store's clock)",
 	 .offset = offsetof(struct lock_opts, lease), .min = 1e3, .max = 3.6e12},
-	{.name = "fencing", .type = POPT_BOOL, .def = "false",
+	{.name = "fencing", .type = FT_BOOL, .def = "false",
 	 .help = "reject writes whose token is not the newest issued for the key",
 	 .offset = offsetof(struct lock_opts, fencing)},
-	{.name = "scope", .type = POPT_ENUM, .choices = "write|readwrite", .def = "write",
+	{.name = "scope", .type = FT_ENUM, .choices = "write|readwrite", .def = "write",
 	 .help = "whether plain reads also wait for the lock",
 	 .offset = offsetof(struct lock_opts, scope)},
 	{0},
 };
 
-static const char *const lock_metrics[] = {
-	"lock_wait_mean_ms", "lease_expiries", "zombie_writes", "fenced_writes", NULL,
+static const struct metric_info lock_metrics[] = {
+	{"lock_wait_mean_ms", "ms",
+	 "mean time from a lock request's arrival at the node to its grant (granted acquisitions, "
+	 "and with scope readwrite the plain reads served under the lock)",
+	 METRIC_CHART, "lock wait"},
+	{"lease_expiries", "", "leases that ran out before their holder wrote", 0, NULL},
+	{"zombie_writes", "",
+	 "writes that reached the node from a client no longer holding the lock (lease expired, "
+	 "or its token no longer the newest), applied or not",
+	 METRIC_CHART, "zombie writes"},
+	{"fenced_writes", "", "writes rejected because their token was not the newest issued for the key",
+	 0, NULL},
+	{0},
 };
 
-static void lock_key_init(void *ks, const void *opts)
-{
-	(void)opts;
-	((struct lock_key *)ks)->version = HIST_NONE;
-}
+/* Trace events, TR_POLICY + index. */
+enum {
+	LK_FENCED = TR_POLICY,
+	LK_ZOMBIE,
+	LK_WAIT,
+	LK_GRANT,
+	LK_DENIED,
+	LK_EXPIRED,
+	LK_RELEASE,
+};
 
-static uint32_t lock_state(const void *ks, const uint32_t **versions)
-{
-	const struct lock_key *k = ks;
-	*versions = &k->version;
-	return k->version == HIST_NONE ? 0 : 1;
-}
+static const struct trace_vocab lock_events[] = {
+	{.name = "fenced", .text = "{op} fenced (newest token {aux})", .mark = "FENCED",
+	 .cat = TC_REFUSED},
+	{.name = "zombie", .text = "{op} writes, lease gone", .mark = "ZOMBIE", .cat = TC_ZOMBIE},
+	{.name = "lock-wait", .text = "{op} waits for lock ({aux})", .cat = TC_NODE},
+	{.name = "lock-grant", .text = "lock {key} to {op}, token {aux}", .cat = TC_NODE},
+	{.name = "lock-denied", .text = "{op} denied: lock busy", .mark = "DENIED", .cat = TC_REFUSED},
+	{.name = "lease-expired", .text = "lease of {op} expired", .cat = TC_TIMER},
+	{.name = "release", .text = "{op} releases {key}", .cat = TC_NODE},
+	{0},
+};
 
-static int64_t lock_value(const void *ks)
-{
-	return ((const struct lock_key *)ks)->value;
-}
-
-static void next_holder(struct store *s, struct lock_key *k, uint32_t key);
+static void next_holder(struct node *s, struct lock_key *k, uint32_t key);
 
 /* Kernel event: the holder's lease has run out. */
-static void lease_expired(struct kernel *kern, void *store, uint64_t key)
+static void lease_expired(struct kernel *kern, void *node, uint64_t key)
 {
 	(void)kern;
-	struct store *s = store;
-	struct lock_run *run = store_run_state(s);
-	struct lock_key *k = store_key_state(s, (uint32_t)key);
+	struct node *s = node;
+	struct lock_run *run = node_run_state(s);
+	struct lock_key *k = node_key_state(s, (uint32_t)key);
 	k->lease_timer = KERNEL_NO_EVENT;
 	k->held = false;
 	run->lease_expiries++;
-	store_trace_key(s, (uint32_t)key, k->holder_op_id, TR_LEASE_EXPIRED, (int64_t)k->token);
+	node_trace_key(s, (uint32_t)key, k->holder_op_id, LK_EXPIRED, (int64_t)k->token);
 	next_holder(s, k, (uint32_t)key);
 }
 
-static void count_wait(struct store *s, const struct msg *m)
+static void count_wait(struct node *s, const struct msg *m)
 {
-	struct lock_run *run = store_run_state(s);
+	struct lock_run *run = node_run_state(s);
 	run->waits++;
-	run->wait_sum += (double)(store_now(s) - m->arrived);
+	run->wait_sum += (double)(node_now(s) - m->arrived);
 }
 
 /* Grants the free lock to request m and replies with the value. */
-static void grant(struct store *s, struct lock_key *k, struct msg *m)
+static void grant(struct node *s, struct lock_key *k, struct msg *m)
 {
-	const struct lock_opts *o = store_opts(s);
-	struct lock_run *run = store_run_state(s);
+	const struct lock_opts *o = node_opts(s);
+	struct lock_run *run = node_run_state(s);
 	count_wait(s, m);
 	k->held = true;
 	k->token = ++run->next_token;
@@ -133,23 +157,23 @@ static void grant(struct store *s, struct lock_key *k, struct msg *m)
 	k->holder_op = m->op;
 	k->holder_gen = m->gen;
 	k->holder_op_id = m->op_id;
-	k->lease_timer = store_timer(s, store_true_duration(s, o->lease), lease_expired, m->key);
-	store_trace(s, m, TR_LOCK_GRANT, k->value, (int64_t)k->token);
+	k->lease_timer = node_timer(s, node_true_duration(s, o->lease), lease_expired, m->key);
+	node_trace(s, m, LK_GRANT, k->cell.value, (int64_t)k->token);
 	((struct lock_ctx *)m->ctx.bytes)->token = k->token;
-	m->value = k->value;
-	store_reply(s, m, ST_OK);
+	m->value = k->cell.value;
+	node_reply(s, m, ST_OK);
 }
 
 /* A read served while the lock is free (scope readwrite). */
-static void locked_read(struct store *s, struct lock_key *k, struct msg *m)
+static void locked_read(struct node *s, struct lock_key *k, struct msg *m)
 {
 	count_wait(s, m);
-	m->value = k->value;
-	store_reply(s, m, ST_OK);
+	m->value = k->cell.value;
+	node_reply(s, m, ST_OK);
 }
 
 /* The lock is free: serve waiting reads and grant to the first acquirer. */
-static void next_holder(struct store *s, struct lock_key *k, uint32_t key)
+static void next_holder(struct node *s, struct lock_key *k, uint32_t key)
 {
 	(void)key;
 	while (!k->held && k->qhead) {
@@ -166,23 +190,23 @@ static void next_holder(struct store *s, struct lock_key *k, uint32_t key)
 	}
 }
 
-static void release(struct store *s, struct lock_key *k, uint32_t key)
+static void release(struct node *s, struct lock_key *k, uint32_t key)
 {
-	store_cancel_timer(s, k->lease_timer);
+	node_cancel_timer(s, k->lease_timer);
 	k->lease_timer = KERNEL_NO_EVENT;
 	k->held = false;
-	store_trace_key(s, key, k->holder_op_id, TR_RELEASE, (int64_t)k->token);
+	node_trace_key(s, key, k->holder_op_id, LK_RELEASE, (int64_t)k->token);
 	next_holder(s, k, key);
 }
 
-static void lock_serve_read(struct store *s, void *ks, struct msg *m)
+static void lock_serve_read(struct node *s, void *ks, struct msg *m)
 {
-	const struct lock_opts *o = store_opts(s);
+	const struct lock_opts *o = node_opts(s);
 	struct lock_key *k = ks;
 	bool plain = m->kind == OP_READ;
 	if (plain && o->scope == SCOPE_WRITE) {
-		m->value = k->value;
-		store_reply(s, m, ST_OK);
+		m->value = k->cell.value;
+		node_reply(s, m, ST_OK);
 		return;
 	}
 	if (!k->held && !k->qhead) {
@@ -193,8 +217,8 @@ static void lock_serve_read(struct store *s, void *ks, struct msg *m)
 		return;
 	}
 	if (o->mode == MODE_FAIL) {
-		store_trace(s, m, TR_LOCK_DENIED, -1, (int64_t)k->token);
-		store_reply(s, m, ST_DENIED);
+		node_trace(s, m, LK_DENIED, -1, (int64_t)k->token);
+		node_reply(s, m, ST_DENIED);
 		return;
 	}
 	m->next = NULL;
@@ -204,7 +228,7 @@ static void lock_serve_read(struct store *s, void *ks, struct msg *m)
 		k->qhead = m;
 	k->qtail = m;
 	k->qlen++;
-	store_trace(s, m, TR_LOCK_WAIT, -1, k->qlen);
+	node_trace(s, m, LK_WAIT, -1, k->qlen);
 }
 
 static bool is_holder(const struct lock_key *k, const struct msg *m)
@@ -213,40 +237,37 @@ static bool is_holder(const struct lock_key *k, const struct msg *m)
 	       k->holder_gen == m->gen;
 }
 
-static void lock_serve_write(struct store *s, void *ks, struct msg *m)
+static void lock_serve_write(struct node *s, void *ks, struct msg *m)
 {
-	const struct lock_opts *o = store_opts(s);
-	struct lock_run *run = store_run_state(s);
+	const struct lock_opts *o = node_opts(s);
+	struct lock_run *run = node_run_state(s);
 	struct lock_key *k = ks;
 	uint64_t token = ((struct lock_ctx *)m->ctx.bytes)->token;
 	uint32_t key = m->key;
 	bool holder = is_holder(k, m) && token == k->token;
 	if (!holder) {
 		run->zombie_writes++;
-		store_trace(s, m, TR_ZOMBIE, m->value, (int64_t)token);
+		node_trace(s, m, LK_ZOMBIE, m->value, (int64_t)token);
 	}
 	if (o->fencing && token != k->token) {
 		run->fenced_writes++;
-		store_trace(s, m, TR_FENCED, m->value, (int64_t)k->token);
-		store_reply(s, m, ST_REJECTED);
+		node_trace(s, m, LK_FENCED, m->value, (int64_t)k->token);
+		node_reply(s, m, ST_REJECTED);
 		return;
 	}
-	uint32_t v = store_apply(s, m);
-	k->version = v;
-	k->value = m->value;
-	m->version = v;
-	store_trace(s, m, TR_APPLIED, m->value, (int64_t)token);
-	store_reply(s, m, ST_OK);
+	cell_write(s, &k->cell, m);
+	node_trace(s, m, TR_APPLIED, m->value, (int64_t)token);
+	node_reply(s, m, ST_OK);
 	if (holder)
 		release(s, k, key);
 }
 
-static void lock_serve_cancel(struct store *s, void *ks, struct msg *m)
+static void lock_serve_cancel(struct node *s, void *ks, struct msg *m)
 {
 	struct lock_key *k = ks;
 	uint32_t key = m->key;
 	if (is_holder(k, m)) {
-		store_drop(s, m);
+		node_drop(s, m);
 		release(s, k, key);
 		return;
 	}
@@ -257,20 +278,52 @@ static void lock_serve_cancel(struct store *s, void *ks, struct msg *m)
 			if (k->qtail == q)
 				k->qtail = prev;
 			k->qlen--;
-			store_drop(s, q);
+			node_drop(s, q);
 			break;
 		}
 	}
-	store_drop(s, m);
+	node_drop(s, m);
 }
 
-static void lock_report(const struct store *s, double *values)
+static void lock_report(const void *run_state, const struct node_stats *st, double *values)
 {
-	const struct lock_run *run = store_run_state_const(s);
+	(void)st;
+	const struct lock_run *run = run_state;
 	values[0] = run->waits ? run->wait_sum / (double)run->waits / 1e6 : 0;
 	values[1] = (double)run->lease_expiries;
 	values[2] = (double)run->zombie_writes;
 	values[3] = (double)run->fenced_writes;
+}
+
+/* A crash or the end of the run: the lease timer goes, queued requests
+ * are dropped. */
+static void lock_key_free(struct node *s, void *ks)
+{
+	struct lock_key *k = ks;
+	if (k->lease_timer != KERNEL_NO_EVENT)
+		node_cancel_timer(s, k->lease_timer);
+	k->lease_timer = KERNEL_NO_EVENT;
+	while (k->qhead) {
+		struct msg *m = k->qhead;
+		k->qhead = m->next;
+		node_drop(s, m);
+	}
+	k->qtail = NULL;
+	k->qlen = 0;
+	k->held = false;
+}
+
+/* A backup's copy: the value and the newest token. */
+static int lock_merge(struct node *s, void *ks, const void *copy)
+{
+	(void)s;
+	struct lock_key *k = ks;
+	const struct lock_key *c = copy;
+	if (c->cell.version != HIST_NONE && (k->cell.version == HIST_NONE || c->token >= k->token)) {
+		k->cell = c->cell;
+		k->token = c->token;
+	}
+	return 0;
 }
 
 const struct policy lock_policy = {
@@ -281,9 +334,13 @@ const struct policy lock_policy = {
 	.key_state_size = sizeof(struct lock_key),
 	.run_state_size = sizeof(struct lock_run),
 	.metrics = lock_metrics,
-	.key_init = lock_key_init,
-	.state = lock_state,
-	.value = lock_value,
+	.events = lock_events,
+	.key_init = cell_key_init,
+	.key_free = lock_key_free,
+	.state = cell_key_state,
+	.value = cell_key_value,
+	.copy_size = LOCK_COPY_SIZE,
+	.merge = lock_merge,
 	.serve_read = lock_serve_read,
 	.serve_write = lock_serve_write,
 	.serve_cancel = lock_serve_cancel,

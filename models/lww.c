@@ -1,21 +1,24 @@
 /*
  * lww.c - last write wins.
  *
- * The store keeps one value and the timestamp of the write that set it.  A
+ * A copy keeps one value and the timestamp of the write that set it.  A
  * write is applied when its timestamp is greater; ties are broken by a
- * fixed order (client timestamps: by client id, then by the client's write
- * sequence; server timestamps: the later arrival wins).  Every write is
+ * fixed order that every replica applies alike (client timestamps: by
+ * client id, then by the client's write sequence; server timestamps: the
+ * later arrival at the node that stamped it).  Every write is
  * acknowledged: a losing write is silently discarded, which is how last
- * write wins loses updates.
+ * write wins loses updates.  Replicas reconcile the same way: a copy with
+ * a greater (timestamp, tie) replaces the one held (Cassandra's rule).
  *
  * Options: timestamps: client|server - whose clock stamps the write (the
- * writer's, when it sends the write, or the store's, when it applies it).
+ * writer's, when it sends the write, or the node's, when it orders it).
  */
 #include <string.h>
 
-#include "models/policy.h"
-#include "models/store.h"
+#include "models/cell.h"
 #include "models/config.h"
+#include "models/node.h"
+#include "models/policy.h"
 
 enum { TS_CLIENT, TS_SERVER };
 
@@ -24,8 +27,7 @@ struct lww_opts {
 };
 
 struct lww_key {
-	uint32_t version; /* HIST_NONE until written */
-	int64_t value;
+	struct cell cell; /* first: state and value come from it */
 	int64_t stamp;
 	uint64_t tie;
 };
@@ -37,40 +39,21 @@ struct lww_ctx {
 _Static_assert(sizeof(struct lww_ctx) <= sizeof(union policy_ctx), "ctx too big");
 
 struct lww_run {
-	uint64_t arrivals; /* writes served: the server's tie-break */
+	uint64_t arrivals; /* writes stamped by a node: the server's tie-break */
 };
 
-static const struct policy_option lww_options[] = {
-	{.name = "timestamps", .type = POPT_ENUM, .choices = "client|server", .def = "client",
+static const struct field lww_options[] = {
+	{.name = "timestamps", .type = FT_ENUM, .choices = "client|server", .def = "client",
 	 .help = "whose clock stamps a write: the writing client's or the store's",
 	 .offset = offsetof(struct lww_opts, timestamps)},
 	{0},
 };
 
-static void lww_key_init(void *ks, const void *opts)
-{
-	(void)opts;
-	struct lww_key *k = ks;
-	k->version = HIST_NONE;
-}
-
-static uint32_t lww_state(const void *ks, const uint32_t **versions)
+static void lww_serve_read(struct node *n, void *ks, struct msg *m)
 {
 	const struct lww_key *k = ks;
-	*versions = &k->version;
-	return k->version == HIST_NONE ? 0 : 1;
-}
-
-static int64_t lww_value(const void *ks)
-{
-	return ((const struct lww_key *)ks)->value;
-}
-
-static void lww_serve_read(struct store *s, void *ks, struct msg *m)
-{
-	const struct lww_key *k = ks;
-	m->value = k->value;
-	store_reply(s, m, ST_OK);
+	m->value = k->cell.value;
+	node_reply(n, m, ST_OK);
 }
 
 static void lww_client_write(const void *opts, struct op_state *op, struct msg *req)
@@ -86,33 +69,45 @@ static void lww_client_write(const void *opts, struct op_state *op, struct msg *
 	}
 }
 
-static void lww_serve_write(struct store *s, void *ks, struct msg *m)
+/* True if (stamp, tie) orders after what k holds. */
+static bool newer(const struct lww_key *k, int64_t stamp, uint64_t tie)
 {
-	const struct lww_opts *o = store_opts(s);
-	struct lww_run *run = store_run_state(s);
+	return k->cell.version == HIST_NONE || stamp > k->stamp ||
+	       (stamp == k->stamp && tie > k->tie);
+}
+
+static void lww_serve_write(struct node *n, void *ks, struct msg *m)
+{
+	const struct lww_opts *o = node_opts(n);
+	struct lww_run *run = node_run_state(n);
 	struct lww_key *k = ks;
 	struct lww_ctx *c = (struct lww_ctx *)m->ctx.bytes;
 	run->arrivals++;
 	if (o->timestamps == TS_SERVER) {
-		c->stamp = store_clock(s);
+		c->stamp = node_clock(n);
 		c->tie = run->arrivals;
 	}
-	bool newer = k->version == HIST_NONE || c->stamp > k->stamp ||
-		     (c->stamp == k->stamp && c->tie > k->tie);
-	if (newer) {
-		uint32_t v = store_apply(s, m);
-		k->version = v;
-		k->value = m->value;
+	if (newer(k, c->stamp, c->tie)) {
+		cell_write(n, &k->cell, m);
 		k->stamp = c->stamp;
 		k->tie = c->tie;
-		m->version = v;
-		store_trace(s, m, TR_APPLIED, m->value, c->stamp);
+		node_trace(n, m, TR_APPLIED, m->value, c->stamp);
 	} else {
-		m->version = store_discard(s, m);
+		m->version = node_discard(n, m);
 		m->flags |= MSGF_DISCARDED;
-		store_trace(s, m, TR_DISCARDED, m->value, c->stamp);
+		node_trace(n, m, TR_DISCARDED, m->value, c->stamp);
 	}
-	store_reply(s, m, ST_OK);
+	node_reply(n, m, ST_OK);
+}
+
+static int lww_merge(struct node *n, void *ks, const void *copy)
+{
+	(void)n;
+	struct lww_key *k = ks;
+	const struct lww_key *c = copy;
+	if (c->cell.version != HIST_NONE && newer(k, c->stamp, c->tie))
+		*k = *c;
+	return 0;
 }
 
 const struct policy lww_policy = {
@@ -122,10 +117,11 @@ const struct policy lww_policy = {
 	.options_size = sizeof(struct lww_opts),
 	.key_state_size = sizeof(struct lww_key),
 	.run_state_size = sizeof(struct lww_run),
-	.key_init = lww_key_init,
-	.state = lww_state,
-	.value = lww_value,
+	.key_init = cell_key_init,
+	.state = cell_key_state,
+	.value = cell_key_value,
 	.serve_read = lww_serve_read,
 	.serve_write = lww_serve_write,
+	.merge = lww_merge,
 	.client_write = lww_client_write,
 };

@@ -1,12 +1,14 @@
 /*
- * registry.h - the models layer as sim/ sees it, and the only header of
- * models/ that sim/ includes: the table of policies, and the entry points
- * that build one world from a run config and run it on a kernel.
+ * model.h - the models layer as the application sees it, and the only
+ * header of models/ that sim/app/ includes (scripts/check-layers.sh): the
+ * tables of policies and replication strategies, a run's parameters, the
+ * vocabulary of trace events, and the entry points that build one world
+ * from a run config and run it on a kernel.
  *
  * A run, as the runner drives it:
  *     w = world_new(cfg, kernel, history, record)
  *     world_start(w); kernel_run(kernel, INT64_MAX); world_finish(w)
- *     ... read world_stats(w), world_policy_metrics(w) ...
+ *     ... read world_stats(w), world_policy_metrics(w), world_repl_metrics(w) ...
  *     world_free(w)
  */
 #ifndef CLOBBER_MODEL_H
@@ -15,11 +17,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "models/policy.h"
 #include "models/config.h"
+#include "models/policy.h"
+#include "models/repl.h"
 #include "sim/core/histo.h"
-#include "sim/truth/history.h"
 #include "sim/core/kernel.h"
+#include "sim/core/metric.h"
+#include "sim/truth/history.h"
 #include "sim/truth/record.h"
 
 /* Every policy, in the order `clobber policies` lists them. */
@@ -27,20 +31,29 @@ size_t registry_count(void);
 const struct policy *registry_at(size_t i);
 const struct policy *registry_find(const char *name);
 
+/* Every replication strategy. */
+size_t registry_repl_count(void);
+const struct repl *registry_repl_at(size_t i);
+const struct repl *registry_repl_find(const char *name);
+
+/* The vocabulary of trace event `code` of a run of policy p on strategy r
+ * (the world's own events, then the policy's, then the strategy's), or
+ * NULL for a code neither knows. */
+const struct trace_vocab *model_event(const struct policy *p, const struct repl *r, unsigned code);
+
 /* Counts and latencies a world accumulates. */
 struct world_stats {
 	uint64_t ops;	       /* issued */
 	uint64_t ops_ok, ops_aborted, ops_failed;
 	uint64_t attempts, conflicts;
 	uint64_t writes_acked; /* read-modify-writes acknowledged */
-	uint64_t ok_in_window; /* successes issued after warmup, done by t_stop */
+	uint64_t ok_in_window; /* successes that ended between warmup and t_stop */
 	int64_t t_stop;	       /* when issuing stopped */
 	uint64_t think_count;  /* think times drawn, and their sum (ns) */
 	double think_sum;
 	struct histo *latency; /* [OP_NKINDS + 1]: per kind, then all */
-	/* siblings per read reply */
-	uint64_t read_replies, siblings_sum;
-	uint32_t siblings_max;
+	struct node_stats reads; /* read replies of all nodes */
+	uint64_t msgs_sent, msgs_lost;
 };
 
 struct world;
@@ -70,11 +83,14 @@ double world_estimate_bytes(const struct run_config *cfg);
  * histograms (not what policies allocate per key, such as sibling sets). */
 size_t world_bytes(const struct world *w);
 
-/* Fills values[] for the policy's extra metrics (cfg->policy->metrics). */
+/* Fills values[] for the policy's metrics (cfg->policy->metrics) and the
+ * strategy's (cfg->repl->metrics). */
 void world_policy_metrics(const struct world *w, double *values);
+void world_repl_metrics(const struct world *w, double *values);
 
-/* The value held by a key (the first version's, with siblings); -1 if the
- * policy does not keep scalar values (siblings with merge: union). */
+/* The value held by a key (its first copy's, the first version's with
+ * siblings); -1 if the policy does not keep scalar values (siblings with
+ * merge: union). */
 int64_t world_key_value(const struct world *w, uint32_t key);
 
 #endif

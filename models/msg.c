@@ -62,8 +62,12 @@ struct msg *msg_new(struct msg_pool *p)
 void msg_free(struct msg_pool *p, struct msg *m)
 {
 	parents_clear(&m->parents);
-	if (p->policy && p->policy->ctx_drop)
-		p->policy->ctx_drop(&m->ctx);
+	if (p->policy) {
+		if (m->flags & MSGF_COPY)
+			policy_copy_drop(p->policy, m->ctx.bytes);
+		else
+			policy_ctx_drop(p->policy, &m->ctx);
+	}
 	m->next = p->free;
 	p->free = m;
 	p->live--;

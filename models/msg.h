@@ -1,7 +1,8 @@
 /*
- * msg.h - a message between a client and the store, and its pool.
+ * msg.h - a message between two endpoints (a client and a node, or two
+ * nodes), and its pool.
  *
- * One struct serves as request and reply: the store turns a request into its
+ * One struct serves as request and reply: a node turns a request into its
  * reply in place (a read into a read reply, a write into a write reply).
  * Messages come from a per-run pool with a free list, so sending one
  * allocates nothing once the pool has grown to the number in flight; their
@@ -26,6 +27,19 @@ enum msg_type {
 	MSG_CANCEL,	 /* request: the operation gave up (release what it holds) */
 	MSG_READ_REPLY,
 	MSG_WRITE_REPLY,
+	MSG_PEER,	 /* between nodes: a replication strategy's message (peer_type) */
+};
+
+/* The steps of one attempt of an operation, which name its messages' draws
+ * (common random numbers, net.h): the same operation, attempt and step
+ * draw the same latency under every policy. */
+enum msg_step {
+	STEP_READ,	 /* the client's read request */
+	STEP_READ_REPLY,
+	STEP_WRITE,	 /* the client's write request */
+	STEP_WRITE_REPLY,
+	STEP_CANCEL,
+	STEP_PEER,	 /* first of a strategy's messages between nodes: STEP_PEER + k */
 };
 
 enum reply_status {
@@ -37,6 +51,7 @@ enum reply_status {
 /* Message flags: what the simulator knows, never shown to the policy's
  * client side. */
 #define MSGF_DISCARDED 0x1 /* write acknowledged but not applied */
+#define MSGF_COPY 0x2	   /* ctx holds a copy of a key (policy.h), not a client context */
 
 /* The context a client carries from its read to its write, filled and read
  * by the policy only.  A policy that keeps references in it (siblings keeps
@@ -60,15 +75,22 @@ static inline const uint32_t *parents_ids(const struct parents *p)
 
 struct msg {
 	struct msg *next; /* pool free list; lock wait queue */
+	uint32_t src, dst; /* endpoints (net.h) */
 	uint32_t client;
 	uint32_t key;
 	uint32_t op;	  /* client operation slot */
 	uint32_t gen;	  /* its generation: replies to finished operations are dropped */
 	uint64_t op_id;	  /* operation id (issue order), for traces */
+	uint64_t op_seq;  /* the client's operation number, from 0 (draws) */
+	uint16_t attempt; /* the attempt of the operation, from 1 (draws) */
+	uint16_t step;	  /* enum msg_step (draws) */
 	uint8_t type;	  /* enum msg_type */
 	uint8_t kind;	  /* enum op_kind */
 	uint8_t status;	  /* enum reply_status */
 	uint8_t flags;	  /* MSGF_* */
+	uint8_t peer_type; /* MSG_PEER: the strategy's message type */
+	uint8_t cls;	  /* node-to-node latency class (net.h) */
+	uint32_t incarnation; /* of dst when it arrived: a crash drops queued messages */
 	uint32_t version; /* read reply: the version read (one-version states);
 			     write reply: the version created, or HIST_NONE */
 	uint32_t nversions; /* read reply: versions (siblings) in the state */

@@ -1,145 +1,37 @@
 /*
- * policy.c - table-driven parsing of policy options.
+ * policy.c - option tables of policies, and the wrappers through which the
+ * models call a policy's slots, with every optional slot's default here
+ * and nowhere else.
  */
 #include "models/policy.h"
 
-#include <math.h>
-#include <stdint.h>
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
-const struct policy_option *policy_option(const struct policy *p, const char *name)
+#include "models/node.h"
+
+const struct field *policy_option(const struct policy *p, const char *name)
 {
-	for (const struct policy_option *o = p->options; o && o->name; o++)
+	for (const struct field *o = p->options; o && o->name; o++)
 		if (strcmp(o->name, name) == 0)
 			return o;
 	return NULL;
 }
 
-/* Index of `value` in a "a|b|c" list, or -1. */
-static int choice_index(const char *choices, const char *value)
-{
-	size_t len = strlen(value);
-	int i = 0;
-	for (const char *c = choices; *c; i++) {
-		const char *bar = strchr(c, '|');
-		size_t n = bar ? (size_t)(bar - c) : strlen(c);
-		if (n == len && strncmp(c, value, n) == 0)
-			return i;
-		if (!bar)
-			break;
-		c = bar + 1;
-	}
-	return -1;
-}
-
-static int set(const struct policy_option *o, void *opts, const char *value,
-	       struct parse_error *e)
-{
-	unsigned char *base = opts;
-	switch (o->type) {
-	case POPT_ENUM: {
-		int i = choice_index(o->choices, value);
-		if (i < 0)
-			return units_fail(e, 0, "%s must be one of %s, found '%s'", o->name,
-					  o->choices, value);
-		memcpy(base + o->offset, &i, sizeof(i));
-		return 0;
-	}
-	case POPT_BOOL: {
-		bool b;
-		if (strcmp(value, "true") == 0)
-			b = true;
-		else if (strcmp(value, "false") == 0)
-			b = false;
-		else
-			return units_fail(e, 0, "%s must be true or false, found '%s'", o->name,
-					  value);
-		memcpy(base + o->offset, &b, sizeof(b));
-		return 0;
-	}
-	case POPT_DURATION: {
-		int64_t ns;
-		if (units_duration_ns(value, &ns, e) < 0)
-			return -1;
-		if (ns < o->min || ns > o->max) {
-			char lo[32], hi[32];
-			units_format_duration(o->min, lo, sizeof(lo));
-			units_format_duration(o->max, hi, sizeof(hi));
-			return units_fail(e, 0, "%s must be between %s and %s, found '%s'",
-					  o->name, lo, hi, value);
-		}
-		memcpy(base + o->offset, &ns, sizeof(ns));
-		return 0;
-	}
-	case POPT_COUNT: {
-		uint64_t n;
-		if (units_count(value, &n, e) < 0)
-			return -1;
-		if ((double)n < o->min || (double)n > o->max)
-			return units_fail(e, 0, "%s must be between %.0f and %.0f, found %s",
-					  o->name, o->min, o->max, value);
-		int64_t v = (int64_t)n;
-		memcpy(base + o->offset, &v, sizeof(v));
-		return 0;
-	}
-	}
-	return -1;
-}
-
-int policy_format_option(const struct policy_option *o, const void *opts, char *buf, size_t n)
-{
-	const unsigned char *base = opts;
-	switch (o->type) {
-	case POPT_ENUM: {
-		int i;
-		memcpy(&i, base + o->offset, sizeof(i));
-		const char *c = o->choices;
-		for (int k = 0; k < i && c; k++) {
-			c = strchr(c, '|');
-			if (c)
-				c++;
-		}
-		if (!c)
-			return snprintf(buf, n, "?");
-		const char *bar = strchr(c, '|');
-		return snprintf(buf, n, "%.*s", bar ? (int)(bar - c) : (int)strlen(c), c);
-	}
-	case POPT_BOOL: {
-		bool b;
-		memcpy(&b, base + o->offset, sizeof(b));
-		return snprintf(buf, n, "%s", b ? "true" : "false");
-	}
-	case POPT_DURATION: {
-		int64_t ns;
-		memcpy(&ns, base + o->offset, sizeof(ns));
-		return units_format_duration((double)ns, buf, n);
-	}
-	case POPT_COUNT: {
-		int64_t v;
-		memcpy(&v, base + o->offset, sizeof(v));
-		return snprintf(buf, n, "%lld", (long long)v);
-	}
-	}
-	return snprintf(buf, n, "?");
-}
-
 int policy_defaults(const struct policy *p, void *opts)
 {
 	memset(opts, 0, p->options_size);
-	for (const struct policy_option *o = p->options; o && o->name; o++)
-		if (set(o, opts, o->def, NULL) < 0)
-			return -1;
-	return 0;
+	return field_defaults(p->options, opts);
 }
 
 int policy_set_option(const struct policy *p, void *opts, const char *name,
 		      const char *value, struct parse_error *e)
 {
-	const struct policy_option *o = policy_option(p, name);
+	const struct field *o = policy_option(p, name);
 	if (!o) {
 		char list[256] = "";
-		for (const struct policy_option *q = p->options; q && q->name; q++) {
+		for (const struct field *q = p->options; q && q->name; q++) {
 			if (list[0])
 				strncat(list, ", ", sizeof(list) - strlen(list) - 1);
 			strncat(list, q->name, sizeof(list) - strlen(list) - 1);
@@ -147,5 +39,132 @@ int policy_set_option(const struct policy *p, void *opts, const char *name,
 		return units_fail(e, 0, "%s has no option '%s'%s%s", p->name, name,
 				  list[0] ? "; its options are " : " (it takes no options)", list);
 	}
-	return set(o, opts, value, e);
+	struct parse_error pe;
+	if (field_parse(o, opts, value, &pe) < 0)
+		return units_fail(e, pe.col, "%s %s", o->name, pe.msg);
+	return 0;
+}
+
+/* ---- store side ---- */
+
+void policy_key_init(const struct policy *p, void *ks, const void *opts)
+{
+	if (p->key_init)
+		p->key_init(ks, opts);
+}
+
+void policy_key_free(const struct policy *p, struct node *n, void *ks)
+{
+	if (p->key_free)
+		p->key_free(n, ks);
+}
+
+uint32_t policy_state(const struct policy *p, const void *ks, const uint32_t **versions)
+{
+	return p->state(ks, versions);
+}
+
+int64_t policy_value(const struct policy *p, const void *ks)
+{
+	return p->value ? p->value(ks) : -1;
+}
+
+void policy_serve_read(const struct policy *p, struct node *n, void *ks, struct msg *m)
+{
+	p->serve_read(n, ks, m);
+}
+
+void policy_serve_write(const struct policy *p, struct node *n, void *ks, struct msg *m)
+{
+	p->serve_write(n, ks, m);
+}
+
+void policy_serve_cancel(const struct policy *p, struct node *n, void *ks, struct msg *m)
+{
+	if (p->serve_cancel)
+		p->serve_cancel(n, ks, m);
+	else
+		node_drop(n, m);
+}
+
+void policy_report(const struct policy *p, const void *run, const struct node_stats *st,
+		   double *values)
+{
+	if (p->report)
+		p->report(run, st, values);
+}
+
+/* ---- copies ---- */
+
+size_t policy_copy_size(const struct policy *p)
+{
+	return p->copy_size ? p->copy_size : p->key_state_size;
+}
+
+bool policy_can_merge(const struct policy *p)
+{
+	return p->merge != NULL && policy_copy_size(p) <= sizeof(union policy_ctx);
+}
+
+void policy_copy_export(const struct policy *p, const void *ks, void *copy)
+{
+	memcpy(copy, ks, policy_copy_size(p));
+	if (p->copy_ref)
+		p->copy_ref(copy);
+}
+
+void policy_copy_drop(const struct policy *p, void *copy)
+{
+	if (p->copy_drop)
+		p->copy_drop(copy);
+}
+
+int policy_merge(const struct policy *p, struct node *n, void *ks, const void *copy)
+{
+	return p->merge ? p->merge(n, ks, copy) : -EINVAL;
+}
+
+/* ---- client side ---- */
+
+int policy_client_read(const struct policy *p, const void *opts, struct msg *reply,
+		       struct op_state *op)
+{
+	if (p->client_read)
+		return p->client_read(opts, reply, op);
+	/* the default: the write carries the version read, and one more */
+	policy_ctx_drop(p, &op->ctx);
+	op->ctx = reply->ctx;
+	memset(&reply->ctx, 0, sizeof(reply->ctx));
+	uint32_t v = reply->version;
+	op->value = reply->value + 1;
+	return parents_set(&op->parents, &v, v == HIST_NONE ? 0 : 1);
+}
+
+void policy_client_write(const struct policy *p, const void *opts, struct op_state *op,
+			 struct msg *req)
+{
+	if (p->client_write) {
+		p->client_write(opts, op, req);
+		return;
+	}
+	req->ctx = op->ctx;
+	memset(&op->ctx, 0, sizeof(op->ctx));
+	parents_move(&req->parents, &op->parents);
+	req->value = op->value;
+}
+
+void policy_ctx_drop(const struct policy *p, union policy_ctx *ctx)
+{
+	if (p->ctx_drop)
+		p->ctx_drop(ctx);
+}
+
+const struct trace_vocab *policy_event(const struct policy *p, unsigned code)
+{
+	if (code < TR_POLICY || !p->events)
+		return NULL;
+	for (unsigned i = 0; p->events[i].name; i++)
+		if (i == code - TR_POLICY)
+			return &p->events[i];
+	return NULL;
 }

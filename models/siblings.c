@@ -40,10 +40,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "models/policy.h"
-#include "models/store.h"
-#include "models/vclock.h"
 #include "models/config.h"
+#include "models/node.h"
+#include "models/policy.h"
+#include "models/vclock.h"
 #include "sim/core/kernel.h"
 
 enum { CLOCK_CLIENT, CLOCK_VNODE, CLOCK_DVV };
@@ -96,31 +96,53 @@ struct sib_run {
 	uint64_t pruned;	/* entries dropped by pruning */
 };
 
-static const struct policy_option sib_options[] = {
-	{.name = "clock", .type = POPT_ENUM, .choices = "client|vnode|dvv", .def = "dvv",
+static const struct field sib_options[] = {
+	{.name = "clock", .type = FT_ENUM, .choices = "client|vnode|dvv", .def = "dvv",
 	 .help = "causal context: per-client vector clocks, per-node clocks, or dotted version vectors",
 	 .offset = offsetof(struct sib_opts, clock)},
-	{.name = "merge", .type = POPT_ENUM, .choices = "union|max|lww", .def = "union",
+	{.name = "merge", .type = FT_ENUM, .choices = "union|max|lww", .def = "union",
 	 .help = "how a client merges siblings: union keeps every effect, max and lww keep one",
 	 .offset = offsetof(struct sib_opts, merge)},
-	{.name = "prune.small", .type = POPT_COUNT, .def = "50",
+	{.name = "prune.small", .type = FT_COUNT, .def = "50",
 	 .help = "clocks with at most this many entries are never pruned",
 	 .offset = offsetof(struct sib_opts, small), .min = 0, .max = 1e9},
-	{.name = "prune.big", .type = POPT_COUNT, .def = "50",
+	{.name = "prune.big", .type = FT_COUNT, .def = "50",
 	 .help = "entries beyond this many are pruned, oldest first, once older than young",
 	 .offset = offsetof(struct sib_opts, big), .min = 0, .max = 1e9},
-	{.name = "prune.young", .type = POPT_DURATION, .def = "20s",
+	{.name = "prune.young", .type = FT_DURATION, .def = "20s",
 	 .help = "entries younger than this are never pruned",
 	 .offset = offsetof(struct sib_opts, young), .min = 0, .max = 3.2e18},
-	{.name = "prune.old", .type = POPT_DURATION, .def = "86400s",
+	{.name = "prune.old", .type = FT_DURATION, .def = "86400s",
 	 .help = "entries older than this are pruned whatever the clock's size",
 	 .offset = offsetof(struct sib_opts, old), .min = 0, .max = 3.2e18},
 	{0},
 };
 
-static const char *const sib_metrics[] = {
-	"siblings_max", "siblings_mean", "vclock_entries_max", "vclock_entries_mean",
-	"obsolete_writes", "pruned_entries", NULL,
+static const struct metric_info sib_metrics[] = {
+	{"siblings_max", "",
+	 "the most versions a key held in a successful read reply (plain reads and the reads of "
+	 "read-modify-writes; a key never written holds 0)",
+	 0, NULL},
+	{"siblings_mean", "", "versions per successful read reply, mean", METRIC_CHART,
+	 "siblings per read"},
+	{"vclock_entries_max", "", "the most entries in the causal context returned with a read", 0,
+	 NULL},
+	{"vclock_entries_mean", "", "entries in the causal contexts returned with reads, mean",
+	 METRIC_CHART, "causal context size"},
+	{"obsolete_writes", "",
+	 "writes acknowledged but dropped because an existing sibling already descended them "
+	 "(clock: client)",
+	 0, NULL},
+	{"pruned_entries", "", "vector-clock entries dropped by pruning", 0, NULL},
+	{0},
+};
+
+enum { SB_SIBLING = TR_POLICY };
+
+static const struct trace_vocab sib_events[] = {
+	{.name = "sibling", .text = "{op} kept beside: {aux} siblings", .mark = "SIBLINGS",
+	 .cat = TC_NODE, .shows_lost = true},
+	{0},
 };
 
 static int sib_validate(const void *opts, struct parse_error *e)
@@ -160,8 +182,9 @@ static void set_unref(struct sibset *s)
 	free(s);
 }
 
-static void sib_key_free(void *ks)
+static void sib_key_free(struct node *n, void *ks)
 {
+	(void)n;
 	struct sib_key *k = ks;
 	set_unref(k->set);
 	k->set = NULL;
@@ -199,10 +222,10 @@ static void sib_ctx_drop(union policy_ctx *ctx)
 
 /* ---- store side ---- */
 
-static void sib_serve_read(struct store *s, void *ks, struct msg *m)
+static void sib_serve_read(struct node *s, void *ks, struct msg *m)
 {
-	const struct sib_opts *o = store_opts(s);
-	struct sib_run *run = store_run_state(s);
+	const struct sib_opts *o = node_opts(s);
+	struct sib_run *run = node_run_state(s);
 	struct sib_key *k = ks;
 	struct sib_ctx *c = (struct sib_ctx *)m->ctx.bytes;
 	sib_ctx_drop(&m->ctx);
@@ -219,7 +242,7 @@ static void sib_serve_read(struct store *s, void *ks, struct msg *m)
 				vclock_unref(ctx);
 				ctx = j;
 				if (err) {
-					store_fail(s);
+					node_fail(s);
 					break;
 				}
 			}
@@ -234,13 +257,13 @@ static void sib_serve_read(struct store *s, void *ks, struct msg *m)
 	if (entries > run->entries_max)
 		run->entries_max = entries;
 	m->value = set && set->n ? set->sib[0].value : 0;
-	store_reply(s, m, ST_OK);
+	node_reply(s, m, ST_OK);
 }
 
-static void sib_serve_write(struct store *s, void *ks, struct msg *m)
+static void sib_serve_write(struct node *s, void *ks, struct msg *m)
 {
-	const struct sib_opts *o = store_opts(s);
-	struct sib_run *run = store_run_state(s);
+	const struct sib_opts *o = node_opts(s);
+	struct sib_run *run = node_run_state(s);
 	struct sib_key *k = ks;
 	struct sib_ctx *c = (struct sib_ctx *)m->ctx.bytes;
 	struct sibset *old = k->set;
@@ -261,7 +284,7 @@ static void sib_serve_write(struct store *s, void *ks, struct msg *m)
 	case CLOCK_CLIENT: {
 		/* the entry is stamped by the store, as Riak's vnodes do: pruning
 		 * must not depend on a skewed client clock */
-		newclock = vclock_with(c->clock, m->client, (uint32_t)c->seq, store_clock(s), &err);
+		newclock = vclock_with(c->clock, m->client, (uint32_t)c->seq, node_clock(s), &err);
 		if (err)
 			goto out_nomem;
 		/* compare with the full clock; prune only what is stored (below),
@@ -285,10 +308,10 @@ static void sib_serve_write(struct store *s, void *ks, struct msg *m)
 		uint32_t next = (vclock_get(c->clock, NODE_ACTOR) > vclock_get(oc, NODE_ACTOR)
 					 ? vclock_get(c->clock, NODE_ACTOR)
 					 : vclock_get(oc, NODE_ACTOR)) + 1;
-		objclock = vclock_join_with(c->clock, oc, NODE_ACTOR, next, store_clock(s), &err);
+		objclock = vclock_join_with(c->clock, oc, NODE_ACTOR, next, node_clock(s), &err);
 		if (err)
 			goto out_nomem;
-		run->pruned += vclock_prune(objclock, store_clock(s), &prune);
+		run->pruned += vclock_prune(objclock, node_clock(s), &prune);
 		break;
 	}
 	case CLOCK_DVV: {
@@ -299,7 +322,7 @@ static void sib_serve_write(struct store *s, void *ks, struct msg *m)
 		dot_counter = (vclock_get(c->clock, NODE_ACTOR) > vclock_get(oc, NODE_ACTOR)
 				       ? vclock_get(c->clock, NODE_ACTOR)
 				       : vclock_get(oc, NODE_ACTOR)) + 1;
-		objclock = vclock_join_with(c->clock, oc, NODE_ACTOR, dot_counter, store_clock(s), &err);
+		objclock = vclock_join_with(c->clock, oc, NODE_ACTOR, dot_counter, node_clock(s), &err);
 		if (err)
 			goto out_nomem;
 		break;
@@ -307,22 +330,22 @@ static void sib_serve_write(struct store *s, void *ks, struct msg *m)
 	}
 
 	if (obsolete) {
-		m->version = store_discard(s, m);
+		m->version = node_discard(s, m);
 		m->flags |= MSGF_DISCARDED;
 		run->obsolete++;
-		store_trace(s, m, TR_DISCARDED, m->value, 0);
+		node_trace(s, m, TR_DISCARDED, m->value, 0);
 		vclock_unref(newclock);
 		if (keep != small)
 			free(keep);
-		store_reply(s, m, ST_OK);
+		node_reply(s, m, ST_OK);
 		return;
 	}
 	for (uint32_t i = 0; i < nold; i++)
 		nkeep += keep[i];
 	if (newclock)
-		run->pruned += vclock_prune(newclock, store_clock(s), &prune);
-	/* the version first: store_apply() records the state before it changes */
-	uint32_t v = store_apply(s, m);
+		run->pruned += vclock_prune(newclock, node_clock(s), &prune);
+	/* the version first: node_apply() records the state before it changes */
+	uint32_t v = node_apply(s, m);
 	struct sibling fresh = {
 		.version = v,
 		.value = m->value,
@@ -377,8 +400,8 @@ static void sib_serve_write(struct store *s, void *ks, struct msg *m)
 	if (keep != small)
 		free(keep);
 	m->version = v;
-	store_trace(s, m, nkeep ? TR_SIBLING : TR_APPLIED, m->value, nkeep + 1);
-	store_reply(s, m, ST_OK);
+	node_trace(s, m, nkeep ? SB_SIBLING : TR_APPLIED, m->value, nkeep + 1);
+	node_reply(s, m, ST_OK);
 	return;
 
 out_nomem:
@@ -387,15 +410,15 @@ out_nomem:
 		free(keep);
 	vclock_unref(newclock);
 	vclock_unref(objclock);
-	store_fail(s);
-	store_drop(s, m);
+	node_fail(s);
+	node_drop(s, m);
 }
 
 /* ---- client side ---- */
 
 /* Merges the siblings read into the operation: which versions the write
  * carries, its value, and the context. */
-static void sib_client_read(const void *opts, struct msg *reply, struct op_state *op)
+static int sib_client_read(const void *opts, struct msg *reply, struct op_state *op)
 {
 	const struct sib_opts *o = opts;
 	struct sib_ctx *rc = (struct sib_ctx *)reply->ctx.bytes;
@@ -408,12 +431,11 @@ static void sib_client_read(const void *opts, struct msg *reply, struct op_state
 	if (n == 0) {
 		parents_clear(&op->parents);
 		op->value = o->merge == MERGE_UNION ? -1 : 1;
-		return;
+		return 0;
 	}
 	if (o->merge == MERGE_UNION || n == 1) {
-		parents_set(&op->parents, set->ids, n);
 		op->value = o->merge == MERGE_UNION ? -1 : set->sib[0].value + 1;
-		return;
+		return parents_set(&op->parents, set->ids, n);
 	}
 	uint32_t best = 0;
 	for (uint32_t i = 1; i < n; i++) {
@@ -426,8 +448,8 @@ static void sib_client_read(const void *opts, struct msg *reply, struct op_state
 		if (better)
 			best = i;
 	}
-	parents_set(&op->parents, &set->ids[best], 1);
 	op->value = set->sib[best].value + 1;
+	return parents_set(&op->parents, &set->ids[best], 1);
 }
 
 static void sib_client_write(const void *opts, struct op_state *op, struct msg *req)
@@ -444,10 +466,9 @@ static void sib_client_write(const void *opts, struct op_state *op, struct msg *
 	req->value = op->value;
 }
 
-static void sib_report(const struct store *s, double *values)
+static void sib_report(const void *run_state, const struct node_stats *st, double *values)
 {
-	const struct sib_run *run = store_run_state_const(s);
-	const struct store_stats *st = store_stats(s);
+	const struct sib_run *run = run_state;
 	values[0] = st->siblings_max;
 	values[1] = st->read_replies ? (double)st->siblings_sum / (double)st->read_replies : 0;
 	values[2] = run->entries_max;
@@ -465,6 +486,7 @@ const struct policy siblings_policy = {
 	.key_state_size = sizeof(struct sib_key),
 	.run_state_size = sizeof(struct sib_run),
 	.metrics = sib_metrics,
+	.events = sib_events,
 	.key_free = sib_key_free,
 	.state = sib_state,
 	.value = sib_value,

@@ -2,21 +2,26 @@
  * version.c - version-check rejection: compare-and-set, HTTP ETags with
  * If-Match.
  *
- * The store keeps one value and a version counter, 0 for a key never
- * written.  A read returns both; a read-modify-write sends the version it
- * read as the expected one, and the store applies it only if that is still
- * the current version (so creating a key expects version 0), then counts up.
- * Otherwise it rejects the write and the client re-reads and retries.  A put
- * read nothing and is written unconditionally, as a PUT without If-Match.
+ * A copy keeps one value and a version counter, 0 for a key never written.
+ * A read returns both; a read-modify-write sends the version it read as the
+ * expected one, and the node applies it only if that is still the current
+ * version (so creating a key expects version 0), then counts up.  Otherwise
+ * it rejects the write and the client re-reads and retries.  A put read
+ * nothing and is written unconditionally, as a PUT without If-Match.
+ * Replicas reconcile by keeping the higher (counter, tie), tie being the
+ * order in which nodes applied writes: with no single node ordering the
+ * checks (a leaderless quorum), two writes that expected the same version
+ * can both pass on different coordinators, and one of them is lost.
  */
-#include "models/policy.h"
-#include "models/store.h"
+#include "models/cell.h"
 #include "models/config.h"
+#include "models/node.h"
+#include "models/policy.h"
 
 struct version_key {
-	uint32_t version; /* the history's id of the current value */
-	int64_t value;
+	struct cell cell; /* first: state and value come from it */
 	uint64_t counter; /* the version number clients see */
+	uint64_t tie;	  /* orders writes with equal counters, across replicas */
 };
 
 struct version_ctx {
@@ -24,58 +29,58 @@ struct version_ctx {
 };
 _Static_assert(sizeof(struct version_ctx) <= sizeof(union policy_ctx), "ctx too big");
 
-static void version_key_init(void *ks, const void *opts)
-{
-	(void)opts;
-	((struct version_key *)ks)->version = HIST_NONE;
-}
+struct version_run {
+	uint64_t applied; /* writes applied by any node: the tie-break */
+};
 
-static uint32_t version_state(const void *ks, const uint32_t **versions)
+static void version_serve_read(struct node *n, void *ks, struct msg *m)
 {
 	const struct version_key *k = ks;
-	*versions = &k->version;
-	return k->version == HIST_NONE ? 0 : 1;
-}
-
-static int64_t version_value(const void *ks)
-{
-	return ((const struct version_key *)ks)->value;
-}
-
-static void version_serve_read(struct store *s, void *ks, struct msg *m)
-{
-	const struct version_key *k = ks;
-	m->value = k->value;
+	m->value = k->cell.value;
 	((struct version_ctx *)m->ctx.bytes)->expected = k->counter;
-	store_reply(s, m, ST_OK);
+	node_reply(n, m, ST_OK);
 }
 
-static void version_serve_write(struct store *s, void *ks, struct msg *m)
+static void version_serve_write(struct node *n, void *ks, struct msg *m)
 {
 	struct version_key *k = ks;
+	struct version_run *run = node_run_state(n);
 	struct version_ctx *c = (struct version_ctx *)m->ctx.bytes;
 	if (m->kind != OP_PUT && c->expected != k->counter) {
-		store_trace(s, m, TR_REJECTED, m->value, (int64_t)k->counter);
-		store_reply(s, m, ST_REJECTED);
+		node_trace(n, m, TR_REJECTED, m->value, (int64_t)k->counter);
+		node_reply(n, m, ST_REJECTED);
 		return;
 	}
-	uint32_t v = store_apply(s, m);
-	k->version = v;
-	k->value = m->value;
+	cell_write(n, &k->cell, m);
 	k->counter++;
+	k->tie = ++run->applied;
 	c->expected = k->counter;
-	m->version = v;
-	store_trace(s, m, TR_APPLIED, m->value, (int64_t)k->counter);
-	store_reply(s, m, ST_OK);
+	node_trace(n, m, TR_APPLIED, m->value, (int64_t)k->counter);
+	node_reply(n, m, ST_OK);
+}
+
+static int version_merge(struct node *n, void *ks, const void *copy)
+{
+	(void)n;
+	struct version_key *k = ks;
+	const struct version_key *c = copy;
+	if (c->cell.version == HIST_NONE)
+		return 0;
+	if (k->cell.version == HIST_NONE || c->counter > k->counter ||
+	    (c->counter == k->counter && c->tie > k->tie))
+		*k = *c;
+	return 0;
 }
 
 const struct policy version_policy = {
 	.name = "version",
 	.summary = "version check: a write must name the current version (compare-and-set, ETag)",
 	.key_state_size = sizeof(struct version_key),
-	.key_init = version_key_init,
-	.state = version_state,
-	.value = version_value,
+	.run_state_size = sizeof(struct version_run),
+	.key_init = cell_key_init,
+	.state = cell_key_state,
+	.value = cell_key_value,
 	.serve_read = version_serve_read,
 	.serve_write = version_serve_write,
+	.merge = version_merge,
 };

@@ -1,5 +1,6 @@
 /*
- * world.c - building, running and tearing down one world; the network.
+ * world.c - building, running and tearing down one world; delivering
+ * messages to endpoints; what the facade (model.h) offers the application.
  */
 #include "models/world.h"
 
@@ -7,17 +8,67 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "models/store.h"
+#include "models/node.h"
 #include "sim/core/rng.h"
 
-struct world *world_new(const struct run_config *cfg, struct kernel *k,
-			struct history *h, struct record *rec)
+/* The world's own trace events: every client and node records them. */
+static const struct trace_vocab world_events[TR_NWORLD] = {
+	[TR_ISSUE] = {.name = "issue", .text = "{op} {kind} {key}", .cat = TC_CLIENT},
+	[TR_READ] = {.name = "read", .text = "{op} reads {key} = {value}",
+		     .text_zero = "{op} reads {key}: empty",
+		     .text_many = "{op} reads {key}: {aux} siblings", .cat = TC_NODE},
+	[TR_GOT] = {.name = "got", .text = "{op} got {value|nothing}",
+		    .text_many = "{op} got {aux} siblings", .cat = TC_CLIENT},
+	[TR_WRITE] = {.name = "write", .text = "{op} writes {value|its value}", .cat = TC_CLIENT},
+	[TR_APPLIED] = {.name = "applied", .text = "{op} applied: {key} = {value}", .cat = TC_NODE,
+			.shows_lost = true},
+	[TR_DISCARDED] = {.name = "discarded", .text = "{op} acked, dropped (older)", .cat = TC_NODE,
+			  .shows_lost = true},
+	[TR_REJECTED] = {.name = "rejected", .text = "{op} rejected: version is {aux}",
+			 .mark = "REJECTED", .cat = TC_REFUSED},
+	[TR_MERGE] = {.name = "merge", .text = "{op} merges {aux} siblings", .cat = TC_CLIENT},
+	[TR_ACK] = {.name = "ack", .text = "{op} acked {value|}", .cat = TC_CLIENT, .shows_lost = true},
+	[TR_CONFLICT] = {.name = "conflict", .text = "{op} conflict", .cat = TC_CLIENT},
+	[TR_BACKOFF] = {.name = "backoff", .text = "{op} backs off {ms}", .cat = TC_CLIENT},
+	[TR_DONE] = {.name = "done", .text = "{op} done ({ms})", .cat = TC_CLIENT, .shows_lost = true},
+	[TR_ABORT] = {.name = "abort", .text = "{op} ABORTED", .cat = TC_CLIENT},
+	[TR_TIMEOUT] = {.name = "timeout", .text = "{op} TIMED OUT", .cat = TC_CLIENT},
+};
+
+const struct trace_vocab *model_event(const struct policy *p, const struct repl *r, unsigned code)
+{
+	if (code < TR_NWORLD)
+		return &world_events[code];
+	if (code >= TR_POLICY && code < TR_REPL)
+		return p ? policy_event(p, code) : NULL;
+	if (code >= TR_REPL && code < TR_FAULT)
+		return r ? repl_event(r, code) : NULL;
+	return NULL;
+}
+
+static void free_copies(struct world *w)
+{
+	if (!w->copies)
+		return;
+	for (uint32_t k = 0; k < w->cfg->keys; k++)
+		for (uint32_t j = 0; j < w->ncopies; j++)
+			policy_key_free(w->policy, &w->nodes[world_replica(w, k, j)],
+					world_copy(w, k, j));
+	free(w->copies);
+	w->copies = NULL;
+}
+
+struct world *world_new(const struct run_config *cfg, struct kernel *k, struct history *h,
+			struct record *rec)
 {
 	struct world *w = calloc(1, sizeof(*w));
 	if (!w)
 		return NULL;
 	w->cfg = cfg;
 	w->policy = cfg->policy;
+	w->repl = cfg->repl;
+	w->popts = cfg->popts.bytes;
+	w->ropts = cfg->ropts.bytes;
 	w->k = k;
 	w->hist = h;
 	w->rec = rec;
@@ -36,8 +87,24 @@ struct world *world_new(const struct run_config *cfg, struct kernel *k,
 		goto out_free;
 	for (int i = 0; i <= OP_NKINDS; i++)
 		histo_init(&w->stats.latency[i]);
-	w->store = store_new(w);
-	if (!w->store || clients_new(w) < 0)
+	w->nnodes = cfg->nodes ? cfg->nodes : 1;
+	w->nodes = calloc(w->nnodes, sizeof(*w->nodes));
+	w->run_state = calloc(1, w->policy->run_state_size ? w->policy->run_state_size : 1);
+	w->repl_state = calloc(1, w->repl->run_state_size ? w->repl->run_state_size : 1);
+	if (!w->nodes || !w->run_state || !w->repl_state)
+		goto out_free;
+	for (uint32_t i = 0; i < w->nnodes; i++)
+		if (node_init(&w->nodes[i], w, i) < 0)
+			goto out_free;
+	w->ncopies = repl_copies(w->repl, cfg);
+	w->kss = w->policy->key_state_size ? w->policy->key_state_size : 1;
+	w->copies = calloc((size_t)cfg->keys * w->ncopies, w->kss);
+	if (!w->copies)
+		goto out_free;
+	for (uint32_t key = 0; key < cfg->keys; key++)
+		for (uint32_t j = 0; j < w->ncopies; j++)
+			policy_key_init(w->policy, world_copy(w, key, j), w->popts);
+	if (clients_new(w) < 0)
 		goto out_free;
 	return w;
 out_free:
@@ -50,7 +117,13 @@ void world_free(struct world *w)
 	if (!w)
 		return;
 	clients_free(w);
-	store_free(w->store);
+	free_copies(w);
+	if (w->nodes)
+		for (uint32_t i = 0; i < w->nnodes; i++)
+			node_free(&w->nodes[i]);
+	free(w->nodes);
+	free(w->run_state);
+	free(w->repl_state);
 	msg_pool_free(&w->msgs);
 	free(w->stats.latency);
 	free(w);
@@ -61,17 +134,35 @@ void world_start(struct world *w)
 	clients_start(w);
 }
 
+/* The final state of a key: its first copy's (the copies agree once the
+ * cluster has settled). */
+static void finish_keys(struct world *w)
+{
+	for (uint32_t k = 0; k < w->cfg->keys; k++) {
+		const uint32_t *vs;
+		uint32_t n = policy_state(w->policy, world_copy(w, k, 0), &vs);
+		history_final(w->hist, k, vs, n);
+	}
+}
+
 int world_finish(struct world *w)
 {
 	if (!w->stopped || w->cfg->arrival == ARRIVAL_SCRIPT) {
 		w->stopped = true;
 		w->stats.t_stop = kernel_now(w->k);
 	}
-	store_finish(w->store);
-	const struct store_stats *ss = store_stats(w->store);
-	w->stats.read_replies = ss->read_replies;
-	w->stats.siblings_sum = ss->siblings_sum;
-	w->stats.siblings_max = ss->siblings_max;
+	finish_keys(w);
+	struct node_stats *ss = &w->stats.reads;
+	memset(ss, 0, sizeof(*ss));
+	for (uint32_t i = 0; i < w->nnodes; i++) {
+		const struct node_stats *ns = &w->nodes[i].stats;
+		ss->read_replies += ns->read_replies;
+		ss->siblings_sum += ns->siblings_sum;
+		if (ns->siblings_max > ss->siblings_max)
+			ss->siblings_max = ns->siblings_max;
+	}
+	w->stats.msgs_sent = w->net.sent;
+	w->stats.msgs_lost = w->net.lost;
 	if (w->failed || w->hist->failed || (w->rec && w->rec->failed))
 		return -ENOMEM;
 	return 0;
@@ -91,8 +182,9 @@ double world_estimate_bytes(const struct run_config *cfg)
 		ops = ops > 0 && ops < by_time ? ops : by_time;
 	}
 	double key_state = cfg->policy ? (double)cfg->policy->key_state_size : 64;
+	double copies = cfg->repl ? repl_copies(cfg->repl, cfg) : 1;
 	double bytes = (double)cfg->clients * (sizeof(struct client) + 2 * sizeof(struct op)) +
-		       (double)cfg->keys * (key_state + 9) + ops * 32 /* history + checker */ +
+		       (double)cfg->keys * (copies * key_state + 9) + ops * 32 /* history + checker */ +
 		       (OP_NKINDS + 1) * sizeof(struct histo);
 	if (cfg->record_ops)
 		bytes += ops * sizeof(struct op_row);
@@ -103,9 +195,13 @@ double world_estimate_bytes(const struct run_config *cfg)
 
 size_t world_bytes(const struct world *w)
 {
+	size_t nodes = 0;
+	for (uint32_t i = 0; i < w->nnodes; i++)
+		nodes += node_bytes(&w->nodes[i]);
 	return sizeof(*w) + (size_t)w->nclients * sizeof(*w->clients) +
 	       (size_t)w->opcap * sizeof(*w->ops) + (size_t)w->msgs.nchunks * 256 * sizeof(struct msg) +
-	       (OP_NKINDS + 1) * sizeof(struct histo) + store_bytes(w->store);
+	       (OP_NKINDS + 1) * sizeof(struct histo) + nodes +
+	       (size_t)w->cfg->keys * w->ncopies * w->kss + w->policy->run_state_size;
 }
 
 const struct world_stats *world_stats(const struct world *w)
@@ -115,36 +211,63 @@ const struct world_stats *world_stats(const struct world *w)
 
 void world_policy_metrics(const struct world *w, double *values)
 {
-	if (w->policy->report)
-		w->policy->report(w->store, values);
+	policy_report(w->policy, w->run_state, &w->stats.reads, values);
+}
+
+void world_repl_metrics(const struct world *w, double *values)
+{
+	repl_report(w->repl, w, values);
 }
 
 int64_t world_key_value(const struct world *w, uint32_t key)
 {
-	if (!w->policy->value)
-		return -1;
-	return w->policy->value(store_key_state(w->store, key));
+	return policy_value(w->policy, ((struct world *)w)->copies + (size_t)key * w->ncopies * w->kss);
 }
 
-/* ---- network ---- */
+/* ---- copies and endpoints ---- */
 
-void net_to_store(struct world *w, struct msg *m)
+uint32_t world_replica(const struct world *w, uint32_t key, uint32_t j)
 {
-	struct client *c = &w->clients[m->client];
-	int64_t lat = dist_sample_ns(&w->cfg->latency, &c->up.rng);
-	kernel_schedule(w->k, lat, store_receive, w, (uint64_t)(uintptr_t)m);
+	(void)j;
+	return w->nnodes == 1 ? 0 : key % w->nnodes;
 }
 
-void net_to_client(struct world *w, struct msg *m)
+void *world_copy(struct world *w, uint32_t key, uint32_t j)
 {
-	struct client *c = &w->clients[m->client];
-	int64_t lat = dist_sample_ns(&w->cfg->latency, &c->down.rng);
-	kernel_schedule(w->k, lat, client_receive, w, (uint64_t)(uintptr_t)m);
+	return w->copies + ((size_t)key * w->ncopies + j) * w->kss;
+}
+
+void world_deliver(struct world *w, struct msg *m)
+{
+	switch (EP_KIND(m->dst)) {
+	case EP_CLIENT:
+		client_receive(w, m);
+		return;
+	case EP_NODE:
+		node_receive(&w->nodes[EP_INDEX(m->dst)], m);
+		return;
+	default:
+		msg_free(&w->msgs, m);
+		return;
+	}
+}
+
+uint64_t world_msg_key(const struct world *w, uint32_t a, uint32_t b, uint32_t c,
+		       const struct msg *m)
+{
+	uint64_t key = rng_stream_seed(w->cfg->seed, a, b, c);
+	key = rng_key(key, m->client);
+	key = rng_key(key, m->op_seq);
+	return rng_key(key, (uint64_t)m->attempt << 16 | m->step);
+}
+
+bool world_tracing(const struct world *w)
+{
+	return w->rec && w->cfg->record_trace;
 }
 
 void world_trace(struct world *w, uint32_t actor, uint64_t op_id, uint32_t key,
-		 uint8_t kind, enum trace_event ev, uint32_t version, int64_t value,
-		 int64_t aux)
+		 uint8_t kind, unsigned ev, uint32_t version, int64_t value, int64_t aux)
 {
 	struct trace_row row = {
 		.time = kernel_now(w->k),
@@ -156,6 +279,13 @@ void world_trace(struct world *w, uint32_t actor, uint64_t op_id, uint32_t key,
 		.kind = kind,
 		.value = value,
 		.aux = aux,
+		.detail = TRACE_NO_DETAIL,
 	};
 	record_trace(w->rec, &row);
+}
+
+void world_fail(struct world *w)
+{
+	w->failed = -ENOMEM;
+	kernel_stop(w->k);
 }

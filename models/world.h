@@ -1,14 +1,21 @@
 /*
- * world.h - one simulated world: clients, the network, one store node.
- * Internal to models/; sim/ reaches it through registry.h.
+ * world.h - one simulated world: clients, the network, the store nodes and
+ * the copies of the keys they hold.  Internal to models/; the application
+ * reaches it through model.h.
  *
- * Random streams (rng.h): each client draws its arrivals or think times,
- * its keys and kinds, its compute times, its backoffs, its clock, and the
- * latency of its messages in each direction from streams of its own, named
- * by (client index, purpose).  The node draws its clock and service times
- * from its own.  So two policies run with one seed see the same arrivals,
- * keys, kinds and compute times per operation, and adding a client changes
- * no other client's draws.
+ * Random streams (rng.h).  Each client draws its arrivals or think times
+ * and its keys and kinds in sequence, from streams of its own named by
+ * (client index, purpose): its n-th operation gets the n-th draws whatever
+ * happened to the earlier ones.  Everything drawn inside an operation (the
+ * compute time, each message's latency, each backoff, each service time)
+ * is keyed by (entity, the client's operation number, attempt, step), so
+ * the same operation draws the same values under every policy, even when
+ * another policy retried more before it (common random numbers per
+ * operation).  Adding a client changes no other client's draws.
+ *
+ * Copies.  Key k has `ncopies` copies; copy j lives on node
+ * world_replica(w, k, j).  Their key states are one array, copy j of key k
+ * at index k * ncopies + j.
  */
 #ifndef CLOBBER_WORLD_H
 #define CLOBBER_WORLD_H
@@ -18,35 +25,41 @@
 #include <stdint.h>
 
 #include "models/clock.h"
-#include "models/msg.h"
-#include "models/policy.h"
-#include "models/model.h"
 #include "models/config.h"
-#include "sim/truth/history.h"
+#include "models/model.h"
+#include "models/msg.h"
+#include "models/net.h"
+#include "models/node.h"
+#include "models/policy.h"
+#include "models/repl.h"
 #include "sim/core/kernel.h"
 #include "sim/core/keys.h"
-#include "sim/truth/record.h"
 #include "sim/core/rng.h"
+#include "sim/truth/history.h"
+#include "sim/truth/record.h"
 
-/* Stream names: (RNG_CLIENT, index, purpose) and (RNG_NODE, index, purpose). */
-enum { RNG_CLIENT = 1, RNG_NODE = 2 };
+/* Stream names: (RNG_CLIENT, index, purpose), (RNG_NODE, index, purpose)
+ * and (RNG_LINK, source, destination) for message latencies. */
+enum { RNG_CLIENT = 1, RNG_NODE = 2, RNG_LINK = 3 };
 enum {
-	RNG_ARRIVE,  /* think time or inter-arrival time */
-	RNG_CHOOSE,  /* key and kind of each operation */
-	RNG_WORK,    /* compute time */
-	RNG_RETRY,   /* backoff */
-	RNG_CLOCK,   /* clock offset, drift, re-sync residuals */
-	RNG_UP,	     /* latency of messages to the store */
-	RNG_DOWN,    /* latency of messages from the store */
-	RNG_SERVICE, /* node: service times */
+	RNG_ARRIVE,  /* think time or inter-arrival time (in sequence) */
+	RNG_CHOOSE,  /* key and kind of each operation (in sequence) */
+	RNG_WORK,    /* compute time (keyed by operation and attempt) */
+	RNG_RETRY,   /* backoff (keyed by operation and attempt) */
+	RNG_CLOCK,   /* clock offset, drift, re-sync residuals (in sequence) */
+	RNG_UP,	     /* unused: was the latency of messages to the store */
+	RNG_DOWN,    /* unused: was the latency of messages from the store */
+	RNG_SERVICE, /* node: service times (keyed by the message) */
 };
 
 struct client {
-	uint32_t id;
+	struct endpoint ep; /* first: the network sees only this */
 	struct clock clock;
 	/* streams, inside the struct for locality */
-	struct rng_stream arrive, choose, work, retry, up, down;
+	struct rng_stream arrive, choose;
+	uint64_t work_key, retry_key; /* the keys of its keyed draws */
 	uint64_t write_seq; /* writes sent, for deterministic tie-breaks */
+	uint64_t op_seq;    /* operations issued */
 };
 
 /* What an operation is waiting for. */
@@ -58,6 +71,7 @@ struct op {
 	uint32_t client;
 	uint32_t key;
 	uint64_t id;	      /* issue order */
+	uint64_t seq;	      /* the client's operation number */
 	int64_t begin;
 	int64_t compute;      /* script override, or -1 */
 	kernel_handle timeout;
@@ -71,11 +85,23 @@ struct op {
 struct world {
 	const struct run_config *cfg;
 	const struct policy *policy;
+	const struct repl *repl;
+	const void *popts;  /* the policy's options */
+	const void *ropts;  /* the strategy's options */
 	struct kernel *k;
 	struct history *hist;
 	struct record *rec; /* NULL unless recording */
 	struct msg_pool msgs;
-	struct store *store;
+	struct net_stats net;
+	/* nodes and copies */
+	struct node *nodes;
+	uint32_t nnodes;
+	uint32_t ncopies;	/* copies of each key */
+	unsigned char *copies;	/* nkeys * ncopies key states */
+	size_t kss;		/* bytes per key state */
+	void *run_state;	/* the policy's */
+	void *repl_state;	/* the strategy's */
+	/* clients and their operations */
 	struct client *clients;
 	uint32_t nclients;
 	struct op *ops;
@@ -90,21 +116,32 @@ struct world {
 	int failed; /* out of memory */
 };
 
-/* Client side (client.c). */
+/* Clients (client.c). */
 int clients_new(struct world *w);
 void clients_free(struct world *w);
 void clients_start(struct world *w);
-/* Kernel event: message arg reaches its client. */
-void client_receive(struct kernel *k, void *world, uint64_t arg);
+/* The network delivers message m to its client. */
+void client_receive(struct world *w, struct msg *m);
 
-/* Network (world.c): sends m after a latency drawn from the client's
- * stream for that direction. */
-void net_to_store(struct world *w, struct msg *m);
-void net_to_client(struct world *w, struct msg *m);
+/* The node holding copy j of key `key`. */
+uint32_t world_replica(const struct world *w, uint32_t key, uint32_t j);
+/* The key state of copy j of key `key`. */
+void *world_copy(struct world *w, uint32_t key, uint32_t j);
 
-/* Trace helper shared by client and store. */
+/* The network delivers m to its destination (net.c calls it). */
+void world_deliver(struct world *w, struct msg *m);
+
+/* The draw key of a message's latency or service time (rng.h): the stream
+ * (a, b, c) of its entity, and its place in its operation. */
+uint64_t world_msg_key(const struct world *w, uint32_t a, uint32_t b, uint32_t c,
+		       const struct msg *m);
+
+/* Trace helper shared by clients and nodes. */
 void world_trace(struct world *w, uint32_t actor, uint64_t op_id, uint32_t key,
-		 uint8_t kind, enum trace_event ev, uint32_t version, int64_t value,
-		 int64_t aux);
+		 uint8_t kind, unsigned ev, uint32_t version, int64_t value, int64_t aux);
+bool world_tracing(const struct world *w);
+
+/* The simulator cannot go on: out of memory. */
+void world_fail(struct world *w);
 
 #endif

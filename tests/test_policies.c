@@ -115,8 +115,8 @@ static void contract(const struct run_config *base, const char *what)
 	if ((double)v.effects != acked - lost + unacked && c.policy != registry_find("siblings"))
 		fail_msg("%s: %lu effects in final states, checker says %g", what,
 			 (unsigned long)v.effects, acked - lost + unacked);
-	for (const char *const *m = c.policy->metrics; m && *m; m++)
-		assert_false(isnan(run_metric(&r, *m)));
+	for (const struct metric_info *m = c.policy->metrics; m && m->name; m++)
+		assert_false(isnan(run_metric(&r, m->name)));
 	run_inspect(&c, &r2, &v2);
 	assert_int_equal(r.nmetrics, r2.nmetrics);
 	for (size_t i = 0; i < r.nmetrics; i++)
@@ -135,9 +135,9 @@ static void test_contract(void **state)
 		struct run_config c = test_config(p->name);
 		contract(&c, p->name);
 		/* every value of every enum and bool option */
-		for (const struct policy_option *o = p->options; o && o->name; o++) {
-			const char *values = o->type == POPT_BOOL ? "true|false"
-					     : o->type == POPT_ENUM ? o->choices : NULL;
+		for (const struct field *o = p->options; o && o->name; o++) {
+			const char *values = o->type == FT_BOOL ? "true|false"
+					     : o->type == FT_ENUM ? o->choices : NULL;
 			if (!values)
 				continue;
 			char buf[128];
@@ -303,7 +303,7 @@ static void test_options(void **state)
 	assert_int_equal(policy_defaults(p, opts), 0);
 	assert_int_equal(policy_set_option(p, opts, "mode", "fail", &e), 0);
 	assert_int_equal(policy_set_option(p, opts, "mode", "sleep", &e), -1);
-	assert_non_null(strstr(e.msg, "wait|fail"));
+	assert_non_null(strstr(e.msg, "wait or fail"));
 	assert_int_equal(policy_set_option(p, opts, "lease", "0", &e), -1);
 	assert_non_null(strstr(e.msg, "between"));
 	assert_int_equal(policy_set_option(p, opts, "fencing", "yes", &e), -1);

@@ -63,7 +63,7 @@ static const struct bad_case bad[] = {
 	{"name: t\npolicies:\n  - lock: {mod: wait}\nstop: {ops: 1}\n", 3, 12,
 	 "lock has no option 'mod'; its options are mode, lease, fencing, scope; did you mean 'mode'?"},
 	{"name: t\npolicies:\n  - lock: {mode: sleep}\nstop: {ops: 1}\n", 3, 18,
-	 "mode must be one of wait|fail, found 'sleep'"},
+	 "mode must be one of wait or fail, found 'sleep'"},
 	{"name: t\npolicies: [lww, lww]\nstop: {ops: 1}\n", 2, 17, "two entries are labelled 'lww'"},
 	{"name: t\npolicies: []\nstop: {ops: 1}\n", 2, 11, "policies: the list is empty"},
 	{"name: t\nstop: {ops: 1}\n", 1, 1, "a scenario needs 'policies'"},
@@ -103,7 +103,7 @@ static const struct bad_case bad[] = {
 	 7, 7, "client 5, but workload.clients is 2"},
 	{"name: t\npolicies: [lww]\nworkload:\n  arrival: script\n", 4, 12,
 	 "arrival: script needs workload.script"},
-	{HEAD "workload: {arrival: sometimes}\n", 4, 21, "expected closed, open or script"},
+	{HEAD "workload: {arrival: sometimes}\n", 4, 21, "workload.arrival: must be one of closed, open or script, found 'sometimes'"},
 };
 
 static void test_malformed(void **state)
@@ -255,7 +255,7 @@ static void test_sweep_expansion(void **state)
 	assert_string_equal(r.label, "my $lock");
 	assert_string_equal(r.cfg.policy->name, "lock");
 	char buf[32];
-	policy_format_option(policy_option(r.cfg.policy, "lease"), r.cfg.popts.bytes, buf, sizeof(buf));
+	field_format(policy_option(r.cfg.policy, "lease"), r.cfg.popts.bytes, buf, sizeof(buf));
 	assert_string_equal(buf, "10ms");
 	run_spec_free(&r);
 	/* but lease $skew = 0ms at point 0 is below the lease's minimum */

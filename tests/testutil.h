@@ -20,6 +20,7 @@
 #include "models/config.h"
 #include "sim/core/kernel.h"
 #include "sim/app/runner.h"
+#include "sim/app/schema.h"
 
 /* Fails the test with a message that shows the values involved. */
 #define check_near(actual, expected, tol, what)                                        \

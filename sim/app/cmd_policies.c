@@ -10,8 +10,24 @@
 static const char help[] =
 	"usage: clobber policies\n"
 	"\n"
-	"Lists the concurrency policies a scenario can name, and their options with\n"
-	"their defaults.  In a scenario:  policies: [lww, {lock: {mode: fail}}]\n";
+	"Lists the concurrency policies a scenario can name and the replication\n"
+	"strategies of a cluster, with their options, defaults and metrics.  In a\n"
+	"scenario:  policies: [lww, {lock: {mode: fail}}]\n";
+
+static void print_options(const struct field *options)
+{
+	for (const struct field *o = options; o && o->name; o++)
+		printf("    %-12s %-17s default %-7s %s\n", o->name, field_type_text(o),
+		       o->def ? o->def : "-", o->help ? o->help : "");
+}
+
+static void print_metrics(const struct metric_info *metrics)
+{
+	for (const struct metric_info *m = metrics; m && m->name; m++)
+		printf("%s%s", m == metrics ? "    metrics: " : ", ", m->name);
+	if (metrics && metrics->name)
+		putchar('\n');
+}
 
 int cmd_policies(int argc, char **argv)
 {
@@ -26,19 +42,18 @@ int cmd_policies(int argc, char **argv)
 	for (size_t i = 0; i < registry_count(); i++) {
 		const struct policy *p = registry_at(i);
 		printf("%s\n    %s\n", p->name, p->summary);
-		for (const struct policy_option *o = p->options; o && o->name; o++) {
-			const char *type = o->type == POPT_ENUM ? o->choices
-					   : o->type == POPT_BOOL   ? "true|false"
-					   : o->type == POPT_DURATION ? "duration"
-								      : "count";
-			printf("    %-12s %-17s default %-7s %s\n", o->name, type, o->def, o->help);
-		}
+		print_options(p->options);
 		printf("    %-12s %-17s default %-7s %s\n", "label", "name", "-",
 		       "the name in results and charts (default: the policy as written)");
-		for (const char *const *m = p->metrics; m && *m; m++)
-			printf("%s%s", m == p->metrics ? "    metrics: " : ", ", *m);
-		if (p->metrics)
-			putchar('\n');
+		print_metrics(p->metrics);
+		putchar('\n');
+	}
+	printf("replication strategies (cluster.replication):\n\n");
+	for (size_t i = 0; i < registry_repl_count(); i++) {
+		const struct repl *r = registry_repl_at(i);
+		printf("%s\n    %s\n", r->name, r->summary);
+		print_options(r->options);
+		print_metrics(r->metrics);
 		putchar('\n');
 	}
 out:

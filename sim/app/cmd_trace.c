@@ -19,6 +19,7 @@
 #include "sim/truth/record.h"
 #include "sim/app/runner.h"
 #include "sim/app/scenario.h"
+#include "sim/app/tview.h"
 
 static const char help[] =
 	"usage: clobber trace SCENARIO [--policy LABEL] [--point N] [--ops N]\n"
@@ -43,6 +44,8 @@ static const char help[] =
 /* Values for display: the recorded value, or the effects of the version
  * when the policy keeps no scalar (siblings with merge: union). */
 struct trace_view {
+	const struct policy *policy;
+	const struct repl *repl;
 	struct record rec;
 	int64_t *effects;   /* per trace row, or -1 */
 	int64_t final_value[16];
@@ -88,99 +91,16 @@ static int64_t shown_value(const struct trace_view *v, size_t i)
 static void describe(const struct trace_view *v, size_t i, char *buf, size_t n, const char **mark)
 {
 	const struct trace_row *t = &v->rec.trace[i];
-	int64_t val = shown_value(v, i);
-	char vs[32] = "";
-	if (val >= 0)
-		snprintf(vs, sizeof(vs), "%lld", (long long)val);
-	*mark = NULL;
-	unsigned long long op = (unsigned long long)t->op;
-	const char *kind = op_kind_names[t->kind < OP_NKINDS ? t->kind : 0];
-	switch (t->event) {
-	case TR_ISSUE:
-		snprintf(buf, n, "#%llu %s k%u", op, kind, t->key);
-		break;
-	case TR_READ:
-		if (t->aux > 1)
-			snprintf(buf, n, "#%llu reads k%u: %lld siblings", op, t->key, (long long)t->aux);
-		else if (t->aux == 0)
-			snprintf(buf, n, "#%llu reads k%u: empty", op, t->key);
-		else
-			snprintf(buf, n, "#%llu reads k%u = %s", op, t->key, vs);
-		break;
-	case TR_GOT:
-		if (t->aux > 1)
-			snprintf(buf, n, "#%llu got %lld siblings", op, (long long)t->aux);
-		else
-			snprintf(buf, n, "#%llu got %s", op, vs[0] ? vs : "nothing");
-		break;
-	case TR_MERGE:
-		snprintf(buf, n, "#%llu merges %lld siblings", op, (long long)t->aux);
-		break;
-	case TR_WRITE:
-		snprintf(buf, n, "#%llu writes %s", op, vs[0] ? vs : "its value");
-		break;
-	case TR_APPLIED:
-		snprintf(buf, n, "#%llu applied: k%u = %s", op, t->key, vs);
-		break;
-	case TR_DISCARDED:
-		snprintf(buf, n, "#%llu acked, dropped (older)", op);
-		break;
-	case TR_SIBLING:
-		snprintf(buf, n, "#%llu kept beside: %lld siblings", op, (long long)t->aux);
-		*mark = "SIBLINGS";
-		break;
-	case TR_REJECTED:
-		snprintf(buf, n, "#%llu rejected: version is %lld", op, (long long)t->aux);
-		*mark = "REJECTED";
-		break;
-	case TR_FENCED:
-		snprintf(buf, n, "#%llu fenced (newest token %lld)", op, (long long)t->aux);
-		*mark = "FENCED";
-		break;
-	case TR_ZOMBIE:
-		snprintf(buf, n, "#%llu writes, lease gone", op);
-		*mark = "ZOMBIE";
-		break;
-	case TR_LOCK_WAIT:
-		snprintf(buf, n, "#%llu waits for lock (%lld)", op, (long long)t->aux);
-		break;
-	case TR_LOCK_GRANT:
-		snprintf(buf, n, "lock k%u to #%llu, token %lld", t->key, op, (long long)t->aux);
-		break;
-	case TR_LOCK_DENIED:
-		snprintf(buf, n, "#%llu denied: lock busy", op);
-		*mark = "DENIED";
-		break;
-	case TR_LEASE_EXPIRED:
-		snprintf(buf, n, "lease of #%llu expired", op);
-		break;
-	case TR_RELEASE:
-		snprintf(buf, n, "#%llu releases k%u", op, t->key);
-		break;
-	case TR_ACK:
-		snprintf(buf, n, "#%llu acked%s%s", op, vs[0] ? " " : "", vs);
-		break;
-	case TR_CONFLICT:
-		snprintf(buf, n, "#%llu conflict", op);
-		break;
-	case TR_BACKOFF:
-		snprintf(buf, n, "#%llu backs off %.3gms", op, (double)t->aux / 1e6);
-		break;
-	case TR_DONE:
-		snprintf(buf, n, "#%llu done (%.3gms)", op, (double)t->aux / 1e6);
-		break;
-	case TR_ABORT:
-		snprintf(buf, n, "#%llu ABORTED", op);
-		break;
-	case TR_TIMEOUT:
-		snprintf(buf, n, "#%llu TIMED OUT", op);
-		break;
-	default:
-		snprintf(buf, n, "#%llu %s", op, trace_event_names[t->event]);
-	}
-	if (t->lost && (t->event == TR_APPLIED || t->event == TR_DISCARDED || t->event == TR_ACK ||
-			t->event == TR_SIBLING || t->event == TR_DONE))
-		*mark = "LOST";
+	const char *detail = t->detail != TRACE_NO_DETAIL && v->rec.text ? v->rec.text + t->detail : NULL;
+	tview_describe(model_event(v->policy, v->repl, t->event), t, shown_value(v, i), detail, buf, n,
+		       mark);
+}
+
+/* The category of an event in the swimlane chart. */
+static int category(const struct trace_view *v, const struct trace_row *t)
+{
+	const struct trace_vocab *voc = model_event(v->policy, v->repl, t->event);
+	return voc ? voc->cat : TC_NODE;
 }
 
 static void print_timeline(const struct trace_view *v, uint32_t clients, FILE *out)
@@ -212,7 +132,7 @@ static void print_timeline(const struct trace_view *v, uint32_t clients, FILE *o
 			if (t->actor == TRACE_STORE)
 				snprintf(who, sizeof(who), "store");
 			else
-				snprintf(who, sizeof(who), "client %u", t->actor);
+				tview_actor(t->actor, who, sizeof(who));
 			fprintf(out, "%10s  %-10s %s%s%s\n", tbuf, who, text, mark ? "  <-- " : "",
 				mark ? mark : "");
 			continue;
@@ -243,7 +163,7 @@ static int draw(const struct trace_view *v, uint32_t clients, const char *dir, c
 		bool any = false;
 		for (size_t i = 0; i < v->rec.ntrace; i++) {
 			const struct trace_row *t = &v->rec.trace[i];
-			if (t->op != op || t->event == TR_LEASE_EXPIRED || t->event == TR_RELEASE)
+			if (t->op != op || category(v, t) == TC_TIMER)
 				continue;
 			int lane = t->actor == TRACE_STORE ? 0 : (int)t->actor + 1;
 			sb_printf(&d, "%.6f %d\n", (double)t->time / 1e6, lane);
@@ -267,15 +187,14 @@ static int draw(const struct trace_view *v, uint32_t clients, const char *dir, c
 			char text[128];
 			describe(v, i, text, sizeof(text), &mark);
 			bool store = t->actor == TRACE_STORE;
-			int want;
+			int c = category(v, t), want;
 			if (mark && strcmp(mark, "LOST") == 0)
 				want = 2;
-			else if (mark && strcmp(mark, "ZOMBIE") == 0)
+			else if (c == TC_ZOMBIE)
 				want = 3;
-			else if (mark && (!strcmp(mark, "REJECTED") || !strcmp(mark, "FENCED") ||
-					  !strcmp(mark, "DENIED")))
+			else if (c == TC_REFUSED)
 				want = 4;
-			else if (t->event == TR_LEASE_EXPIRED)
+			else if (c == TC_TIMER)
 				want = 5;
 			else
 				want = store ? 1 : 0;
@@ -290,7 +209,8 @@ static int draw(const struct trace_view *v, uint32_t clients, const char *dir, c
 	sb_puts(&d, "\n# index 7: values applied at the store, as labels\nNaN NaN \"\"\n");
 	for (size_t i = 0; i < v->rec.ntrace; i++) {
 		const struct trace_row *t = &v->rec.trace[i];
-		if (t->event != TR_APPLIED && t->event != TR_SIBLING && t->event != TR_DISCARDED)
+		const struct trace_vocab *voc = model_event(v->policy, v->repl, t->event);
+		if (t->actor != TRACE_STORE || !voc || !voc->shows_lost)
 			continue;
 		int64_t val = shown_value(v, i);
 		if (val >= 0)
@@ -399,6 +319,8 @@ int cmd_trace(int argc, char **argv)
 	}
 	struct trace_view view;
 	memset(&view, 0, sizeof(view));
+	view.policy = cfg.policy;
+	view.repl = cfg.repl;
 	struct run_result res;
 	if (runner_run(&cfg, &res, inspect, &view) < 0) {
 		fprintf(stderr, "clobber trace: the run failed: out of memory\n");

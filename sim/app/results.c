@@ -335,17 +335,18 @@ static void bind_op(sqlite3_stmt *st, int base, sqlite3_int64 run, const struct 
 }
 
 static void bind_trace(sqlite3_stmt *st, int base, sqlite3_int64 run, size_t seq,
-		       const struct trace_row *t)
+		       const struct trace_row *t, const struct run_result *res)
 {
+	const struct trace_vocab *v = model_event(res->policy, res->repl, t->event);
 	sqlite3_bind_int64(st, base + 1, run);
 	sqlite3_bind_int64(st, base + 2, (sqlite3_int64)seq);
 	sqlite3_bind_double(st, base + 3, (double)t->time / 1e6);
-	if (t->actor == TRACE_STORE)
+	if (TRACE_IS_NODE(t->actor))
 		sqlite3_bind_null(st, base + 4);
 	else
 		sqlite3_bind_int64(st, base + 4, t->actor);
 	sqlite3_bind_int64(st, base + 5, (sqlite3_int64)t->op);
-	sqlite3_bind_text(st, base + 6, trace_event_names[t->event], -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, base + 6, v ? v->name : "?", -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, base + 7, op_kind_names[t->kind < OP_NKINDS ? t->kind : 0], -1,
 			  SQLITE_STATIC);
 	sqlite3_bind_int64(st, base + 8, t->key);
@@ -416,12 +417,12 @@ static int write_trace(struct results *r, sqlite3_int64 run, const struct run_re
 	size_t i = 0;
 	for (; i + RESULTS_BATCH <= rec->ntrace; i += RESULTS_BATCH) {
 		for (int k = 0; k < RESULTS_BATCH; k++)
-			bind_trace(r->trace_batch, k * 12, run, i + (size_t)k, &rec->trace[i + (size_t)k]);
+			bind_trace(r->trace_batch, k * 12, run, i + (size_t)k, &rec->trace[i + (size_t)k], res);
 		if (step_done(r->trace_batch) < 0)
 			return -1;
 	}
 	for (; i < rec->ntrace; i++) {
-		bind_trace(r->trace_one, 0, run, i, &rec->trace[i]);
+		bind_trace(r->trace_one, 0, run, i, &rec->trace[i], res);
 		if (step_done(r->trace_one) < 0)
 			return -1;
 	}

@@ -13,29 +13,45 @@
 #include "models/model.h"
 #include "sim/core/kernel.h"
 
-const char *const metric_names[M_NGENERAL] = {
-	[M_OPS] = "ops",
-	[M_OPS_OK] = "ops_ok",
-	[M_OPS_ABORTED] = "ops_aborted",
-	[M_OPS_FAILED] = "ops_failed",
-	[M_ATTEMPTS] = "attempts",
-	[M_CONFLICTS] = "conflicts",
-	[M_ABORT_RATE] = "abort_rate",
-	[M_WRITES_ACKED] = "writes_acked",
-	[M_LOST_UPDATES] = "lost_updates",
-	[M_LOST_UPDATE_RATE] = "lost_update_rate",
-	[M_STALE_READS] = "stale_reads",
-	[M_UNACKED_EFFECTS] = "unacked_effects",
-	[M_LATENCY_MEAN] = "latency_mean_ms",
-	[M_LATENCY_P50] = "latency_p50_ms",
-	[M_LATENCY_P90] = "latency_p90_ms",
-	[M_LATENCY_P99] = "latency_p99_ms",
-	[M_LATENCY_P999] = "latency_p999_ms",
-	[M_LATENCY_MAX] = "latency_max_ms",
-	[M_THROUGHPUT] = "throughput_ops_s",
-	[M_SIM_TIME] = "sim_time_s",
-	[M_EVENTS] = "events",
-	[M_WALL] = "wall_s",
+const struct metric_info run_metrics[M_NGENERAL + 1] = {
+	[M_OPS] = {"ops", "", "operations issued", 0, NULL},
+	[M_OPS_OK] = {"ops_ok", "", "operations that finished successfully", 0, NULL},
+	[M_OPS_ABORTED] = {"ops_aborted", "", "operations aborted after their retries", 0, NULL},
+	[M_OPS_FAILED] = {"ops_failed", "", "operations that failed by timeout", 0, NULL},
+	[M_ATTEMPTS] = {"attempts", "", "attempts, retries included", 0, NULL},
+	[M_CONFLICTS] = {"conflicts", "",
+			 "attempts rejected by the policy or refused a lock", 0, NULL},
+	[M_ABORT_RATE] = {"abort_rate", "", "ops_aborted / ops", METRIC_CHART | METRIC_CARD | METRIC_RATE,
+			  "abort rate"},
+	[M_WRITES_ACKED] = {"writes_acked", "", "read-modify-writes whose write was acknowledged", 0,
+			    NULL},
+	[M_LOST_UPDATES] = {"lost_updates", "",
+			    "acknowledged read-modify-writes whose effect is absent from the final state",
+			    0, NULL},
+	[M_LOST_UPDATE_RATE] = {"lost_update_rate", "", "lost_updates / writes_acked",
+				METRIC_CHART | METRIC_CARD | METRIC_RATE, "lost-update rate"},
+	[M_STALE_READS] = {"stale_reads", "",
+			   "reads that missed a write acknowledged before they began and present in "
+			   "the final state",
+			   METRIC_CHART | METRIC_CARD, "stale reads"},
+	[M_UNACKED_EFFECTS] = {"unacked_effects", "",
+			       "writes present in the final state that were never acknowledged", 0,
+			       NULL},
+	[M_LATENCY_MEAN] = {"latency_mean_ms", "ms", "end-to-end latency of successful operations, mean",
+			    METRIC_CARD, "mean latency"},
+	[M_LATENCY_P50] = {"latency_p50_ms", "ms", "end-to-end latency, median", 0, NULL},
+	[M_LATENCY_P90] = {"latency_p90_ms", "ms", "end-to-end latency, 90th percentile", 0, NULL},
+	[M_LATENCY_P99] = {"latency_p99_ms", "ms", "end-to-end latency, 99th percentile",
+			   METRIC_CHART | METRIC_CARD, "p99 latency"},
+	[M_LATENCY_P999] = {"latency_p999_ms", "ms", "end-to-end latency, 99.9th percentile", 0, NULL},
+	[M_LATENCY_MAX] = {"latency_max_ms", "ms", "end-to-end latency, maximum", 0, NULL},
+	[M_THROUGHPUT] = {"throughput_ops_s", "ops/s",
+			  "successful operations per simulated second in the measurement window",
+			  METRIC_CHART | METRIC_CARD, "throughput"},
+	[M_SIM_TIME] = {"sim_time_s", "s", "simulated time at the end of the run", 0, NULL},
+	[M_EVENTS] = {"events", "", "events the simulation kernel processed", 0, NULL},
+	[M_WALL] = {"wall_s", "s", "real time the run took", METRIC_NOISY, NULL},
+	[M_NGENERAL] = {0},
 };
 
 const double run_quantile_levels[RUN_NQUANTILES] = {
@@ -113,7 +129,7 @@ static void fill_metrics(const struct run_config *cfg, const struct world_stats 
 	m[M_EVENTS] = (double)kernel_events(k);
 	m[M_WALL] = wall;
 	for (int i = 0; i < M_NGENERAL; i++)
-		out->metric_name[i] = metric_names[i];
+		out->metric_name[i] = run_metrics[i].name;
 	out->nmetrics = M_NGENERAL;
 	for (int i = 0; i < OP_NKINDS; i++)
 		kind_latency(&st->latency[i], &out->latency[i]);
@@ -128,6 +144,19 @@ static void fill_metrics(const struct run_config *cfg, const struct world_stats 
 	}
 	out->think_mean_ms = st->think_count ? st->think_sum / (double)st->think_count / 1e6 : 0;
 	out->t_stop = st->t_stop;
+}
+
+/* Appends an owner's metrics (a policy's, a strategy's) to the result. */
+static void append_metrics(struct run_result *out, const struct metric_info *table,
+			   const struct world *w, void (*fill)(const struct world *, double *))
+{
+	size_t extra = metric_count(table);
+	if (!extra || out->nmetrics + extra > RUN_MAX_METRICS)
+		return;
+	fill(w, out->metric + out->nmetrics);
+	for (size_t i = 0; i < extra; i++)
+		out->metric_name[out->nmetrics + i] = table[i].name;
+	out->nmetrics += extra;
 }
 
 /* Marks the trace rows about lost versions. */
@@ -169,16 +198,10 @@ int runner_run(const struct run_config *cfg, struct run_result *out,
 	if (rc < 0)
 		goto out_world;
 	fill_metrics(cfg, world_stats(w), &out->check, k, 0, out);
-	const struct policy *p = cfg->policy;
-	size_t extra = 0;
-	for (const char *const *name = p->metrics; name && *name; name++)
-		extra++;
-	if (extra && out->nmetrics + extra <= RUN_MAX_METRICS) {
-		world_policy_metrics(w, out->metric + out->nmetrics);
-		for (size_t i = 0; i < extra; i++)
-			out->metric_name[out->nmetrics + i] = p->metrics[i];
-		out->nmetrics += extra;
-	}
+	out->policy = cfg->policy;
+	out->repl = cfg->repl;
+	append_metrics(out, cfg->policy->metrics, w, world_policy_metrics);
+	append_metrics(out, cfg->repl->metrics, w, world_repl_metrics);
 	if (cfg->record_trace)
 		mark_lost(out, &h);
 	if (inspect)

@@ -46,7 +46,8 @@ enum metric_id {
 	M_NGENERAL
 };
 
-extern const char *const metric_names[M_NGENERAL];
+/* The general metrics' descriptions, in that order (NULL-terminated). */
+extern const struct metric_info run_metrics[M_NGENERAL + 1];
 
 #define RUN_MAX_METRICS 32
 
@@ -72,6 +73,8 @@ struct run_result {
 	struct record rec;	 /* ops and trace rows, when asked for */
 	size_t history_bytes;	 /* peak memory of the history */
 	double think_mean_ms;	 /* mean think time drawn (closed loop) */
+	const struct policy *policy; /* whose metrics and trace events these are */
+	const struct repl *repl;
 	int64_t t_stop;		 /* when issuing stopped, ns */
 };
 

@@ -26,19 +26,15 @@
 #include <stdint.h>
 
 #include "models/model.h"
-#include "sim/core/strbuf.h"
+#include "sim/app/sdiag.h"
 #include "sim/app/ydoc.h"
+#include "sim/core/strbuf.h"
 
 /* Limits checked before anything is allocated for the runs. */
 #define SCENARIO_MAX_RUNS 1000000
 #define SCENARIO_MAX_AXIS_VALUES 10000
 #define SCENARIO_MAX_AXES 32
 #define SCENARIO_MAX_FILE (4 << 20)
-
-/* A formatted error: "file:line:col: message". */
-struct sdiag {
-	char text[1024];
-};
 
 struct sweep_axis {
 	char *name;

@@ -85,6 +85,12 @@ uint64_t rng_stream_seed(uint64_t seed, uint32_t a, uint32_t b, uint32_t c)
 	return splitmix64(&x);
 }
 
+uint64_t rng_key(uint64_t base, uint64_t x)
+{
+	uint64_t z = base ^ (x * 0xd1342543de82ef95ULL);
+	return splitmix64(&z);
+}
+
 _Static_assert(sizeof(struct xoshiro) == sizeof(((struct rng_stream *)0)->state),
 	       "rng_stream holds a xoshiro state");
 

@@ -24,6 +24,15 @@
 /* The seed of the stream named (seed, a, b, c). */
 uint64_t rng_stream_seed(uint64_t seed, uint32_t a, uint32_t b, uint32_t c);
 
+/* Keyed draws.  A value drawn for one event (the latency of one message,
+ * the compute time of one attempt) is taken from a stream seeded by a key
+ * that names the event, rather than from the next place in a shared
+ * sequence: rng_key(base, x) folds one more name into a key (base being a
+ * stream seed), and rng_stream_init(s, key) makes the stream.  Two runs
+ * that reach the same event draw the same value, whatever else each drew
+ * before: common random numbers per event. */
+uint64_t rng_key(uint64_t base, uint64_t x);
+
 /* A stream that lives inside another struct, with no allocation: the
  * gsl_rng's state points into the struct itself, so the struct must not
  * move once initialised.  Pass &s->rng wherever a gsl_rng * is expected. */

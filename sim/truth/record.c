@@ -4,41 +4,19 @@
 #include "sim/truth/record.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 const char *const op_status_names[3] = {"ok", "aborted", "failed"};
-
-const char *const trace_event_names[TR_NEVENTS] = {
-	[TR_ISSUE] = "issue",
-	[TR_READ] = "read",
-	[TR_GOT] = "got",
-	[TR_WRITE] = "write",
-	[TR_APPLIED] = "applied",
-	[TR_DISCARDED] = "discarded",
-	[TR_SIBLING] = "sibling",
-	[TR_REJECTED] = "rejected",
-	[TR_FENCED] = "fenced",
-	[TR_ZOMBIE] = "zombie",
-	[TR_LOCK_WAIT] = "lock-wait",
-	[TR_LOCK_GRANT] = "lock-grant",
-	[TR_LOCK_DENIED] = "lock-denied",
-	[TR_LEASE_EXPIRED] = "lease-expired",
-	[TR_RELEASE] = "release",
-	[TR_MERGE] = "merge",
-	[TR_ACK] = "ack",
-	[TR_CONFLICT] = "conflict",
-	[TR_BACKOFF] = "backoff",
-	[TR_DONE] = "done",
-	[TR_ABORT] = "abort",
-	[TR_TIMEOUT] = "timeout",
-};
 
 void record_free(struct record *r)
 {
 	free(r->ops);
 	free(r->trace);
+	free(r->text);
 	r->ops = NULL;
 	r->trace = NULL;
-	r->nops = r->opscap = r->ntrace = r->tracecap = 0;
+	r->text = NULL;
+	r->nops = r->opscap = r->ntrace = r->tracecap = r->ntext = r->textcap = 0;
 }
 
 static int grow(void **arr, size_t *cap, size_t sz)
@@ -71,4 +49,20 @@ void record_trace(struct record *r, const struct trace_row *row)
 		return;
 	}
 	r->trace[r->ntrace++] = *row;
+}
+
+uint32_t record_text(struct record *r, const char *text)
+{
+	size_t len = strlen(text) + 1;
+	if (r->ntext + len > UINT32_MAX - 1)
+		return TRACE_NO_DETAIL;
+	while (r->ntext + len > r->textcap)
+		if (grow((void **)&r->text, &r->textcap, 1) < 0) {
+			r->failed = 1;
+			return TRACE_NO_DETAIL;
+		}
+	memcpy(r->text + r->ntext, text, len);
+	uint32_t at = (uint32_t)r->ntext;
+	r->ntext += len;
+	return at;
 }

@@ -9,6 +9,7 @@
 #ifndef CLOBBER_RECORD_H
 #define CLOBBER_RECORD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -32,36 +33,68 @@ struct op_row {
 	uint8_t status;	  /* enum op_status */
 };
 
-/* What a trace line says happened. */
+/* What a trace line says happened.  The events below are the world's own
+ * (clients and nodes, every policy); a policy numbers its own events from
+ * TR_POLICY, in the order of its vocabulary table, and a replication
+ * strategy from TR_REPL.  The names and texts of all of them come from
+ * their owners' tables of struct trace_vocab, so adding an event never
+ * touches this file. */
 enum trace_event {
 	TR_ISSUE,	 /* client issues an operation */
-	TR_READ,	 /* store serves a read (value, version, siblings in aux) */
+	TR_READ,	 /* node serves a read (value, version; siblings in aux) */
 	TR_GOT,		 /* client receives a read reply */
 	TR_WRITE,	 /* client sends a write (value it writes) */
-	TR_APPLIED,	 /* store applies a write: it is the key's state now */
-	TR_DISCARDED,	 /* store acknowledges a write but keeps the old state */
-	TR_SIBLING,	 /* store keeps a write beside others (aux: sibling count) */
-	TR_REJECTED,	 /* store rejects a write (version mismatch) */
-	TR_FENCED,	 /* store rejects a write carrying an old fencing token */
-	TR_ZOMBIE,	 /* a write from a holder whose lease has expired arrives */
-	TR_LOCK_WAIT,	 /* lock busy: request queued (aux: queue position) */
-	TR_LOCK_GRANT,	 /* lock granted (aux: fencing token) */
-	TR_LOCK_DENIED,	 /* lock busy: request refused (mode fail) */
-	TR_LEASE_EXPIRED,/* a holder's lease ran out (aux: token) */
-	TR_RELEASE,	 /* lock released */
+	TR_APPLIED,	 /* node applies a write: it is the key's state now */
+	TR_DISCARDED,	 /* node acknowledges a write but keeps the old state */
+	TR_REJECTED,	 /* node rejects a write (a version check failed) */
 	TR_MERGE,	 /* client merges siblings (aux: how many) */
 	TR_ACK,		 /* client receives a write acknowledgement */
 	TR_CONFLICT,	 /* client learns of a rejection or denial */
-	TR_BACKOFF,	 /* client waits before retrying */
-	TR_DONE,	 /* operation finished successfully */
+	TR_BACKOFF,	 /* client waits before retrying (aux: ns) */
+	TR_DONE,	 /* operation finished successfully (aux: latency, ns) */
 	TR_ABORT,	 /* operation gave up after its retries */
 	TR_TIMEOUT,	 /* operation failed by timeout */
-	TR_NEVENTS
+	TR_NWORLD
+};
+#define TR_POLICY 32 /* a policy's events: TR_POLICY + index in its table */
+#define TR_REPL 64   /* a replication strategy's events */
+#define TR_FAULT 96  /* the fault schedule's events */
+#define TR_MAX 128
+
+/* How a trace viewer shows an event: the swimlane chart's category. */
+enum trace_cat {
+	TC_CLIENT,  /* a client's step */
+	TC_NODE,    /* a node's decision */
+	TC_REFUSED, /* a write or request refused: rejected, fenced, denied */
+	TC_ZOMBIE,  /* a write from a holder whose lease had expired */
+	TC_TIMER,   /* a lease ran out, a timer fired */
+	TC_MESSAGE, /* a message between nodes */
+	TC_FAULT,   /* a crash, partition, pause, clock jump */
+	TC_NCATS
 };
 
-extern const char *const trace_event_names[TR_NEVENTS];
+/* The vocabulary of one event: its name in the trace table, how a trace
+ * viewer prints it, and the mark it carries.  Texts are templates:
+ *   {op} "#12"   {key} "k3"   {kind} "incr"   {value} the value (a set's
+ *   or a counter's effects when the policy keeps no scalar)   {aux} aux as
+ *   a number   {ms} aux (ns) in ms   {detail} the row's detail text
+ *   {node} "n1", the node named by aux2
+ * text_zero and text_many, when set, replace text when aux is 0 or above 1. */
+struct trace_vocab {
+	const char *name;      /* "lock-grant": the trace table's event column */
+	const char *text;
+	const char *text_zero;
+	const char *text_many;
+	const char *mark;      /* "FENCED", shown beside the line, or NULL */
+	unsigned char cat;     /* enum trace_cat */
+	bool shows_lost;       /* marked LOST when its version is a lost update */
+};
 
-#define TRACE_STORE UINT32_MAX /* actor of store-side lines */
+/* Actors of trace rows: a client's index, or a node's TRACE_NODE(i). */
+#define TRACE_NODE_BIT 0x80000000u
+#define TRACE_NODE(i) (TRACE_NODE_BIT | (uint32_t)(i))
+#define TRACE_IS_NODE(actor) (((actor)&TRACE_NODE_BIT) != 0)
+#define TRACE_STORE TRACE_NODE(0) /* the node of a one-node store */
 
 struct trace_row {
 	int64_t time;	  /* ns */
@@ -74,13 +107,18 @@ struct trace_row {
 	uint8_t lost;	  /* set after the check: this version is a lost update */
 	int64_t value;	  /* value read or written, when one is known; else -1 */
 	int64_t aux;	  /* event-specific: siblings, token, queue position */
+	uint32_t aux2;	  /* event-specific: a node, a second count */
+	uint32_t detail;  /* offset of a text in record.text, or TRACE_NO_DETAIL */
 };
+#define TRACE_NO_DETAIL UINT32_MAX
 
 struct record {
 	struct op_row *ops;
 	size_t nops, opscap;
 	struct trace_row *trace;
 	size_t ntrace, tracecap;
+	char *text;	    /* detail texts of trace rows, NUL-separated */
+	size_t ntext, textcap;
 	size_t trace_limit; /* stop tracing after this many rows; 0: no limit */
 	int failed;	    /* out of memory */
 };
@@ -88,5 +126,9 @@ struct record {
 void record_free(struct record *r);
 void record_op(struct record *r, const struct op_row *row);
 void record_trace(struct record *r, const struct trace_row *row);
+
+/* Stores a detail text for the next trace row and returns its offset (for
+ * trace_row.detail), or TRACE_NO_DETAIL when out of memory. */
+uint32_t record_text(struct record *r, const char *text);
 
 #endif

@@ -1,0 +1,286 @@
+/*
+ * node.c - a store node: FIFO service, serving with the policy, ground
+ * truth of state changes and reads.  See node.h.
+ */
+#include "models/node.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "models/world.h"
+#include "sim/core/rng.h"
+
+int node_init(struct node *n, struct world *w, uint32_t index)
+{
+	const struct run_config *cfg = w->cfg;
+	memset(n, 0, sizeof(*n));
+	n->ep.id = EP_ID(EP_NODE, index);
+	n->w = w;
+	n->index = index;
+	clock_init(&n->clock, cfg, rng_stream_seed(cfg->seed, RNG_NODE, index, RNG_CLOCK), NULL);
+	n->instant = dist_is_const(&cfg->service) && cfg->service.a <= 0;
+	n->written = HIST_NONE;
+	return 0;
+}
+
+void node_free(struct node *n)
+{
+	free(n->old);
+	n->old = NULL;
+}
+
+size_t node_bytes(const struct node *n)
+{
+	return sizeof(*n) + (size_t)n->oldcap * sizeof(*n->old);
+}
+
+void *node_key_state(struct node *n, uint32_t key)
+{
+	struct world *w = n->w;
+	for (uint32_t j = 0; j < w->ncopies; j++)
+		if (world_replica(w, key, j) == n->index)
+			return world_copy(w, key, j);
+	return NULL;
+}
+
+/* ---- services for policies ---- */
+
+int64_t node_now(const struct node *n)
+{
+	return kernel_now(n->w->k);
+}
+
+int64_t node_clock(struct node *n)
+{
+	return clock_read(&n->clock, kernel_now(n->w->k));
+}
+
+int64_t node_true_duration(const struct node *n, int64_t local)
+{
+	return clock_true_duration(&n->clock, local);
+}
+
+const void *node_opts(const struct node *n)
+{
+	return n->w->popts;
+}
+
+void *node_run_state(struct node *n)
+{
+	return n->w->run_state;
+}
+
+bool node_tracing(const struct node *n)
+{
+	return world_tracing(n->w);
+}
+
+void node_trace(struct node *n, const struct msg *m, unsigned ev, int64_t value, int64_t aux)
+{
+	if (!node_tracing(n))
+		return;
+	world_trace(n->w, TRACE_NODE(n->index), m->op_id, m->key, m->kind, ev, m->version, value,
+		    aux);
+}
+
+void node_trace_key(struct node *n, uint32_t key, uint64_t op_id, unsigned ev, int64_t aux)
+{
+	if (!node_tracing(n))
+		return;
+	world_trace(n->w, TRACE_NODE(n->index), op_id, key, 0, ev, HIST_NONE, -1, aux);
+}
+
+static uint32_t new_version(struct node *n, struct msg *m, bool applied)
+{
+	uint32_t v = history_version(n->w->hist, m->key, op_is_rmw(m->kind), applied,
+				     parents_ids(&m->parents), m->parents.n);
+	if (v == HIST_NONE)
+		n->w->failed = -ENOMEM;
+	return v;
+}
+
+/* Remembers the versions ks holds now, before it changes. */
+static int snapshot_old(struct node *n, const void *ks)
+{
+	const uint32_t *cur;
+	uint32_t k = policy_state(n->w->policy, ks, &cur);
+	if (k > n->oldcap) {
+		uint32_t cap = k * 2;
+		uint32_t *old = realloc(n->old, cap * sizeof(*old));
+		if (!old) {
+			n->w->failed = -ENOMEM;
+			return -ENOMEM;
+		}
+		n->old = old;
+		n->oldcap = cap;
+	}
+	if (k)
+		memcpy(n->old, cur, k * sizeof(*cur));
+	n->nold = k;
+	return 0;
+}
+
+/* The key state a policy's call about m concerns: the scratch copy being
+ * served, or the node's copy of m's key (a lock granted from a timer is
+ * about its own key, whatever was served last). */
+static void *ks_of(struct node *n, const struct msg *m)
+{
+	return n->scratch ? n->serving_ks : node_key_state(n, m->key);
+}
+
+uint32_t node_apply(struct node *n, struct msg *m)
+{
+	if (!n->scratch && snapshot_old(n, ks_of(n, m)) < 0)
+		return HIST_NONE;
+	n->written = new_version(n, m, true);
+	return n->written;
+}
+
+uint32_t node_discard(struct node *n, struct msg *m)
+{
+	return new_version(n, m, false);
+}
+
+void node_fail(struct node *n)
+{
+	world_fail(n->w);
+}
+
+void node_drop(struct node *n, struct msg *m)
+{
+	msg_free(&n->w->msgs, m);
+}
+
+kernel_handle node_timer(struct node *n, int64_t delay, kernel_fn *fn, uint64_t arg)
+{
+	return kernel_schedule(n->w->k, delay, fn, n, arg);
+}
+
+bool node_cancel_timer(struct node *n, kernel_handle h)
+{
+	return kernel_cancel(n->w->k, h);
+}
+
+void node_reply(struct node *n, struct msg *m, enum reply_status st)
+{
+	struct world *w = n->w;
+	m->status = (uint8_t)st;
+	if (m->type == MSG_READ) {
+		m->type = MSG_READ_REPLY;
+		m->step = STEP_READ_REPLY;
+		if (st == ST_OK) {
+			const uint32_t *vs;
+			uint32_t k = policy_state(w->policy, ks_of(n, m), &vs);
+			m->nversions = k;
+			m->version = k == 1 ? vs[0] : HIST_NONE;
+			if (m->kind == OP_READ)
+				m->read_id = history_read(w->hist, m->key, m->begin, vs, k);
+			n->stats.read_replies++;
+			n->stats.siblings_sum += k;
+			if (k > n->stats.siblings_max)
+				n->stats.siblings_max = k;
+			node_trace(n, m, TR_READ, m->value, k);
+		}
+	} else if (m->type == MSG_WRITE) {
+		m->type = MSG_WRITE_REPLY;
+		m->step = STEP_WRITE_REPLY;
+	}
+	repl_answered(w->repl, n, m, st);
+}
+
+/* ---- serving ---- */
+
+void node_serve(struct node *n, void *ks, bool scratch, struct msg *m)
+{
+	struct world *w = n->w;
+	const struct policy *p = w->policy;
+	n->serving_ks = ks;
+	n->scratch = scratch;
+	switch (m->type) {
+	case MSG_READ:
+		policy_serve_read(p, n, ks, m);
+		break;
+	case MSG_WRITE: {
+		uint32_t key = m->key;
+		n->written = HIST_NONE;
+		policy_serve_write(p, n, ks, m); /* m may be gone now */
+		if (n->written != HIST_NONE && !scratch) {
+			const uint32_t *now;
+			uint32_t k = policy_state(p, ks, &now);
+			history_state_change(w->hist, key, n->old, n->nold, now, k, n->written);
+		}
+		n->written = HIST_NONE;
+		break;
+	}
+	case MSG_CANCEL:
+		policy_serve_cancel(p, n, ks, m);
+		break;
+	default:
+		node_drop(n, m);
+		break;
+	}
+	n->scratch = false;
+}
+
+int node_merge(struct node *n, uint32_t key, void *ks, const void *copy)
+{
+	struct world *w = n->w;
+	const struct policy *p = w->policy;
+	if (snapshot_old(n, ks) < 0)
+		return -ENOMEM;
+	n->serving_ks = ks;
+	int rc = policy_merge(p, n, ks, copy);
+	if (rc < 0) {
+		world_fail(w);
+		return rc;
+	}
+	const uint32_t *now;
+	uint32_t k = policy_state(p, ks, &now);
+	history_state_change(w->hist, key, n->old, n->nold, now, k, HIST_NONE);
+	return 0;
+}
+
+/* Kernel event: the server has finished serving message arg. */
+static void node_served(struct kernel *k, void *node, uint64_t arg)
+{
+	(void)k;
+	struct node *n = node;
+	struct msg *m = (struct msg *)(uintptr_t)arg;
+	if (m->incarnation != n->ep.incarnation || n->ep.down) {
+		n->w->net.lost++; /* queued when the node crashed */
+		msg_free(&n->w->msgs, m);
+		return;
+	}
+	repl_serve(n->w->repl, n, m);
+}
+
+void node_receive(struct node *n, struct msg *m)
+{
+	struct world *w = n->w;
+	if (n->ep.down) {
+		w->net.lost++;
+		msg_free(&w->msgs, m);
+		return;
+	}
+	int64_t now = kernel_now(w->k);
+	m->arrived = now;
+	m->incarnation = n->ep.incarnation;
+	if (n->instant) {
+		repl_serve(w->repl, n, m);
+		return;
+	}
+	int64_t start = n->busy_until > now ? n->busy_until : now;
+	const struct dist *d = &w->cfg->service;
+	int64_t service;
+	if (dist_is_const(d)) {
+		service = dist_sample_ns(d, NULL);
+	} else {
+		struct rng_stream s;
+		rng_stream_init(&s, world_msg_key(w, RNG_NODE, n->index, RNG_SERVICE, m));
+		service = dist_sample_ns(d, &s.rng);
+	}
+	int64_t done = start + service;
+	n->busy_until = done;
+	kernel_schedule(w->k, done - now, node_served, n, (uint64_t)(uintptr_t)m);
+}

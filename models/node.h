@@ -1,0 +1,117 @@
+/*
+ * node.h - a store node: an endpoint with a FIFO single-server queue in
+ * front of the copies of the keys it holds, and the services a policy's
+ * store side may use.
+ *
+ * A message that reaches the node waits until the server is free, is served
+ * for a time drawn from `service` (FIFO, one message at a time: the node is
+ * an M/G/1 queue when messages arrive as a Poisson stream), and is then
+ * handed to the replication strategy, which calls the policy where the
+ * message is ordered (repl.h).  With the default service time of 0 the
+ * node serves each message the moment it arrives.
+ *
+ * Ground truth: node_apply() records a version before the policy changes a
+ * key's state and snapshots the state; when the handler returns, the node
+ * compares the state before and after (history_state_change).  Read
+ * replies of plain reads are recorded by node_reply() with the state the
+ * policy holds at that moment, which is what the reply carries.  When the
+ * policy serves from a scratch copy (a coordinator resolving replicas'
+ * replies), only the reply is recorded: the scratch copy is no replica.
+ *
+ * Incarnations: a crash bumps the node's incarnation; messages that
+ * arrived under an older one are dropped where they are served (the check
+ * Redis's ae.c would call lazy invalidation).
+ */
+#ifndef CLOBBER_NODE_H
+#define CLOBBER_NODE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "models/clock.h"
+#include "models/msg.h"
+#include "models/net.h"
+#include "models/policy.h"
+#include "sim/core/kernel.h"
+#include "sim/core/rng.h"
+
+struct world;
+
+struct node {
+	struct endpoint ep;	/* first: the network sees only this */
+	struct world *w;
+	uint32_t index;
+	struct clock clock;
+	bool instant;	     /* service time is always 0 */
+	int64_t busy_until;  /* the server is busy until then */
+	/* the key state being served, and whether it is a scratch copy */
+	void *serving_ks;
+	bool scratch;
+	/* state change in progress (between node_apply and the handler's return) */
+	uint32_t *old;
+	uint32_t nold, oldcap;
+	uint32_t written;
+	struct node_stats stats;
+};
+
+int node_init(struct node *n, struct world *w, uint32_t index);
+void node_free(struct node *n);
+size_t node_bytes(const struct node *n);
+
+/* The network delivers message m to node n (net.h). */
+void node_receive(struct node *n, struct msg *m);
+
+/* Serves m with the policy on key state ks (the node's copy of m->key, or
+ * a scratch copy when `scratch`), recording the state change.  For the
+ * replication strategies. */
+void node_serve(struct node *n, void *ks, bool scratch, struct msg *m);
+
+/* Folds copy into the node's key state ks for key `key`, recording the
+ * state change.  Returns 0 or -ENOMEM. */
+int node_merge(struct node *n, uint32_t key, void *ks, const void *copy);
+
+/* The node's key state for key, or NULL if it holds no copy of it. */
+void *node_key_state(struct node *n, uint32_t key);
+
+/* ---- services for policies ---- */
+
+int64_t node_now(const struct node *n);
+/* The node's local clock now. */
+int64_t node_clock(struct node *n);
+/* True time for `local` ns of the node's clock to pass (leases). */
+int64_t node_true_duration(const struct node *n, int64_t local);
+const void *node_opts(const struct node *n);
+void *node_run_state(struct node *n);
+
+/* Records write m as a new version that is about to enter the key's state
+ * and returns its id.  Call before changing the state, at most once per
+ * write. */
+uint32_t node_apply(struct node *n, struct msg *m);
+
+/* Records write m as accepted but not applied and returns its id. */
+uint32_t node_discard(struct node *n, struct msg *m);
+
+/* The policy's answer to request m: status st.  The replication strategy
+ * decides when and how its client hears it. */
+void node_reply(struct node *n, struct msg *m, enum reply_status st);
+
+/* The simulator cannot go on (out of memory): stops the run, which is then
+ * reported as failed. */
+void node_fail(struct node *n);
+
+/* Frees a message that needs no reply (a cancel, a request whose operation
+ * has been cancelled). */
+void node_drop(struct node *n, struct msg *m);
+
+/* A policy timer: fn(kernel, node, arg) after `delay` ns of true time.  A
+ * policy cancels its timers in key_free. */
+kernel_handle node_timer(struct node *n, int64_t delay, kernel_fn *fn, uint64_t arg);
+bool node_cancel_timer(struct node *n, kernel_handle h);
+
+/* A store-side trace line about message m (or about key/op given
+ * explicitly when m is NULL). */
+void node_trace(struct node *n, const struct msg *m, unsigned ev, int64_t value, int64_t aux);
+void node_trace_key(struct node *n, uint32_t key, uint64_t op_id, unsigned ev, int64_t aux);
+bool node_tracing(const struct node *n);
+
+#endif

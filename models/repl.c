@@ -1,0 +1,67 @@
+/*
+ * repl.c - the wrappers through which the models call a replication
+ * strategy, and its options.
+ */
+#include "models/repl.h"
+
+#include <string.h>
+
+const struct trace_vocab *repl_event(const struct repl *r, unsigned code)
+{
+	if (code < TR_REPL || !r->events)
+		return NULL;
+	for (unsigned i = 0; r->events[i].name; i++)
+		if (i == code - TR_REPL)
+			return &r->events[i];
+	return NULL;
+}
+
+uint32_t repl_copies(const struct repl *r, const struct run_config *cfg)
+{
+	return r->copies ? r->copies(cfg) : 1;
+}
+
+uint32_t repl_route(const struct repl *r, struct world *w, const struct msg *m)
+{
+	return r->route(w, m);
+}
+
+void repl_serve(const struct repl *r, struct node *n, struct msg *m)
+{
+	r->serve(n, m);
+}
+
+void repl_answered(const struct repl *r, struct node *n, struct msg *m, enum reply_status st)
+{
+	r->answered(n, m, st);
+}
+
+void repl_report(const struct repl *r, const struct world *w, double *values)
+{
+	if (r->report)
+		r->report(w, values);
+}
+
+int repl_validate(const struct repl *r, const void *opts, const struct run_config *cfg,
+		  struct parse_error *e)
+{
+	return r->validate ? r->validate(opts, cfg, e) : 0;
+}
+
+int repl_defaults(const struct repl *r, void *opts)
+{
+	memset(opts, 0, r->options_size);
+	return field_defaults(r->options, opts);
+}
+
+int repl_set_option(const struct repl *r, void *opts, const char *name, const char *value,
+		    struct parse_error *e)
+{
+	const struct field *o = field_find(r->options, name);
+	if (!o)
+		return units_fail(e, 0, "%s has no option '%s'", r->name, name);
+	struct parse_error pe;
+	if (field_parse(o, opts, value, &pe) < 0)
+		return units_fail(e, pe.col, "%s %s", o->name, pe.msg);
+	return 0;
+}
