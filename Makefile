@@ -30,7 +30,7 @@ REL_FLAGS := -O2 -flto=auto
 SAN_FLAGS := -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 .SECONDARY:
-.PHONY: all test test-rel test-san demo bench install clean setup setup-test fuzz analyze
+.PHONY: all test test-rel test-san demo bench install clean setup setup-test fuzz analyze docs
 .DEFAULT_GOAL := all
 
 all: bin/clobber
@@ -80,6 +80,7 @@ bin/clobber: $(REL)/bin/clobber
 
 # Tests run with the binary they may call in CLOBBER (the same variant).
 test: build/.setup-test
+	@sh scripts/check-layers.sh
 	@$(MAKE) --no-print-directory test-rel
 	@$(MAKE) --no-print-directory test-san
 	@echo "make test: all tests passed (release and ASan+UBSan builds)"
@@ -165,6 +166,11 @@ demo: build/.setup-demo bin/clobber
 build/.setup-demo: scripts/setup.sh
 	@sh scripts/setup.sh demo
 	@mkdir -p build && touch $@
+
+# The reference tables of docs/scenarios.md, regenerated from the tables
+# they document (test_schema fails when they disagree).
+docs: $(REL)/tests/docgen
+	$(REL)/tests/docgen docs/scenarios.md
 
 install: bin/clobber
 	install -D -m 755 bin/clobber $(DESTDIR)$(PREFIX)/bin/clobber

@@ -108,8 +108,8 @@ static void count_issue(struct world *w)
 	}
 }
 
-/* True if an operation ending now ends inside the measurement window: from
- * warmup to when issuing stopped (for a script: to the end of the run). */
+/* True if an operation ending now ends before the measurement window
+ * closes: when issuing stopped (for a script: the end of the run). */
 static bool in_window(const struct world *w, int64_t now)
 {
 	if (w->cfg->arrival == ARRIVAL_SCRIPT)
@@ -219,9 +219,12 @@ static void op_end(struct world *w, uint32_t slot, enum op_status status)
 			int64_t lat = now - op->begin;
 			histo_add(&w->stats.latency[op->kind], lat);
 			histo_add(&w->stats.latency[OP_NKINDS], lat);
-			if (in_window(w, now))
-				w->stats.ok_in_window++;
 		}
+		/* throughput counts the completions inside the window, whenever
+		 * they were issued: counting only those issued after warmup
+		 * would miss the ones in flight at warmup */
+		if (now >= cfg->warmup && in_window(w, now))
+			w->stats.ok_in_window++;
 		trace_op(w, op, TR_DONE, op->version, -1, now - op->begin);
 		break;
 	}

@@ -73,28 +73,31 @@ static const struct field lock_options[] = {
 	 .help = "when the lock is held: wait in a FIFO queue, or be refused and retry",
 	 .offset = offsetof(struct lock_opts, mode)},
 	{.name = "lease", .type = FT_DURATION, .def = "1s",
-	 .help = "the lock expires this long after it is granted (store's clock)",
+	 .help = "the lock expires this long after it is granted, measured on the store's clock",
 	 .offset = offsetof(struct lock_opts, lease), .min = 1e3, .max = 3.6e12},
 	{.name = "fencing", .type = FT_BOOL, .def = "false",
 	 .help = "reject writes whose token is not the newest issued for the key",
 	 .offset = offsetof(struct lock_opts, fencing)},
 	{.name = "scope", .type = FT_ENUM, .choices = "write|readwrite", .def = "write",
-	 .help = "whether plain reads also wait for the lock",
+	 .help = "`write`: plain reads ignore the lock; `readwrite`: a plain read is served only while the lock is free and nobody is queued, otherwise it waits in the queue or is refused like an acquisition, and it does not hold the lock",
 	 .offset = offsetof(struct lock_opts, scope)},
 	{0},
 };
 
 static const struct metric_info lock_metrics[] = {
 	{"lock_wait_mean_ms", "ms",
-	 "mean time from a lock request's arrival at the node to its grant (granted acquisitions, "
-	 "and with scope readwrite the plain reads served under the lock)",
+	 "mean time from a lock request's arrival at the node to its grant, over all granted "
+	 "acquisitions and, with `scope: readwrite`, the plain reads served under the lock; the "
+	 "node's service queue and service time are included, so with the default service time of "
+	 "0 an immediate grant counts as 0",
 	 METRIC_CHART, "lock wait"},
 	{"lease_expiries", "", "leases that ran out before their holder wrote", 0, NULL},
 	{"zombie_writes", "",
-	 "writes that reached the node from a client no longer holding the lock (lease expired, "
-	 "or its token no longer the newest), applied or not",
+	 "writes that reached the node from a client that no longer held the lock (its lease had "
+	 "expired or its token was no longer the newest), whether or not they were applied",
 	 METRIC_CHART, "zombie writes"},
-	{"fenced_writes", "", "writes rejected because their token was not the newest issued for the key",
+	{"fenced_writes", "",
+	 "writes rejected because their token was not the newest issued for the key (`fencing: true`)",
 	 0, NULL},
 	{0},
 };

@@ -44,7 +44,7 @@ struct lww_run {
 
 static const struct field lww_options[] = {
 	{.name = "timestamps", .type = FT_ENUM, .choices = "client|server", .def = "client",
-	 .help = "whose clock stamps a write: the writing client's or the store's",
+	 .help = "whose clock stamps a write: the writing client's, read when it sends the write, or the store's, read when it serves the write",
 	 .offset = offsetof(struct lww_opts, timestamps)},
 	{0},
 };

@@ -28,21 +28,7 @@ int policy_defaults(const struct policy *p, void *opts)
 int policy_set_option(const struct policy *p, void *opts, const char *name,
 		      const char *value, struct parse_error *e)
 {
-	const struct field *o = policy_option(p, name);
-	if (!o) {
-		char list[256] = "";
-		for (const struct field *q = p->options; q && q->name; q++) {
-			if (list[0])
-				strncat(list, ", ", sizeof(list) - strlen(list) - 1);
-			strncat(list, q->name, sizeof(list) - strlen(list) - 1);
-		}
-		return units_fail(e, 0, "%s has no option '%s'%s%s", p->name, name,
-				  list[0] ? "; its options are " : " (it takes no options)", list);
-	}
-	struct parse_error pe;
-	if (field_parse(o, opts, value, &pe) < 0)
-		return units_fail(e, pe.col, "%s %s", o->name, pe.msg);
-	return 0;
+	return field_set(p->options, opts, p->name, name, value, e);
 }
 
 /* ---- store side ---- */
@@ -161,10 +147,5 @@ void policy_ctx_drop(const struct policy *p, union policy_ctx *ctx)
 
 const struct trace_vocab *policy_event(const struct policy *p, unsigned code)
 {
-	if (code < TR_POLICY || !p->events)
-		return NULL;
-	for (unsigned i = 0; p->events[i].name; i++)
-		if (i == code - TR_POLICY)
-			return &p->events[i];
-	return NULL;
+	return code < TR_POLICY ? NULL : trace_vocab_at(p->events, code - TR_POLICY);
 }

@@ -8,12 +8,7 @@
 
 const struct trace_vocab *repl_event(const struct repl *r, unsigned code)
 {
-	if (code < TR_REPL || !r->events)
-		return NULL;
-	for (unsigned i = 0; r->events[i].name; i++)
-		if (i == code - TR_REPL)
-			return &r->events[i];
-	return NULL;
+	return code < TR_REPL ? NULL : trace_vocab_at(r->events, code - TR_REPL);
 }
 
 uint32_t repl_copies(const struct repl *r, const struct run_config *cfg)
@@ -57,11 +52,5 @@ int repl_defaults(const struct repl *r, void *opts)
 int repl_set_option(const struct repl *r, void *opts, const char *name, const char *value,
 		    struct parse_error *e)
 {
-	const struct field *o = field_find(r->options, name);
-	if (!o)
-		return units_fail(e, 0, "%s has no option '%s'", r->name, name);
-	struct parse_error pe;
-	if (field_parse(o, opts, value, &pe) < 0)
-		return units_fail(e, pe.col, "%s %s", o->name, pe.msg);
-	return 0;
+	return field_set(r->options, opts, r->name, name, value, e);
 }

@@ -64,6 +64,8 @@ struct sibling {
 	struct vclock *clock;  /* clock: client */
 	uint32_t dot_actor;    /* clock: dvv */
 	uint32_t dot_counter;
+	uint32_t writer;       /* clock: client: the writing client (its actor) */
+	uint32_t ctx_self;     /* clock: client: its context's entry for its own actor */
 };
 
 struct sibset {
@@ -94,26 +96,29 @@ struct sib_run {
 	uint32_t entries_max;
 	uint64_t obsolete;	/* writes dropped because a sibling descended them */
 	uint64_t pruned;	/* entries dropped by pruning */
+	uint64_t false_desc;	/* writes decided by their client's own counter alone */
 };
 
 static const struct field sib_options[] = {
 	{.name = "clock", .type = FT_ENUM, .choices = "client|vnode|dvv", .def = "dvv",
-	 .help = "causal context: per-client vector clocks, per-node clocks, or dotted version vectors",
+	 .help = "the causal context (below)",
 	 .offset = offsetof(struct sib_opts, clock)},
 	{.name = "merge", .type = FT_ENUM, .choices = "union|max|lww", .def = "union",
-	 .help = "how a client merges siblings: union keeps every effect, max and lww keep one",
+	 .help = "how a client merges the siblings it read (below)",
 	 .offset = offsetof(struct sib_opts, merge)},
 	{.name = "prune.small", .type = FT_COUNT, .def = "50",
-	 .help = "clocks with at most this many entries are never pruned",
+	 .help = "vector clocks with at most this many entries are never pruned",
 	 .offset = offsetof(struct sib_opts, small), .min = 0, .max = 1e9},
 	{.name = "prune.big", .type = FT_COUNT, .def = "50",
-	 .help = "entries beyond this many are pruned, oldest first, once older than young",
+	 .help = "entries beyond this many are pruned, oldest first, once older than `prune.young`",
+	 .range = "0 to 1000000000, at least `prune.small`",
 	 .offset = offsetof(struct sib_opts, big), .min = 0, .max = 1e9},
 	{.name = "prune.young", .type = FT_DURATION, .def = "20s",
 	 .help = "entries younger than this are never pruned",
 	 .offset = offsetof(struct sib_opts, young), .min = 0, .max = 3.2e18},
 	{.name = "prune.old", .type = FT_DURATION, .def = "86400s",
 	 .help = "entries older than this are pruned whatever the clock's size",
+	 .range = "0 to 3200000000s, at least `prune.young`",
 	 .offset = offsetof(struct sib_opts, old), .min = 0, .max = 3.2e18},
 	{0},
 };
@@ -123,17 +128,22 @@ static const struct metric_info sib_metrics[] = {
 	 "the most versions a key held in a successful read reply (plain reads and the reads of "
 	 "read-modify-writes; a key never written holds 0)",
 	 0, NULL},
-	{"siblings_mean", "", "versions per successful read reply, mean", METRIC_CHART,
+	{"siblings_mean", "", "the mean of that number over all successful read replies", METRIC_CHART,
 	 "siblings per read"},
 	{"vclock_entries_max", "", "the most entries in the causal context returned with a read", 0,
 	 NULL},
-	{"vclock_entries_mean", "", "entries in the causal contexts returned with reads, mean",
+	{"vclock_entries_mean", "", "the mean number of entries in those contexts",
 	 METRIC_CHART, "causal context size"},
 	{"obsolete_writes", "",
 	 "writes acknowledged but dropped because an existing sibling already descended them "
-	 "(clock: client)",
+	 "(`clock: client`)",
 	 0, NULL},
 	{"pruned_entries", "", "vector-clock entries dropped by pruning", 0, NULL},
+	{"false_descendants", "",
+	 "`clock: client`: writes cut by a write of the same client that had not read them (siblings "
+	 "it replaced, or itself dropped as obsolete beside a later one): concurrent operations of "
+	 "one client share its actor (Riak's client-id vector clocks)",
+	 0, NULL},
 	{0},
 };
 
@@ -271,7 +281,7 @@ static void sib_serve_write(struct node *s, void *ks, struct msg *m)
 	struct vclock_prune prune = {o->small, o->big, o->young, o->old};
 	int err = 0;
 	struct vclock *newclock = NULL, *objclock = NULL;
-	uint32_t dot_counter = 0;
+	uint32_t dot_counter = 0, ctx_self = 0;
 	uint32_t nkeep = 0;
 	bool obsolete = false;
 
@@ -290,14 +300,24 @@ static void sib_serve_write(struct node *s, void *ks, struct msg *m)
 		/* compare with the full clock; prune only what is stored (below),
 		 * as Riak does: pruning first would make every write look
 		 * concurrent with what it read */
+		uint32_t q = (uint32_t)c->seq, seen = vclock_get(c->clock, m->client);
+		uint32_t false_desc = 0;
 		for (uint32_t i = 0; i < nold; i++) {
-			const struct vclock *sc = old->sib[i].clock;
-			if (vclock_descends(sc, newclock)) {
+			const struct sibling *sib = &old->sib[i];
+			if (vclock_descends(sib->clock, newclock)) {
 				obsolete = true; /* an existing sibling has seen this write */
+				/* ... or only its client's later counter: it never read it */
+				false_desc = sib->writer == m->client && sib->ctx_self < q;
 				break;
 			}
-			keep[i] = !vclock_descends(newclock, sc);
+			keep[i] = !vclock_descends(newclock, sib->clock);
+			/* replaced through the client's own new entry alone: a
+			 * concurrent operation of the same client wrote it */
+			if (!keep[i] && seen < vclock_get(sib->clock, m->client))
+				false_desc++;
 		}
+		run->false_desc += false_desc;
+		ctx_self = seen;
 		break;
 	}
 	case CLOCK_VNODE: {
@@ -353,6 +373,8 @@ static void sib_serve_write(struct node *s, void *ks, struct msg *m)
 		.clock = newclock,
 		.dot_actor = NODE_ACTOR,
 		.dot_counter = dot_counter,
+		.writer = m->client,
+		.ctx_self = ctx_self,
 	};
 	struct sibset *set;
 	if (old && old->refs == 1 && nkeep + 1 <= old->cap) {
@@ -475,6 +497,7 @@ static void sib_report(const void *run_state, const struct node_stats *st, doubl
 	values[3] = run->contexts ? (double)run->entries_sum / (double)run->contexts : 0;
 	values[4] = (double)run->obsolete;
 	values[5] = (double)run->pruned;
+	values[6] = (double)run->false_desc;
 }
 
 const struct policy siblings_policy = {

@@ -8,6 +8,8 @@
 
 #include <time.h>
 
+#include "sim/app/results.h"
+
 /* stdout into out.txt, stderr into err.txt */
 static const struct tp_how separate = {.err = "err.txt"};
 
@@ -88,7 +90,7 @@ static void test_run_twice_and_jobs(void **state)
 			 0);
 	/* run_params: the skew axis as a number of milliseconds */
 	assert_int_equal(tp_query(db, "SELECT count(*) FROM run_params WHERE name='skew' AND typeof(value)='real'"), 12);
-	assert_int_equal(tp_query(db, "PRAGMA user_version"), 1);
+	assert_int_equal(tp_query(db, "PRAGMA user_version"), RESULTS_SCHEMA);
 	sqlite3_close(db);
 	/* the same scenario twice: identical rows; -j 2: identical rows */
 	assert_int_equal(differences("a.db", "b.db"), 0);

@@ -99,6 +99,41 @@ static void test_common_arrivals(void **state)
 	run_result_free(&base);
 }
 
+/* Calls fn on each pair of operations that are the k-th of the same
+ * client in runs a and b (their rows sorted by client, then issue time);
+ * returns how many pairs there were. */
+static size_t pair_ops(struct run_result *a, struct run_result *b,
+		       void (*fn)(const struct op_row *x, const struct op_row *y, size_t *count),
+		       size_t *count)
+{
+	qsort(a->rec.ops, a->rec.nops, sizeof(*a->rec.ops), by_client_then_id);
+	qsort(b->rec.ops, b->rec.nops, sizeof(*b->rec.ops), by_client_then_id);
+	size_t i = 0, j = 0, pairs = 0;
+	while (i < a->rec.nops && j < b->rec.nops) {
+		const struct op_row *x = &a->rec.ops[i], *y = &b->rec.ops[j];
+		if (x->client != y->client) {
+			/* one run gave this client more operations: skip to the next */
+			if (x->client < y->client)
+				i++;
+			else
+				j++;
+			continue;
+		}
+		fn(x, y, count);
+		i++;
+		j++;
+		pairs++;
+	}
+	return pairs;
+}
+
+static void same_choices(const struct op_row *x, const struct op_row *y, size_t *count)
+{
+	(void)count;
+	assert_int_equal(x->key, y->key);
+	assert_int_equal(x->kind, y->kind);
+}
+
 /* Closed loop: issue times depend on latencies, which differ by policy, but
  * each client's sequence of keys and kinds is the same. */
 static void test_common_choices_closed(void **state)
@@ -109,25 +144,7 @@ static void test_common_choices_closed(void **state)
 	struct run_result a, b;
 	test_run(&c1, &a);
 	test_run(&c2, &b);
-	qsort(a.rec.ops, a.rec.nops, sizeof(*a.rec.ops), by_client_then_id);
-	qsort(b.rec.ops, b.rec.nops, sizeof(*b.rec.ops), by_client_then_id);
-	size_t i = 0, j = 0, compared = 0;
-	while (i < a.rec.nops && j < b.rec.nops) {
-		const struct op_row *x = &a.rec.ops[i], *y = &b.rec.ops[j];
-		if (x->client != y->client) {
-			/* one run gave this client more operations: skip to the next */
-			if (x->client < y->client)
-				i++;
-			else
-				j++;
-			continue;
-		}
-		assert_int_equal(x->key, y->key);
-		assert_int_equal(x->kind, y->kind);
-		i++;
-		j++;
-		compared++;
-	}
+	size_t compared = pair_ops(&a, &b, same_choices, NULL);
 	assert_true(compared > 2500);
 	run_result_free(&a);
 	run_result_free(&b);
@@ -168,6 +185,43 @@ static void test_adding_a_client(void **state)
 	run_result_free(&r[1]);
 }
 
+static void same_latency(const struct op_row *x, const struct op_row *y, size_t *same)
+{
+	assert_int_equal(x->kind, y->kind);
+	if (x->attempts != 1 || y->attempts != 1 || x->status != OPST_OK || y->status != OPST_OK)
+		return;
+	if (x->end - x->begin != y->end - y->begin)
+		fail_msg("client %u: an operation took %lld ns under lww, %lld under version", x->client,
+			 (long long)(x->end - x->begin), (long long)(y->end - y->begin));
+	(*same)++;
+}
+
+/* Common random numbers per operation (design section 2): the compute time
+ * and the message latencies of a client's n-th operation at its first
+ * attempt are the same under every policy, even after the other policy
+ * retried more before it.  Under lww (which never retries) and version
+ * (which does, under this contention) with one seed, every operation that
+ * succeeded at its first attempt under both took exactly the same time:
+ * its four messages and its compute time were the same draws.  Closed loop,
+ * so the operations start at different times under the two policies. */
+static void test_common_latencies(void **state)
+{
+	(void)state;
+	struct run_config c1 = busy("lww"), c2 = busy("version");
+	c1.record_trace = c2.record_trace = false;
+	c1.mix[OP_PUT] = c2.mix[OP_PUT] = 0;
+	struct run_result a, b;
+	test_run(&c1, &a);
+	test_run(&c2, &b);
+	assert_true(metric(&b, "conflicts") > 100); /* version did retry */
+	size_t same = 0;
+	pair_ops(&a, &b, same_latency, &same);
+	assert_true(same > 1500);
+	print_message("%zu operations at their first attempt under both: identical latencies\n", same);
+	run_result_free(&a);
+	run_result_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -175,6 +229,7 @@ int main(void)
 		cmocka_unit_test(test_common_arrivals),
 		cmocka_unit_test(test_common_choices_closed),
 		cmocka_unit_test(test_adding_a_client),
+		cmocka_unit_test(test_common_latencies),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

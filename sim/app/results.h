@@ -42,7 +42,7 @@
 
 #include "sim/app/runner.h"
 
-#define RESULTS_SCHEMA 1
+#define RESULTS_SCHEMA 2
 #define RESULTS_BATCH 256 /* rows per multi-row INSERT of ops and trace rows */
 
 struct results;

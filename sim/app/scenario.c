@@ -441,34 +441,21 @@ out_fail:
 struct scenario *scenario_load(const char *path, const char *const *sets, size_t nsets,
 			       struct sdiag *d)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		snprintf(d->text, sizeof(d->text), "%s: cannot open: %s", path, strerror(errno));
+	struct strbuf text;
+	sb_init(&text);
+	if (sb_read_file(&text, path, SCENARIO_MAX_FILE) < 0) {
+		if (errno == EFBIG)
+			snprintf(d->text, sizeof(d->text), "%s: larger than %d bytes: not a scenario file",
+				 path, SCENARIO_MAX_FILE);
+		else if (errno == EIO)
+			snprintf(d->text, sizeof(d->text), "%s: cannot read", path);
+		else
+			snprintf(d->text, sizeof(d->text), "%s: cannot open: %s", path, strerror(errno));
+		sb_free(&text);
 		return NULL;
 	}
-	char *text = malloc(SCENARIO_MAX_FILE + 1);
-	if (!text) {
-		fclose(f);
-		snprintf(d->text, sizeof(d->text), "%s: out of memory", path);
-		return NULL;
-	}
-	size_t len = fread(text, 1, SCENARIO_MAX_FILE + 1, f);
-	int rerr = ferror(f);
-	fclose(f);
-	if (rerr) {
-		free(text);
-		snprintf(d->text, sizeof(d->text), "%s: cannot read", path);
-		return NULL;
-	}
-	if (len > SCENARIO_MAX_FILE) {
-		free(text);
-		snprintf(d->text, sizeof(d->text), "%s: larger than %d bytes: not a scenario file", path,
-			 SCENARIO_MAX_FILE);
-		return NULL;
-	}
-	text[len] = '\0';
-	struct scenario *s = scenario_parse(path, text, len, sets, nsets, d);
-	free(text);
+	struct scenario *s = scenario_parse(path, text.s ? text.s : "", text.len, sets, nsets, d);
+	sb_free(&text);
 	return s;
 }
 

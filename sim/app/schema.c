@@ -65,8 +65,11 @@ static void json_stop(const struct run_config *cfg, struct strbuf *b)
 	sb_puts(b, "}");
 }
 
-static const struct schema_custom stop_custom = {
-	.parse = parse_stop, .defaults = defaults_stop, .json = json_stop, .type = "mapping"};
+static const struct schema_custom stop_custom = {.parse = parse_stop,
+						 .defaults = defaults_stop,
+						 .json = json_stop,
+						 .type = "mapping",
+						 .sub = stop_fields};
 
 /* ---- workload.mix ---- */
 
@@ -107,7 +110,7 @@ static int parse_mix(struct rctx *c, const struct ynode *v, const char *path)
 		double w;
 		if (field_parse(&weight, &w, c->buf, &e) < 0) {
 			if (e.col < 0)
-				snprintf(e.msg, sizeof(e.msg), "a weight must be between 0 and 1e9, found '%s'",
+				snprintf(e.msg, sizeof(e.msg), "a weight must be between 0 and 1e9, found '%.160s'",
 					 c->buf);
 			return resolve_bad_value(c, val, sub, &e);
 		}

@@ -44,10 +44,13 @@ struct schema_custom {
 	 * (read once at load: name, seed, sweep, policies). */
 	void (*json)(const struct run_config *cfg, struct strbuf *b);
 	const char *type; /* docs: the type in words */
+	const struct field *sub; /* docs: its entries, when it is a mapping of them */
 };
 
-/* The top-level table of a scenario file. */
+/* The top-level table of a scenario file, and the entries of one scripted
+ * operation (workload.script). */
 extern const struct field schema_top[];
+extern const struct field schema_script_fields[];
 
 /* Fills c with every default (policy NULL, strategy none). */
 void config_defaults(struct run_config *c);

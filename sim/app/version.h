@@ -4,6 +4,6 @@
 #ifndef CLOBBER_VERSION_H
 #define CLOBBER_VERSION_H
 
-#define CLOBBER_VERSION "0.1.0"
+#define CLOBBER_VERSION "0.2.0"
 
 #endif

@@ -110,7 +110,7 @@ static int parse(const struct field *f, void *base, const char *text, struct par
 		 bool check)
 {
 	unsigned char *at = (unsigned char *)base + f->offset;
-	char what[128];
+	char what[256];
 	switch (f->type) {
 	case FT_U32:
 	case FT_U64:
@@ -302,6 +302,33 @@ int field_defaults(const struct field *table, void *base)
 			if (parse(f, base, f->def, NULL, false) < 0)
 				return -1;
 		}
+	}
+	return 0;
+}
+
+int field_set(const struct field *table, void *base, const char *owner, const char *name,
+	      const char *text, struct parse_error *e)
+{
+	const struct field *f = NULL;
+	for (const struct field *q = table; q && q->name && !f; q++)
+		if (strcmp(q->name, name) == 0)
+			f = q;
+	if (!f) {
+		char list[256] = "";
+		for (const struct field *q = table; q && q->name; q++) {
+			if (list[0])
+				strncat(list, ", ", sizeof(list) - strlen(list) - 1);
+			strncat(list, q->name, sizeof(list) - strlen(list) - 1);
+		}
+		return units_fail(e, 0, "%s has no option '%s'%s%s", owner, name,
+				  list[0] ? "; its options are " : " (it takes no options)", list);
+	}
+	struct parse_error pe;
+	if (field_parse(f, base, text, &pe) < 0) {
+		units_fail(e, pe.col, "%s %s", f->name, pe.msg);
+		if (e)
+			e->col = pe.col;
+		return -1;
 	}
 	return 0;
 }

@@ -67,6 +67,13 @@ int field_format(const struct field *f, const void *base, char *buf, size_t n);
  * not parse (a bug). */
 int field_defaults(const struct field *table, void *base);
 
+/* Sets entry `name` of a table from its text, the message naming the
+ * entry ("lease must be between ..."); -1 with e filled if the name is
+ * unknown (the message says whose options are which) or the value
+ * invalid.  `owner` names the table's owner in that message. */
+int field_set(const struct field *table, void *base, const char *owner, const char *name,
+	      const char *text, struct parse_error *e);
+
 /* The entry named `name`, or NULL; dotted names find nested entries. */
 const struct field *field_find(const struct field *table, const char *name);
 

@@ -4,6 +4,7 @@
 #include "sim/core/strbuf.h"
 
 #include <math.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -143,4 +144,33 @@ size_t str_distance(const char *a, const char *b)
 		}
 	}
 	return row[lb];
+}
+
+int sb_read_file(struct strbuf *b, const char *path, size_t limit)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return -1;
+	char buf[65536];
+	size_t n, total = 0;
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0) {
+		total += n;
+		if (limit && total > limit) {
+			fclose(f);
+			errno = EFBIG;
+			return -1;
+		}
+		sb_putn(b, buf, n);
+	}
+	int bad = ferror(f);
+	fclose(f);
+	if (bad) {
+		errno = EIO;
+		return -1;
+	}
+	if (b->failed) {
+		errno = ENOMEM;
+		return -1;
+	}
+	return 0;
 }

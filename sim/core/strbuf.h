@@ -28,6 +28,11 @@ void sb_printf(struct strbuf *b, const char *fmt, ...) __attribute__((format(pri
 void sb_json_string(struct strbuf *b, const char *s);
 void sb_json_number(struct strbuf *b, double x);
 
+/* Appends the whole file at path.  Returns 0, or -1 (errno set) if it
+ * cannot be read; at most `limit` bytes are read (0: no limit) and -1 with
+ * errno EFBIG when the file is longer. */
+int sb_read_file(struct strbuf *b, const char *path, size_t limit);
+
 /* Levenshtein distance, for "did you mean" suggestions. */
 size_t str_distance(const char *a, const char *b);
 

@@ -66,3 +66,11 @@ uint32_t record_text(struct record *r, const char *text)
 	r->ntext += len;
 	return at;
 }
+
+const struct trace_vocab *trace_vocab_at(const struct trace_vocab *table, unsigned index)
+{
+	for (unsigned i = 0; table && table[i].name; i++)
+		if (i == index)
+			return &table[i];
+	return NULL;
+}

@@ -90,6 +90,9 @@ struct trace_vocab {
 	bool shows_lost;       /* marked LOST when its version is a lost update */
 };
 
+/* Entry `index` of a vocabulary table ending with a NULL name, or NULL. */
+const struct trace_vocab *trace_vocab_at(const struct trace_vocab *table, unsigned index);
+
 /* Actors of trace rows: a client's index, or a node's TRACE_NODE(i). */
 #define TRACE_NODE_BIT 0x80000000u
 #define TRACE_NODE(i) (TRACE_NODE_BIT | (uint32_t)(i))

@@ -48,7 +48,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	unsigned char opts[POLICY_OPTS_MAX];
 	for (size_t i = 0; i < registry_count(); i++) {
 		const struct policy *p = registry_at(i);
-		for (const struct policy_option *o = p->options; o && o->name; o++) {
+		for (const struct field *o = p->options; o && o->name; o++) {
 			policy_defaults(p, opts);
 			policy_set_option(p, opts, o->name, s, &e);
 		}
