@@ -291,20 +291,25 @@ static int check_slow(struct rctx *c, const struct hist_read *r, uint32_t key,
 	return 0;
 }
 
-/* Reads in (client, key, begin) order, for monotonic reads. */
-static const struct history *sort_h;
+/* Reads in (client, key, begin) order, for monotonic reads: the sort keys
+ * travel with each read's index, so the comparison needs no shared state
+ * (runs check in parallel threads). */
+struct session_key {
+	uint32_t client, key;
+	int64_t begin;
+	uint32_t index;
+};
+
 static int by_session(const void *a, const void *b)
 {
-	const struct hist_read *x = &sort_h->reads[*(const uint32_t *)a];
-	const struct hist_read *y = &sort_h->reads[*(const uint32_t *)b];
-	uint32_t kx = x->key & ~HIST_READ_OBSERVED, ky = y->key & ~HIST_READ_OBSERVED;
+	const struct session_key *x = a, *y = b;
 	if (x->client != y->client)
 		return x->client < y->client ? -1 : 1;
-	if (kx != ky)
-		return kx < ky ? -1 : 1;
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
 	if (x->begin != y->begin)
 		return x->begin < y->begin ? -1 : 1;
-	return *(const uint32_t *)a < *(const uint32_t *)b ? -1 : 1;
+	return x->index < y->index ? -1 : 1;
 }
 
 /* Does a slow key's read b miss an effect in F that read a returned? */
@@ -335,24 +340,28 @@ static int slow_regress(struct rctx *c, uint32_t key, const struct hist_read *a,
 static int check_monotonic(struct rctx *c, const uint32_t *depth, struct check_result *out)
 {
 	const struct history *h = c->h;
-	uint32_t *order = malloc((h->nreads ? h->nreads : 1) * sizeof(*order));
+	struct session_key *order = malloc((h->nreads ? h->nreads : 1) * sizeof(*order));
 	if (!order)
 		return -ENOMEM;
 	size_t n = 0;
-	for (uint32_t i = 0; i < h->nreads; i++)
-		if (h->reads[i].key & HIST_READ_OBSERVED)
-			order[n++] = i;
-	sort_h = h;
+	for (uint32_t i = 0; i < h->nreads; i++) {
+		const struct hist_read *r = &h->reads[i];
+		if (r->key & HIST_READ_OBSERVED)
+			order[n++] = (struct session_key){.client = r->client,
+							  .key = r->key & ~HIST_READ_OBSERVED,
+							  .begin = r->begin,
+							  .index = i};
+	}
 	qsort(order, n, sizeof(*order), by_session);
 	int rc = 0;
 	for (size_t i = 1; i < n && rc == 0; i++) {
-		const struct hist_read *a = &h->reads[order[i - 1]], *b = &h->reads[order[i]];
+		const struct hist_read *a = &h->reads[order[i - 1].index], *b = &h->reads[order[i].index];
 		uint32_t key = b->key & ~HIST_READ_OBSERVED;
 		if (a->client != b->client || (a->key & ~HIST_READ_OBSERVED) != key || a->end > b->begin)
 			continue;
 		bool regress;
 		if (c->keys[key].fast)
-			regress = depth[order[i]] > depth[order[i - 1]];
+			regress = depth[order[i].index] > depth[order[i - 1].index];
 		else
 			rc = slow_regress(c, key, a, b, &regress);
 		out->monotonic_violations += rc == 0 && regress;
