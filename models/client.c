@@ -5,6 +5,10 @@
  *   issue -> read -> reply                                     (read)
  *   issue -> write -> ack                                      (put; with the lock
  *                                                               policy: acquire first)
+ * With a lock service (a lock's `at: service`), a read-modify-write or a
+ * put first acquires at the service, and releases there once its write is
+ * acknowledged or refused (a message it does not wait for):
+ *   issue -> acquire -> grant -> [read -> reply] -> [compute] -> write -> ack -> release
  * A rejection or a lock denial is a conflict: the client backs off and
  * retries the whole operation from its read, up to `retries` times, then
  * aborts.  An operation still running `timeout` after its issue fails; with
@@ -66,6 +70,7 @@ static uint32_t op_alloc(struct world *w)
 static void op_release(struct world *w, uint32_t slot)
 {
 	struct op *op = &w->ops[slot];
+	op->busy = 0;
 	parents_clear(&op->st.parents);
 	policy_ctx_drop(w->policy, &op->st.ctx);
 	op->gen = op->gen == UINT32_MAX ? 1 : op->gen + 1;
@@ -78,6 +83,28 @@ static void trace_op(struct world *w, const struct op *op, unsigned ev,
 {
 	if (world_tracing(w))
 		world_trace(w, op->client, op->id, op->key, op->kind, ev, version, value, aux);
+}
+
+/* ---- pauses and crashes ---- */
+
+/* True if the client cannot act now: crashed (the event is dropped) or
+ * paused (the event is kept until it resumes, defer.h). */
+static bool held(struct world *w, uint32_t client, kernel_fn *fn, uint64_t arg, bool msg)
+{
+	struct client *c = &w->clients[client];
+	if (c->crashed) {
+		if (msg)
+			msg_free(&w->msgs, (struct msg *)(uintptr_t)arg);
+		return true;
+	}
+	if (!c->paused_until)
+		return false;
+	if (defer_push(&c->deferred, fn, w, arg, msg) < 0) {
+		if (msg)
+			msg_free(&w->msgs, (struct msg *)(uintptr_t)arg);
+		world_fail(w);
+	}
+	return true;
 }
 
 /* ---- stopping ---- */
@@ -154,10 +181,24 @@ static struct msg *op_msg(struct world *w, struct op *op, uint32_t slot, enum ms
 	return m;
 }
 
-/* Sends a request of the operation to where the strategy routes it. */
+/* Sends a request of the operation to where the strategy routes it (to
+ * the lock service: acquisitions, releases and cancels). */
 static void send(struct world *w, struct msg *m)
 {
-	net_send(w, m, EP_ID(EP_CLIENT, m->client), repl_route(w->repl, w, m));
+	uint32_t to = w->nservices && (m->type == MSG_CANCEL || m->step == STEP_ACQUIRE)
+			      ? EP_ID(EP_SERVICE, 0)
+			      : repl_route(w->repl, w, m);
+	net_send(w, m, EP_ID(EP_CLIENT, m->client), to);
+}
+
+/* With a lock service: the operation releases what it may hold there. */
+static void release(struct world *w, struct op *op, uint32_t slot)
+{
+	if (!w->nservices || op->kind == OP_READ || op->kind == OP_PROBE)
+		return;
+	struct msg *m = op_msg(w, op, slot, MSG_CANCEL, STEP_RELEASE);
+	if (m)
+		send(w, m);
 }
 
 static void send_read(struct world *w, struct op *op, uint32_t slot)
@@ -194,7 +235,13 @@ static void start_attempt(struct world *w, struct op *op, uint32_t slot)
 {
 	op->attempts++;
 	w->stats.attempts++;
-	if (op->kind == OP_PUT && !w->policy->put_reads) {
+	if (w->nservices && op->kind != OP_READ && op->kind != OP_PROBE) {
+		struct msg *m = op_msg(w, op, slot, MSG_READ, STEP_ACQUIRE);
+		if (!m)
+			return;
+		op->phase = PH_ACQUIRE;
+		send(w, m);
+	} else if (op->kind == OP_PUT && !w->policy->put_reads) {
 		prepare_put(op);
 		send_write(w, op, slot);
 	} else {
@@ -274,12 +321,14 @@ static void retry_due(struct kernel *k, void *world, uint64_t ref)
 	(void)k;
 	struct world *w = world;
 	struct op *op = op_get(w, ref);
-	if (op)
+	if (op && !held(w, op->client, retry_due, ref, false))
 		start_attempt(w, op, (uint32_t)ref);
 }
 
 static void conflict(struct world *w, struct op *op, uint32_t slot)
 {
+	if (op->phase == PH_WRITE)
+		release(w, op, slot);
 	w->stats.conflicts++;
 	trace_op(w, op, TR_CONFLICT, HIST_NONE, -1, op->attempts);
 	if (op->attempts > w->cfg->retries) {
@@ -301,8 +350,10 @@ static void timeout_due(struct kernel *k, void *world, uint64_t ref)
 	struct op *op = op_get(w, ref);
 	if (!op)
 		return;
-	uint32_t slot = (uint32_t)ref;
 	op->timeout = KERNEL_NO_EVENT;
+	if (held(w, op->client, timeout_due, ref, false))
+		return;
+	uint32_t slot = (uint32_t)ref;
 	if (w->policy->serve_cancel) {
 		struct msg *m = op_msg(w, op, slot, MSG_CANCEL, STEP_CANCEL);
 		if (m)
@@ -319,7 +370,7 @@ static void compute_done(struct kernel *k, void *world, uint64_t ref)
 	(void)k;
 	struct world *w = world;
 	struct op *op = op_get(w, ref);
-	if (op)
+	if (op && !held(w, op->client, compute_done, ref, false))
 		send_write(w, op, (uint32_t)ref);
 }
 
@@ -366,7 +417,8 @@ static void issue(struct world *w, uint32_t client, int kind, int64_t key, int64
 static void probe_due(struct kernel *k, void *world, uint64_t arg)
 {
 	(void)k;
-	issue(world, (uint32_t)(arg >> 32), OP_PROBE, (uint32_t)arg, -1);
+	if (!held(world, (uint32_t)(arg >> 32), probe_due, arg, false))
+		issue(world, (uint32_t)(arg >> 32), OP_PROBE, (uint32_t)arg, -1);
 }
 
 static void got_write(struct world *w, struct op *op, uint32_t slot, struct msg *m)
@@ -385,15 +437,46 @@ static void got_write(struct world *w, struct op *op, uint32_t slot, struct msg 
 		kernel_schedule(w->k, w->cfg->probe[i], probe_due, w,
 				(uint64_t)op->client << 32 | op->key);
 	trace_op(w, op, TR_ACK, m->version, m->value, 0);
+	release(w, op, slot);
 	op_end(w, slot, OPST_OK);
+}
+
+/* The lock service granted the lock (or refused it: a conflict): read,
+ * or write at once for a put. */
+static void got_lock(struct world *w, struct op *op, uint32_t slot, struct msg *m)
+{
+	if (m->status != ST_OK) {
+		conflict(w, op, slot);
+		return;
+	}
+	policy_ctx_drop(w->policy, &op->st.ctx);
+	op->st.ctx = m->ctx; /* the token */
+	memset(&m->ctx, 0, sizeof(m->ctx));
+	if (op->kind == OP_PUT) {
+		prepare_put(op);
+		send_write(w, op, slot);
+	} else {
+		send_read(w, op, slot);
+	}
+}
+
+/* Kernel event: a reply kept while the client was paused. */
+static void receive_later(struct kernel *k, void *world, uint64_t arg)
+{
+	(void)k;
+	client_receive(world, (struct msg *)(uintptr_t)arg);
 }
 
 void client_receive(struct world *w, struct msg *m)
 {
+	if (m->client < w->nclients && held(w, m->client, receive_later, (uint64_t)(uintptr_t)m, true))
+		return;
 	uint64_t ref = (uint64_t)m->gen << 32 | m->op;
 	struct op *op = op_get(w, ref);
 	if (op) {
-		if (m->type == MSG_READ_REPLY && op->phase == PH_READ)
+		if (m->type == MSG_READ_REPLY && op->phase == PH_ACQUIRE)
+			got_lock(w, op, m->op, m);
+		else if (m->type == MSG_READ_REPLY && op->phase == PH_READ)
 			got_read(w, op, m->op, m);
 		else if (m->type == MSG_WRITE_REPLY && op->phase == PH_WRITE)
 			got_write(w, op, m->op, m);
@@ -425,6 +508,7 @@ static void issue(struct world *w, uint32_t client, int kind, int64_t key, int64
 	uint32_t gen = op->gen;
 	memset(op, 0, sizeof(*op));
 	op->gen = gen;
+	op->busy = 1;
 	op->client = client;
 	op->id = w->next_id++;
 	/* probes number their draws apart: a policy that acknowledges more
@@ -464,6 +548,8 @@ static void arrival(struct kernel *k, void *world, uint64_t client)
 		world_check_done(w); /* the stop time has passed: maybe the end */
 		return;
 	}
+	if (held(w, (uint32_t)client, arrival, client, false))
+		return;
 	issue(w, (uint32_t)client, -1, 0, -1);
 	if (w->cfg->arrival == ARRIVAL_OPEN)
 		schedule_issue(w, (uint32_t)client);
@@ -471,9 +557,9 @@ static void arrival(struct kernel *k, void *world, uint64_t client)
 
 static void schedule_issue(struct world *w, uint32_t client)
 {
-	if (w->stopped)
-		return;
 	struct client *c = &w->clients[client];
+	if (w->stopped || c->crashed)
+		return;
 	int64_t delay;
 	if (w->cfg->arrival == ARRIVAL_OPEN) {
 		delay = (int64_t)(dist_exponential(&c->arrive.rng, 1e9 / w->cfg->rate) + 0.5);
@@ -485,12 +571,22 @@ static void schedule_issue(struct world *w, uint32_t client)
 	kernel_schedule(w->k, delay, arrival, w, client);
 }
 
+/* Kernel event: scripted operation `index` is issued (now, or when its
+ * client resumes). */
+static void script_issue(struct kernel *k, void *world, uint64_t index)
+{
+	(void)k;
+	struct world *w = world;
+	const struct script_op *s = &w->cfg->script[index];
+	if (!held(w, s->client, script_issue, index, false))
+		issue(w, s->client, s->kind, s->key, s->compute);
+}
+
 /* Kernel event: the next scripted operation is due. */
 static void script_due(struct kernel *k, void *world, uint64_t index)
 {
 	struct world *w = world;
-	const struct script_op *s = &w->cfg->script[index];
-	issue(w, s->client, s->kind, s->key, s->compute);
+	script_issue(k, w, index);
 	if (index + 1 < w->cfg->nscript) {
 		int64_t at = w->cfg->script[index + 1].at;
 		int64_t now = kernel_now(k);
@@ -536,8 +632,48 @@ int clients_new(struct world *w)
 	return 0;
 }
 
+/* ---- faults ---- */
+
+void client_crash(struct world *w, uint32_t client)
+{
+	struct client *c = &w->clients[client];
+	if (c->crashed)
+		return;
+	c->crashed = true;
+	c->paused_until = 0;
+	defer_drop(&c->deferred, &w->msgs);
+	/* its operations end as failed; it tells no store it gave up */
+	for (uint32_t slot = 0; slot < w->nops; slot++)
+		if (w->ops[slot].busy && w->ops[slot].client == client)
+			op_end(w, slot, OPST_FAILED);
+}
+
+void client_pause(struct world *w, uint32_t client, int64_t until)
+{
+	struct client *c = &w->clients[client];
+	if (!c->crashed && until > c->paused_until)
+		c->paused_until = until;
+}
+
+void client_resume(struct world *w, uint32_t client, bool force)
+{
+	struct client *c = &w->clients[client];
+	if (!c->paused_until || (!force && kernel_now(w->k) < c->paused_until))
+		return;
+	c->paused_until = 0;
+	defer_run(&c->deferred, w->k);
+}
+
+void client_clock_jump(struct world *w, uint32_t client, int64_t by)
+{
+	clock_jump(&w->clients[client].clock, kernel_now(w->k), by);
+}
+
 void clients_free(struct world *w)
 {
+	if (w->clients)
+		for (uint32_t i = 0; i < w->nclients; i++)
+			defer_free(&w->clients[i].deferred, &w->msgs);
 	free(w->clients);
 	w->clients = NULL;
 	if (w->ops) {

@@ -41,6 +41,10 @@ void clock_init(struct clock *c, const struct run_config *cfg, uint64_t stream_s
 /* The local clock's reading at true time t (t never decreases between calls). */
 int64_t clock_read(struct clock *c, int64_t t);
 
+/* The clock steps by `by` ns at true time t (an NTP step, a fault): the
+ * offset changes until the next re-sync draws a fresh one. */
+void clock_jump(struct clock *c, int64_t t, int64_t by);
+
 /* True time at which `local` elapsed nanoseconds of this clock will have
  * passed, starting now: how a lease measured by this clock runs in true time. */
 int64_t clock_true_duration(const struct clock *c, int64_t local);

@@ -66,6 +66,49 @@ struct script_op {
 	int64_t compute; /* compute time override, ns; -1 draws from `compute` */
 };
 
+/* A fault of the schedule (design section 10).  Occurrence k of a fault
+ * starts at k * every plus a draw of `at`, and lasts a draw of `dur` (0:
+ * until the operations end); every 0: one occurrence. */
+enum fault_kind {
+	FAULT_CRASH,	  /* a node (restarts after dur) or a client (never returns) */
+	FAULT_PARTITION,  /* links between node groups (or from -> to) cut */
+	FAULT_LOSS,	  /* each message dropped with probability p */
+	FAULT_PAUSE,	  /* a node or client does nothing, then carries on */
+	FAULT_CLOCK_JUMP, /* a node's or client's clock steps by `by` */
+	FAULT_NKINDS
+};
+
+enum fault_target {
+	FAULT_ON_NODE,	  /* node `index` */
+	FAULT_ON_PRIMARY, /* the primary of key 0's partition when it starts */
+	FAULT_ON_CLIENT,  /* client `index` */
+	FAULT_ON_SERVICE, /* the lock service */
+	FAULT_ON_NETWORK, /* partition, loss */
+};
+
+#define FAULTS_MAX 32
+#define FAULT_GROUPS_MAX 8
+
+struct fault {
+	int kind;	     /* enum fault_kind */
+	int target;	     /* enum fault_target */
+	uint32_t index;
+	struct dist at, dur; /* start (after k * every) and length of each occurrence */
+	int64_t every;	     /* 0: once */
+	double p;	     /* loss: drop probability */
+	int64_t by;	     /* clock_jump: the step, ns */
+	uint64_t group[FAULT_GROUPS_MAX]; /* partition: nodes of each group (bit i: node i) */
+	uint32_t ngroups;
+	uint64_t from, to;   /* a one-way partition: links from -> to cut */
+};
+
+/* What a crash keeps (store.durability). */
+enum durability {
+	DURABLE_EVERY,	  /* every write is durable when applied */
+	DURABLE_INTERVAL, /* the state as of the last checkpoint, every interval */
+	DURABLE_NEVER,	  /* nothing: a crashed node restarts empty */
+};
+
 /* The end of a run (cluster.settle). */
 enum settle {
 	SETTLE_CONVERGE, /* replicas exchange until they agree; the checker reads that state */
@@ -139,6 +182,12 @@ struct run_config {
 		unsigned char bytes[REPL_OPTS_MAX];
 		int64_t align;
 	} ropts; /* the strategy's parsed options */
+
+	/* faults */
+	struct fault faults[FAULTS_MAX];
+	uint32_t nfaults;
+	int durability;		/* enum durability */
+	int64_t durable_every;	/* DURABLE_INTERVAL: the checkpoint period */
 
 	/* recording */
 	bool record_ops;

@@ -71,6 +71,7 @@ uint64_t coord_new(struct world *w, struct coord *c, uint32_t node, uint32_t key
 	q->node = node;
 	q->key = key;
 	q->is_read = is_read;
+	q->live = 1;
 	c->live++;
 	if (is_read) {
 		q->scratch = calloc(1, w->kss);
@@ -95,11 +96,28 @@ struct creq *coord_get(struct coord *c, uint32_t req, uint32_t gen)
 void coord_end(struct world *w, struct coord *c, struct creq *q)
 {
 	release(w, q);
+	q->live = 0;
 	uint32_t slot = (uint32_t)(q - c->reqs);
 	q->gen = q->gen == UINT32_MAX ? 1 : q->gen + 1;
 	q->next_free = c->free;
 	c->free = slot;
 	c->live--;
+}
+
+void coord_abandon(struct world *w, struct coord *c, uint32_t node)
+{
+	for (uint32_t i = 0; i < c->n; i++) {
+		struct creq *q = &c->reqs[i];
+		if (q->gen != 0 && q->node == node && q->live)
+			coord_end(w, c, q);
+	}
+}
+
+void coord_end_all(struct world *w, struct coord *c)
+{
+	for (uint32_t i = 0; i < c->n; i++)
+		if (c->reqs[i].live)
+			coord_end(w, c, &c->reqs[i]);
 }
 
 struct msg *coord_peer(struct world *w, const struct msg *about, uint32_t key, uint8_t type,

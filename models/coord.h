@@ -38,6 +38,7 @@ struct creq {
 	uint16_t expected;   /* answers to wait for before the request ends */
 	uint16_t closed;     /* answers received in all */
 	uint8_t is_read;
+	uint8_t live;	     /* in use */
 	uint64_t seq_no;     /* primary: the write's seq_no */
 	void *scratch;	     /* read: the replies merged (a key state), or NULL */
 	unsigned char *copies; /* read: each replica's copy (ncopies * copy size) */
@@ -65,6 +66,13 @@ struct creq *coord_get(struct coord *c, uint32_t req, uint32_t gen);
 /* Ends a request: releases its scratch state, copies and (if still held)
  * the client's message. */
 void coord_end(struct world *w, struct coord *c, struct creq *q);
+
+/* Ends every request node `node` coordinates (it crashed). */
+void coord_abandon(struct world *w, struct coord *c, uint32_t node);
+
+/* Ends every request still open (the operations are over and a fault may
+ * have lost the answers some wait for). */
+void coord_end_all(struct world *w, struct coord *c);
 
 /* A new peer message of type `type` and class cls about `about` (the
  * client's message whose operation it belongs to, or NULL), for request

@@ -20,28 +20,44 @@
  * served only while the lock is free (waiting or refused like an acquire),
  * and does not hold it.
  *
- * The lock lives where the key's writes are ordered: the node of `none`,
- * the primary of `primary`.  A copy (for backups) is the value and the
- * newest token; the holder, lease and queue live only where the lock is
- * granted.  A token carries the primary's term in its high bits, so a
- * token granted by an old primary is older than every token of a new one.
+ * at: store - the lock lives where the key's writes are ordered: the node
+ * of `none`, the primary of `primary` (a SELECT ... FOR UPDATE).  A copy
+ * (for backups) is the value and the newest token; the holder, lease and
+ * queue live only where the lock is granted.  Tokens count per key, and
+ * carry the primary's term in their high bits, so a token granted by an
+ * old primary is older than every token of a new one (a new primary
+ * counts on from the newest token it holds a copy of, which may be one a
+ * zombie holder also has).
+ *
+ * at: service - the lock lives on a lock service of its own (ZooKeeper, a
+ * Redlock set; Kleppmann 2016): an operation acquires there (a round trip),
+ * reads and writes at the store, and releases there (a message it does
+ * not wait for).  The lease runs on the service's clock.  The store keeps
+ * the newest token it has seen per key and, with fencing, rejects a write
+ * whose token is older.  Plain reads go to the store and ignore the lock.
  */
 #include <stddef.h>
+#include <string.h>
 
 #include "models/cell.h"
 #include "models/config.h"
 #include "models/node.h"
 #include "models/policy.h"
+#include "sim/core/units.h"
 
 enum { MODE_WAIT, MODE_FAIL };
 enum { SCOPE_WRITE, SCOPE_READWRITE };
+enum { AT_STORE, AT_SERVICE };
 
 struct lock_opts {
 	int mode;
 	int64_t lease;
 	bool fencing;
 	int scope;
+	int at;
 };
+
+#define TOKEN_COUNT ((1ULL << 40) - 1) /* the counting bits of a token; the term above */
 
 struct lock_key {
 	struct cell cell;     /* first: state and value come from it */
@@ -61,7 +77,6 @@ struct lock_ctx {
 _Static_assert(sizeof(struct lock_ctx) <= sizeof(union policy_ctx), "ctx too big");
 
 struct lock_run {
-	uint64_t next_token;
 	uint64_t waits;	     /* acquisitions and locked reads, granted */
 	double wait_sum;     /* ns waited in the queue by them */
 	uint64_t lease_expiries;
@@ -84,6 +99,12 @@ static const struct field lock_options[] = {
 	{.name = "scope", .type = FT_ENUM, .choices = "write|readwrite", .def = "write",
 	 .help = "`write`: plain reads ignore the lock; `readwrite`: a plain read is served only while the lock is free and nobody is queued, otherwise it waits in the queue or is refused like an acquisition, and it does not hold the lock",
 	 .offset = offsetof(struct lock_opts, scope)},
+	{.name = "at", .type = FT_ENUM, .choices = "store|service", .def = "store",
+	 .help = "where the lock lives: taken by the locking read at the node that orders the key's "
+		 "writes (`store`), or on a lock service of its own, with a round trip to acquire "
+		 "before the read and a release after the write (`service`); the lease runs on that "
+		 "endpoint's clock",
+	 .offset = offsetof(struct lock_opts, at)},
 	{0},
 };
 
@@ -157,15 +178,16 @@ static void grant(struct node *s, struct lock_key *k, struct msg *m)
 	const struct lock_opts *o = node_opts(s);
 	struct lock_run *run = node_run_state(s);
 	count_wait(s, m);
+	(void)run;
 	k->held = true;
 	/* the term in the high bits: any token of a newer primary is newer
 	 * than every token of an older one (term 1 gives plain counters) */
-	k->token = (node_term(s, m->key) - 1) << 40 | ++run->next_token;
+	k->token = (node_term(s, m->key) - 1) << 40 | ((k->token & TOKEN_COUNT) + 1);
 	k->holder_client = m->client;
 	k->holder_op = m->op;
 	k->holder_gen = m->gen;
 	k->holder_op_id = m->op_id;
-	k->lease_timer = node_timer(s, node_true_duration(s, o->lease), lease_expired, m->key);
+	k->lease_timer = node_timer_local(s, o->lease, lease_expired, m->key);
 	node_trace(s, m, LK_GRANT, k->cell.value, (int64_t)k->token);
 	((struct lock_ctx *)m->ctx.bytes)->token = k->token;
 	m->value = k->cell.value;
@@ -212,7 +234,8 @@ static void lock_serve_read(struct node *s, void *ks, struct msg *m)
 	const struct lock_opts *o = node_opts(s);
 	struct lock_key *k = ks;
 	bool plain = op_is_read(m->kind);
-	if (plain && o->scope == SCOPE_WRITE) {
+	/* with a lock service, the store serves every read plainly */
+	if ((plain && o->scope == SCOPE_WRITE) || (o->at == AT_SERVICE && !node_is_service(s))) {
 		m->value = k->cell.value;
 		node_reply(s, m, ST_OK);
 		return;
@@ -245,6 +268,31 @@ static bool is_holder(const struct lock_key *k, const struct msg *m)
 	       k->holder_gen == m->gen;
 }
 
+/* A write at a store whose lock lives on the service: fencing against the
+ * newest token the store has seen; a zombie is a writer the service no
+ * longer counts as the holder (what the simulator knows, for the metric). */
+static void serve_write_fenced(struct node *s, struct lock_key *k, struct msg *m, uint64_t token)
+{
+	const struct lock_opts *o = node_opts(s);
+	struct lock_run *run = node_run_state(s);
+	const struct lock_key *svc = node_service_state(s, m->key);
+	if (!svc || !is_holder(svc, m) || svc->token != token) {
+		run->zombie_writes++;
+		node_trace(s, m, LK_ZOMBIE, m->value, (int64_t)token);
+	}
+	if (o->fencing && token < k->token) {
+		run->fenced_writes++;
+		node_trace(s, m, LK_FENCED, m->value, (int64_t)k->token);
+		node_reply(s, m, ST_REJECTED);
+		return;
+	}
+	if (token > k->token)
+		k->token = token;
+	cell_write(s, &k->cell, m);
+	node_trace(s, m, TR_APPLIED, m->value, (int64_t)token);
+	node_reply(s, m, ST_OK);
+}
+
 static void lock_serve_write(struct node *s, void *ks, struct msg *m)
 {
 	const struct lock_opts *o = node_opts(s);
@@ -252,6 +300,10 @@ static void lock_serve_write(struct node *s, void *ks, struct msg *m)
 	struct lock_key *k = ks;
 	uint64_t token = ((struct lock_ctx *)m->ctx.bytes)->token;
 	uint32_t key = m->key;
+	if (o->at == AT_SERVICE) {
+		serve_write_fenced(s, k, m, token);
+		return;
+	}
 	bool holder = is_holder(k, m) && token == k->token;
 	if (!holder) {
 		run->zombie_writes++;
@@ -305,8 +357,35 @@ static void lock_report(const void *run_state, const struct node_stats *st, doub
 
 static unsigned lock_needs(const void *opts)
 {
-	(void)opts;
+	const struct lock_opts *o = opts;
+	if (o->at == AT_SERVICE) /* the store checks tokens where writes are ordered */
+		return POLICY_NEEDS_SERVICE | POLICY_NEEDS_COPY;
 	return POLICY_NEEDS_PRIMARY | POLICY_NEEDS_COPY; /* the lock lives where writes are ordered */
+}
+
+static int lock_validate(const void *opts, struct parse_error *e)
+{
+	const struct lock_opts *o = opts;
+	if (o->at == AT_SERVICE && o->scope == SCOPE_READWRITE)
+		return units_fail(e, 0, "scope: readwrite needs at: store (a lock service does not "
+					"serve reads)");
+	return 0;
+}
+
+/* The client side: the token comes with the reply that granted the lock
+ * (the store's read reply, or the service's); a read reply from a store
+ * whose lock lives on the service carries none, and the operation keeps
+ * the one it has. */
+static int lock_client_read(const void *opts, struct msg *reply, struct op_state *op)
+{
+	(void)opts;
+	if (((struct lock_ctx *)reply->ctx.bytes)->token != 0) {
+		op->ctx = reply->ctx;
+		memset(&reply->ctx, 0, sizeof(reply->ctx));
+	}
+	uint32_t v = reply->version;
+	op->value = reply->value + 1;
+	return parents_set(&op->parents, &v, v == HIST_NONE ? 0 : 1);
 }
 
 /* A crash or the end of the run: the lease timer goes, queued requests
@@ -345,6 +424,7 @@ const struct policy lock_policy = {
 	.summary = "pessimistic lock per key with a lease; optional fencing tokens",
 	.options = lock_options,
 	.options_size = sizeof(struct lock_opts),
+	.validate = lock_validate,
 	.needs = lock_needs,
 	.key_state_size = sizeof(struct lock_key),
 	.run_state_size = sizeof(struct lock_run),
@@ -360,5 +440,6 @@ const struct policy lock_policy = {
 	.serve_write = lock_serve_write,
 	.serve_cancel = lock_serve_cancel,
 	.report = lock_report,
+	.client_read = lock_client_read,
 	.put_reads = true,
 };

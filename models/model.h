@@ -94,6 +94,16 @@ size_t world_bytes(const struct world *w);
 void world_policy_metrics(const struct world *w, double *values);
 void world_repl_metrics(const struct world *w, double *values);
 
+/* A fault's occurrence, for charts: kind and target as in struct fault,
+ * the node or client it struck, and when (end -1: until the end; equal to
+ * start for a clock jump). */
+struct fault_window {
+	int kind, target;
+	uint32_t index;
+	int64_t start, end;
+};
+const struct fault_window *world_fault_windows(const struct world *w, uint32_t *n);
+
 /* The value held by a key (its first copy's, the first version's with
  * siblings); -1 if the policy does not keep scalar values (siblings with
  * merge: union). */

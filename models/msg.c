@@ -59,9 +59,28 @@ struct msg *msg_new(struct msg_pool *p)
 	return m;
 }
 
+struct bundle *bundle_new(uint32_t n, size_t copy_size)
+{
+	struct bundle *b = calloc(1, sizeof(*b) + n * (sizeof(uint32_t) + copy_size) + 8);
+	if (!b)
+		return NULL;
+	b->keys = (uint32_t *)(b + 1);
+	/* the copies after the keys, aligned for the policy's structs */
+	uintptr_t at = (uintptr_t)(b->keys + n);
+	b->copies = (unsigned char *)((at + 7) & ~(uintptr_t)7);
+	return b;
+}
+
 void msg_free(struct msg_pool *p, struct msg *m)
 {
 	parents_clear(&m->parents);
+	if (m->bundle) {
+		size_t cs = policy_copy_size(p->policy);
+		for (uint32_t i = 0; i < m->bundle->n; i++)
+			policy_copy_drop(p->policy, m->bundle->copies + i * cs);
+		free(m->bundle);
+		m->bundle = NULL;
+	}
 	if (p->policy) {
 		if (m->flags & MSGF_COPY)
 			policy_copy_drop(p->policy, m->ctx.bytes);

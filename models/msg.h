@@ -40,6 +40,10 @@ enum msg_step {
 	STEP_WRITE_REPLY,
 	STEP_CANCEL,
 	STEP_PEER,	 /* first of a strategy's messages between nodes: STEP_PEER + k */
+	/* a lock service's round trips (apart from STEP_PEER + k) */
+	STEP_ACQUIRE = 200,
+	STEP_ACQUIRE_REPLY,
+	STEP_RELEASE,
 };
 
 enum reply_status {
@@ -52,6 +56,7 @@ enum reply_status {
  * client side. */
 #define MSGF_DISCARDED 0x1 /* write acknowledged but not applied */
 #define MSGF_COPY 0x2	   /* ctx holds a copy of a key (policy.h), not a client context */
+#define MSGF_LOST 0x4	   /* the network loses it (a fault): it never arrives */
 
 /* The context a client carries from its read to its write, filled and read
  * by the policy only.  A policy that keeps references in it (siblings keeps
@@ -72,6 +77,15 @@ static inline const uint32_t *parents_ids(const struct parents *p)
 {
 	return p->n > 1 ? p->ids : &p->one;
 }
+
+/* Copies of several keys in one message (a new primary's resync): n keys,
+ * and after them n copies of the policy's copy size, each holding its
+ * references (policy.h).  The message owns it. */
+struct bundle {
+	uint32_t n;
+	uint32_t *keys;
+	unsigned char *copies;
+};
 
 struct msg {
 	struct msg *next; /* pool free list; lock wait queue */
@@ -105,6 +119,7 @@ struct msg {
 	uint64_t seq_no;	/* the write's place in its partition's order (0: none yet) */
 	uint64_t term;		/* the term of the primary that ordered it */
 	uint16_t replica;	/* the copy (j) a peer message concerns */
+	struct bundle *bundle;	/* copies of several keys, or NULL */
 };
 
 struct policy;
@@ -123,7 +138,12 @@ void msg_pool_free(struct msg_pool *p);
 /* A zeroed message, or NULL when out of memory. */
 struct msg *msg_new(struct msg_pool *p);
 
-/* Returns m to the pool, releasing its parents and policy context. */
+/* A bundle with room for n copies of copy_size bytes (not yet filled:
+ * the caller sets keys and exports copies), or NULL. */
+struct bundle *bundle_new(uint32_t n, size_t copy_size);
+
+/* Returns m to the pool, releasing its parents, policy context and
+ * bundle. */
 void msg_free(struct msg_pool *p, struct msg *m);
 
 /* Parents: set, copy, move, clear. */

@@ -4,6 +4,7 @@
  */
 #include "models/net.h"
 
+#include "models/fault.h"
 #include "models/world.h"
 #include "sim/core/dist.h"
 #include "sim/core/rng.h"
@@ -38,5 +39,9 @@ void net_send(struct world *w, struct msg *m, uint32_t src, uint32_t dst)
 		rng_stream_init(&s, world_msg_key(w, RNG_LINK, src, dst, m));
 		lat = dist_sample_ns(d, &s.rng);
 	}
+	/* a lost message still takes its latency, and is dropped on arrival,
+	 * so that the end of the run is detected where messages arrive */
+	if (w->fault && fault_drops(w, m, src, dst))
+		m->flags |= MSGF_LOST;
 	kernel_schedule(w->k, lat, net_arrive, w, (uint64_t)(uintptr_t)m);
 }

@@ -21,6 +21,14 @@
  * Incarnations: a crash bumps the node's incarnation; messages that
  * arrived under an older one are dropped where they are served (the check
  * Redis's ae.c would call lazy invalidation).
+ *
+ * Faults (fault.h).  A crashed node (ep.down) drops what reaches it and
+ * loses what durability did not keep (node_crash); a paused node keeps
+ * what reaches it, what its server finished and its timers' firings in a
+ * deferred list (defer.h) and does them, in order, when it resumes.  A
+ * policy's timers go through node_timer, which knows about pauses; a
+ * timer set with node_timer_local runs on the node's clock, so a clock
+ * jump moves it (a lease that ends early).
  */
 #ifndef CLOBBER_NODE_H
 #define CLOBBER_NODE_H
@@ -29,6 +37,7 @@
 #include <stdint.h>
 
 #include "models/clock.h"
+#include "models/defer.h"
 #include "models/msg.h"
 #include "models/net.h"
 #include "models/policy.h"
@@ -53,7 +62,23 @@ struct node {
 	uint32_t written;
 	uint64_t seq;	     /* writes this node ordered (the default order) */
 	bool proxy;	     /* a coordinator that holds no copy */
+	bool service;	     /* the lock service: holds locks, no copy */
 	struct node_stats stats;
+	/* faults */
+	int64_t paused_until; /* 0: running */
+	struct defer deferred;
+	struct node_timer_rec *timers; /* the policy's timers: a pool */
+	uint32_t ntimers, timercap, timer_free;
+};
+
+/* A policy timer in flight (node_timer). */
+struct node_timer_rec {
+	kernel_fn *fn;
+	uint64_t arg;
+	kernel_handle ev;
+	int64_t local_deadline; /* node_timer_local: its end on the node's clock; else INT64_MIN */
+	uint32_t gen;		/* bumped when the record is freed */
+	uint32_t next_free;
 };
 
 int node_init(struct node *n, struct world *w, uint32_t index);
@@ -89,6 +114,11 @@ int64_t node_clock(struct node *n);
 /* True time for `local` ns of the node's clock to pass (leases). */
 int64_t node_true_duration(const struct node *n, int64_t local);
 const void *node_opts(const struct node *n);
+/* True for the lock service (a lock policy's `at: service`). */
+bool node_is_service(const struct node *n);
+/* The lock service's key state for key, or NULL when there is none: what
+ * the simulator knows of the service, for a store's metrics. */
+const void *node_service_state(const struct node *n, uint32_t key);
 void *node_run_state(struct node *n);
 
 /* The place of write m in its partition's order at this node, and the
@@ -117,10 +147,33 @@ void node_fail(struct node *n);
  * has been cancelled). */
 void node_drop(struct node *n, struct msg *m);
 
-/* A policy timer: fn(kernel, node, arg) after `delay` ns of true time.  A
- * policy cancels its timers in key_free. */
+/* A policy timer: fn(kernel, node, arg) after `delay` ns of true time
+ * (node_timer), or once `local` ns have passed on the node's clock
+ * (node_timer_local: a clock jump moves it).  A paused node runs it when
+ * it resumes.  A policy cancels its timers in key_free.  The handle is
+ * never KERNEL_NO_EVENT; cancelling a timer that has run is harmless. */
 kernel_handle node_timer(struct node *n, int64_t delay, kernel_fn *fn, uint64_t arg);
+kernel_handle node_timer_local(struct node *n, int64_t local, kernel_fn *fn, uint64_t arg);
 bool node_cancel_timer(struct node *n, kernel_handle h);
+
+/* ---- faults (called by fault.c) ---- */
+
+/* The node crashes: it drops its queue, deferred work, requests it
+ * coordinates and what durability did not keep (durable_copy(key) gives
+ * the copy kept for a key, NULL: nothing).  node_restart brings it back. */
+void node_crash(struct node *n);
+void node_restart(struct node *n);
+/* The node stops until `until` (a later pause extends it); node_resume
+ * does what it kept, if the pause is over. */
+void node_pause(struct node *n, int64_t until);
+void node_resume(struct node *n);
+bool node_paused(const struct node *n);
+/* The node's clock steps by `by` ns; its local timers move with it. */
+void node_clock_jump(struct node *n, int64_t by);
+
+/* Replaces key state ks of key `key` with copy, or with an empty state
+ * when copy is NULL, recording what it loses.  Returns 0 or -ENOMEM. */
+int node_restore(struct node *n, uint32_t key, void *ks, const void *copy);
 
 /* A store-side trace line about message m (or about key/op given
  * explicitly when m is NULL). */

@@ -78,6 +78,7 @@ struct op_state {
 enum policy_needs {
 	POLICY_NEEDS_PRIMARY = 0x1, /* one node ordering each key's writes (a lock, a seq_no) */
 	POLICY_NEEDS_COPY = 0x2,    /* writes ordered on a copy of the key, not a proxy's scratch */
+	POLICY_NEEDS_SERVICE = 0x4, /* a lock service: operations acquire there first (client.c) */
 };
 
 struct policy {

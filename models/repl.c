@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "models/node.h"
+#include "models/world.h"
 
 const struct trace_vocab *repl_event(const struct repl *r, unsigned code)
 {
@@ -77,6 +78,23 @@ void repl_stop(const struct repl *r, struct world *w)
 {
 	if (r->stop)
 		r->stop(w);
+}
+
+void repl_crashed(const struct repl *r, struct node *n)
+{
+	if (r->crashed)
+		r->crashed(n);
+}
+
+void repl_changed(const struct repl *r, struct world *w)
+{
+	if (r->changed)
+		r->changed(w);
+}
+
+uint32_t repl_leader(const struct repl *r, struct world *w, uint32_t key)
+{
+	return r->leader ? r->leader(w, key) : world_replica(w, key, 0);
 }
 
 int repl_validate(const struct repl *r, const void *opts, const struct run_config *cfg,

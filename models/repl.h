@@ -88,6 +88,19 @@ struct repl {
 	uint64_t (*settle)(struct world *w);
 	/* Optional: the run is over: cancel the strategy's timers. */
 	void (*stop)(struct world *w);
+
+	/* ---- faults (fault.h) ---- */
+	/* Optional: node n crashed: forget what it kept in memory (messages
+	 * held for later, what it was waiting for).  Its copies have already
+	 * gone back to what durability kept. */
+	void (*crashed)(struct node *n);
+	/* Optional: which nodes are up, running and reachable has changed (a
+	 * crash, a restart, a pause, a partition): detect failures, deliver
+	 * what waited for a node.  Called after every change. */
+	void (*changed)(struct world *w);
+	/* Optional: the node that orders key's writes now (a fault's `node:
+	 * primary`); default: the key's first copy. */
+	uint32_t (*leader)(struct world *w, uint32_t key);
 };
 
 /* The wrappers.  repl_order() returns m->seq_no once set, so a write is
@@ -99,6 +112,9 @@ uint64_t repl_order(const struct repl *r, struct node *n, struct msg *m);
 uint64_t repl_term(const struct repl *r, const struct node *n, uint32_t key);
 uint64_t repl_settle(const struct repl *r, struct world *w);
 void repl_stop(const struct repl *r, struct world *w);
+void repl_crashed(const struct repl *r, struct node *n);
+void repl_changed(const struct repl *r, struct world *w);
+uint32_t repl_leader(const struct repl *r, struct world *w, uint32_t key);
 uint32_t repl_copies(const struct repl *r, const struct run_config *cfg);
 uint32_t repl_route(const struct repl *r, struct world *w, const struct msg *m);
 void repl_serve(const struct repl *r, struct node *n, struct msg *m);

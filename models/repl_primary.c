@@ -16,13 +16,35 @@
  *
  * Guarantees: a backup's copy is always a state the primary's copy passed
  * through (installs happen in order); without faults the backups reach the
- * primary's state once the replication stream has drained.  The options
- * failover and promote belong to the fault model (a primary crash).
+ * primary's state once the replication stream has drained.
+ *
+ * Faults (fault.h).  A partition's primary is suspected while it is down
+ * or paused, or cannot reach enough replicas to form a majority with them;
+ * once suspected for `failover` without a break, the cluster promotes a
+ * running replica that can reach a majority (promote: latest, the one
+ * whose last write is newest by (term, seq_no), or any, drawn), with
+ * term + 1.  The new primary sends every other replica its copies of the
+ * partition's keys (a resync, one message, resent every `failover` until
+ * acknowledged); a replica installs them, truncating what the new primary
+ * lacks: writes ordered under an older term after the new primary's last
+ * seq_no are counted in truncated_writes, and the history records their
+ * loss.  Clients send to the primary the cluster knows (a consistent
+ * routing table); a deposed primary does not know until it hears the
+ * newer term, and serves what reaches it meanwhile (split brain): its
+ * writes are refused by replicas that know the newer term (PR_REJECT), and
+ * it then steps down and asks for a resync.  A node that is not the
+ * primary forwards a client's request to the one it knows.  A backup that
+ * restarts, or that waits longer than `failover` for a missing seq_no (a
+ * lost message), asks the primary for a resync.  Terms and seq_nos are
+ * durable; copies keep what store.durability says.  With ack: all a write
+ * waits for every replica, down or not (no in-sync set shrinks).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "models/coord.h"
+#include "models/fault.h"
 #include "models/repl.h"
 #include "models/world.h"
 
@@ -39,23 +61,47 @@ struct primary_opts {
 };
 
 /* Peer messages. */
-enum { PR_WRITE, PR_ACK, PR_SYNC };
+enum { PR_WRITE, PR_ACK, PR_SYNC, PR_REJECT, PR_RESYNC, PR_RESYNC_ACK, PR_CATCHUP };
 
 /* What replica j of a partition knows. */
 struct prep {
-	uint64_t seq;	 /* the last seq_no it applied (the primary: gave) */
-	uint64_t term;	 /* the newest term it has seen */
-	struct msg *held; /* replication messages that came early, by seq_no */
+	uint64_t seq;	   /* the last seq_no it applied (the primary: gave) */
+	uint64_t term;	   /* the newest term it has seen */
+	uint64_t last_term; /* the term of the last write it applied */
+	uint64_t synced;   /* the term whose stream it follows (0: it waits for a resync) */
+	bool leader;	   /* it believes it is the primary */
+	struct msg *held;  /* replication messages that came early, by seq_no */
+	kernel_handle gap; /* its wait for a missing seq_no */
+};
+
+/* A promotion: partition p's primary of `term` started from seq_no seq. */
+struct fork {
+	uint32_t p;
+	uint64_t term, seq;
 };
 
 struct primary_run {
 	uint32_t nparts;
 	uint32_t *primary; /* per partition: the replica index of its primary */
 	struct prep *reps; /* nparts * replicas */
+	/* faults (allocated when the run has any) */
+	bool faults;
+	int64_t *suspect;	 /* per partition: since when its primary is suspected, or -1 */
+	kernel_handle *detect;	 /* per partition: the failure detector's timer */
+	kernel_handle *resend;	 /* per partition: the resync's retry timer */
+	uint64_t *synced;	 /* per partition: replicas that acknowledged the resync (bits) */
+	uint32_t *pkeys, *pstart; /* keys of each partition: pkeys[pstart[p] .. pstart[p + 1]] */
+	struct fork *forks;
+	uint32_t nforks, forkcap;
+	uint64_t *vseq, *vterm;	 /* per version: its seq_no and term */
+	uint8_t *truncated;	 /* per version: counted as truncated */
+	uint32_t nv, vcap;
+	bool stopped;
 };
 
 /* Trace events, TR_REPL + index. */
-enum { PE_REPLICATE = TR_REPL, PE_INSTALL, PE_HELD, PE_ACK, PE_COMMIT };
+enum { PE_REPLICATE = TR_REPL, PE_INSTALL, PE_HELD, PE_ACK, PE_COMMIT, PE_PROMOTE, PE_STEP_DOWN,
+       PE_RESYNC, PE_TRUNCATE, PE_REFUSE, PE_FORWARD };
 
 static const struct trace_vocab primary_events[] = {
 	{.name = "replicate", .text = "{op} sends seq {aux} to {node}", .cat = TC_MESSAGE},
@@ -63,6 +109,14 @@ static const struct trace_vocab primary_events[] = {
 	{.name = "held", .text = "{op} seq {aux} waits for an earlier one", .cat = TC_NODE},
 	{.name = "repl-ack", .text = "{op} acknowledged by {node} ({aux} so far)", .cat = TC_MESSAGE},
 	{.name = "commit", .text = "{op} answered after {aux} copies", .cat = TC_NODE},
+	{.name = "promote", .text = "PROMOTED: primary of term {aux} from seq {node}",
+	 .mark = "FAILOVER", .cat = TC_FAULT},
+	{.name = "step-down", .text = "learns term {aux}: no longer primary", .cat = TC_FAULT},
+	{.name = "resync", .text = "resync to term {aux}, seq {node}", .cat = TC_NODE},
+	{.name = "truncate", .text = "{op} truncated ({detail})", .mark = "TRUNCATED",
+	 .cat = TC_REFUSED},
+	{.name = "stale-term", .text = "{op} refused: term {aux} is old", .cat = TC_REFUSED},
+	{.name = "forward", .text = "{op} forwarded to the primary {node}", .cat = TC_MESSAGE},
 	{0},
 };
 
@@ -118,6 +172,49 @@ static int primary_validate(const void *opts, const struct run_config *cfg, stru
 	return 0;
 }
 
+/* Replica j's view of partition p, of key's partition. */
+static struct prep *rep_p(struct world *w, uint32_t p, uint32_t j)
+{
+	return &run_of(w)->reps[(size_t)p * w->ncopies + j];
+}
+
+static struct prep *rep_of(struct world *w, uint32_t key, uint32_t j)
+{
+	return rep_p(w, world_partition(w, key), j);
+}
+
+static void drop_held(struct world *w, struct prep *r)
+{
+	while (r->held) {
+		struct msg *m = r->held;
+		r->held = m->next;
+		msg_free(&w->msgs, m);
+	}
+}
+
+/* Keys by partition, for resyncs. */
+static int index_keys(struct world *w, struct primary_run *run)
+{
+	uint32_t nk = w->cfg->keys;
+	run->pstart = calloc(run->nparts + 1, sizeof(*run->pstart));
+	run->pkeys = malloc((nk ? nk : 1) * sizeof(*run->pkeys));
+	if (!run->pstart || !run->pkeys)
+		return -1;
+	for (uint32_t k = 0; k < nk; k++)
+		run->pstart[world_partition(w, k) + 1]++;
+	for (uint32_t p = 0; p < run->nparts; p++)
+		run->pstart[p + 1] += run->pstart[p];
+	uint32_t *fill = calloc(run->nparts, sizeof(*fill));
+	if (!fill)
+		return -1;
+	for (uint32_t k = 0; k < nk; k++) {
+		uint32_t p = world_partition(w, k);
+		run->pkeys[run->pstart[p] + fill[p]++] = k;
+	}
+	free(fill);
+	return 0;
+}
+
 static int primary_init(struct world *w)
 {
 	struct primary_run *run = run_of(w);
@@ -126,8 +223,25 @@ static int primary_init(struct world *w)
 	run->reps = calloc((size_t)run->nparts * w->ncopies, sizeof(*run->reps));
 	if (!run->primary || !run->reps)
 		return -1;
-	for (size_t i = 0; i < (size_t)run->nparts * w->ncopies; i++)
-		run->reps[i].term = 1;
+	for (uint32_t p = 0; p < run->nparts; p++)
+		for (uint32_t j = 0; j < w->ncopies; j++) {
+			struct prep *r = rep_p(w, p, j);
+			r->term = r->last_term = r->synced = 1;
+			r->leader = j == 0;
+		}
+	run->faults = w->cfg->nfaults > 0;
+	if (!run->faults)
+		return 0;
+	run->suspect = malloc(run->nparts * sizeof(*run->suspect));
+	run->detect = calloc(run->nparts, sizeof(*run->detect));
+	run->resend = calloc(run->nparts, sizeof(*run->resend));
+	run->synced = calloc(run->nparts, sizeof(*run->synced));
+	if (!run->suspect || !run->detect || !run->resend || !run->synced || index_keys(w, run) < 0)
+		return -1;
+	for (uint32_t p = 0; p < run->nparts; p++) {
+		run->suspect[p] = -1;
+		run->synced[p] = ~0ULL;
+	}
 	return 0;
 }
 
@@ -136,25 +250,30 @@ static void primary_free(struct world *w)
 	struct primary_run *run = run_of(w);
 	if (run->reps)
 		for (size_t i = 0; i < (size_t)run->nparts * w->ncopies; i++)
-			while (run->reps[i].held) {
-				struct msg *m = run->reps[i].held;
-				run->reps[i].held = m->next;
-				msg_free(&w->msgs, m);
-			}
+			drop_held(w, &run->reps[i]);
 	free(run->primary);
 	free(run->reps);
-}
-
-/* Replica j's view of key's partition. */
-static struct prep *rep_of(struct world *w, uint32_t key, uint32_t j)
-{
-	return &run_of(w)->reps[(size_t)world_partition(w, key) * w->ncopies + j];
+	free(run->suspect);
+	free(run->detect);
+	free(run->resend);
+	free(run->synced);
+	free(run->pkeys);
+	free(run->pstart);
+	free(run->forks);
+	free(run->vseq);
+	free(run->vterm);
+	free(run->truncated);
 }
 
 static uint32_t primary_node(struct world *w, uint32_t key)
 {
 	uint32_t p = world_partition(w, key);
 	return world_part_node(w, p, run_of(w)->primary[p]);
+}
+
+static uint32_t primary_leader(struct world *w, uint32_t key)
+{
+	return primary_node(w, key);
 }
 
 static uint32_t primary_route(struct world *w, const struct msg *m)
@@ -167,20 +286,26 @@ static uint32_t primary_route(struct world *w, const struct msg *m)
 	return EP_ID(EP_NODE, primary_node(w, m->key));
 }
 
+/* The replica index of node n for key (0 for a node with none). */
+static uint32_t self_of(struct world *w, const struct node *n, uint32_t key)
+{
+	uint32_t j = world_replica_index(w, key, n->index);
+	return j == UINT32_MAX ? 0 : j;
+}
+
 static uint64_t primary_order(struct node *n, struct msg *m)
 {
 	struct world *w = n->w;
-	uint32_t j = world_replica_index(w, m->key, n->index);
-	struct prep *r = rep_of(w, m->key, j == UINT32_MAX ? 0 : j);
+	struct prep *r = rep_of(w, m->key, self_of(w, n, m->key));
 	m->term = r->term;
+	r->last_term = r->term;
 	return ++r->seq;
 }
 
 static uint64_t primary_term(const struct node *n, uint32_t key)
 {
 	struct world *w = n->w;
-	uint32_t j = world_replica_index(w, key, n->index);
-	return rep_of(w, key, j == UINT32_MAX ? 0 : j)->term;
+	return rep_of(w, key, self_of(w, n, key))->term;
 }
 
 static void to_client(struct node *n, struct msg *m)
@@ -200,12 +325,44 @@ static uint32_t acks_needed(const struct world *w)
 	}
 }
 
+/* Remembers the seq_no and term of version v (for truncation). */
+static void note_version(struct world *w, uint32_t v, uint64_t seq, uint64_t term)
+{
+	struct primary_run *run = run_of(w);
+	if (!run->faults || v == HIST_NONE)
+		return;
+	if (v >= run->vcap) {
+		uint32_t cap = run->vcap ? run->vcap : 256;
+		while (cap <= v)
+			cap *= 2;
+		uint64_t *s = realloc(run->vseq, cap * sizeof(*s));
+		uint64_t *t = s ? realloc(run->vterm, cap * sizeof(*t)) : NULL;
+		uint8_t *c = t ? realloc(run->truncated, cap) : NULL;
+		if (s)
+			run->vseq = s;
+		if (t)
+			run->vterm = t;
+		if (!c) {
+			world_fail(w);
+			return;
+		}
+		run->truncated = c;
+		memset(run->vseq + run->vcap, 0, (cap - run->vcap) * sizeof(*s));
+		memset(run->vterm + run->vcap, 0, (cap - run->vcap) * sizeof(*t));
+		memset(run->truncated + run->vcap, 0, cap - run->vcap);
+		run->vcap = cap;
+	}
+	run->vseq[v] = seq;
+	run->vterm[v] = term;
+}
+
 /* The primary applied write m: copy the key to every backup, answer the
  * client once enough copies hold it. */
 static void replicate(struct node *n, struct msg *m)
 {
 	struct world *w = n->w;
 	uint64_t seq = repl_order(w->repl, n, m);
+	note_version(w, m->version, seq, m->term);
 	uint32_t needed = acks_needed(w) - 1; /* the primary holds it already */
 	uint64_t ref = coord_new(w, &w->coord, n->index, m->key, false);
 	if (ref == UINT64_MAX) {
@@ -217,7 +374,7 @@ static void replicate(struct node *n, struct msg *m)
 	q->needed = (uint16_t)needed;
 	q->expected = (uint16_t)(w->ncopies - 1);
 	q->seq_no = seq;
-	uint32_t p = world_partition(w, m->key), self = run_of(w)->primary[p];
+	uint32_t p = world_partition(w, m->key), self = self_of(w, n, m->key);
 	for (uint32_t j = 0; j < w->ncopies; j++) {
 		if (j == self)
 			continue;
@@ -249,54 +406,119 @@ static void primary_answered(struct node *n, struct msg *m, enum reply_status st
 		to_client(n, m);
 }
 
-/* A backup acknowledges replication message c to the primary. */
-static void ack(struct node *n, struct msg *c)
+/* A peer message back to where c came from, of type `type`. */
+static void answer(struct node *n, struct msg *c, uint8_t type, enum peer_class cls)
 {
 	policy_copy_drop(n->w->policy, c->ctx.bytes);
 	memset(&c->ctx, 0, sizeof(c->ctx));
 	c->flags &= (uint8_t)~MSGF_COPY;
-	c->peer_type = PR_ACK;
-	c->cls = PEER_ACK;
-	c->step = STEP_PEER + PR_ACK;
+	c->peer_type = type;
+	c->cls = (uint8_t)cls;
+	c->step = (uint16_t)(STEP_PEER + type);
 	net_send(n->w, c, n->ep.id, c->src);
+}
+
+/* A backup acknowledges replication message c to the primary. */
+static void ack(struct node *n, struct msg *c)
+{
+	answer(n, c, PR_ACK, PEER_ACK);
 }
 
 static void install(struct node *n, struct prep *r, struct msg *c)
 {
 	node_install(n, c->key, node_key_state(n, c->key), c->ctx.bytes);
 	r->seq = c->seq_no;
+	r->last_term = c->term;
 	node_trace2(n, c, PE_INSTALL, c->value, (int64_t)c->seq_no, 0, NULL);
 	ack(n, c);
+}
+
+/* Installs the held messages that follow r->seq; drops those of older
+ * terms and acknowledges those already covered. */
+static void flush_held(struct node *n, struct prep *r)
+{
+	struct world *w = n->w;
+	struct msg **pp = &r->held;
+	while (*pp) {
+		struct msg *h = *pp;
+		if (h->term < r->synced) {
+			*pp = h->next;
+			msg_free(&w->msgs, h);
+		} else if (h->term == r->synced && h->seq_no <= r->seq) {
+			*pp = h->next;
+			h->next = NULL;
+			ack(n, h);
+		} else {
+			pp = &h->next;
+		}
+	}
+	while (r->held && r->held->term == r->synced && r->held->seq_no == r->seq + 1) {
+		struct msg *h = r->held;
+		r->held = h->next;
+		h->next = NULL;
+		install(n, r, h);
+	}
+}
+
+static void hold(struct prep *r, struct msg *c)
+{
+	struct msg **p = &r->held;
+	while (*p && (*p)->seq_no < c->seq_no)
+		p = &(*p)->next;
+	c->next = *p;
+	*p = c;
+}
+
+static void send_catchup(struct node *n, uint32_t p, uint32_t j);
+
+/* Kernel event: a backup's wait for a missing seq_no is over (arg:
+ * partition << 16 | replica). */
+static void gap_due(struct kernel *k, void *node, uint64_t arg)
+{
+	(void)k;
+	struct node *n = node;
+	uint32_t p = (uint32_t)(arg >> 16), j = (uint32_t)(arg & 0xffff);
+	struct prep *r = rep_p(n->w, p, j);
+	r->gap = KERNEL_NO_EVENT;
+	if (r->held && !run_of(n->w)->stopped)
+		send_catchup(n, p, j);
 }
 
 /* A backup receives the copy of seq_no c->seq_no. */
 static void backup_receive(struct node *n, struct msg *c)
 {
 	struct world *w = n->w;
+	struct primary_run *run = run_of(w);
+	uint32_t p = world_partition(w, c->key);
 	struct prep *r = rep_of(w, c->key, c->replica);
-	if (c->term > r->term)
+	if (c->term < r->term) { /* from a deposed primary: it must learn */
+		node_trace2(n, c, PE_REFUSE, c->value, (int64_t)c->term, 0, NULL);
+		c->term = r->term;
+		answer(n, c, PR_REJECT, PEER_ACK);
+		return;
+	}
+	if (c->term > r->term) {
 		r->term = c->term;
-	if (c->seq_no <= r->seq) { /* already applied */
+		if (r->leader) {
+			r->leader = false;
+			node_trace_key(n, c->key, UINT64_MAX, PE_STEP_DOWN, (int64_t)r->term);
+		}
+	}
+	if (c->term == r->synced && c->seq_no <= r->seq) { /* already applied */
 		ack(n, c);
 		return;
 	}
-	if (c->seq_no > r->seq + 1) {
-		/* early: keep it, in seq_no order, until its predecessors came */
+	if (c->term != r->synced || c->seq_no > r->seq + 1) {
+		/* early, or of a term it has no resync of yet: keep it */
 		node_trace2(n, c, PE_HELD, c->value, (int64_t)c->seq_no, 0, NULL);
-		struct msg **p = &r->held;
-		while (*p && (*p)->seq_no < c->seq_no)
-			p = &(*p)->next;
-		c->next = *p;
-		*p = c;
+		hold(r, c);
+		if (run->faults && r->gap == KERNEL_NO_EVENT && !run->stopped)
+			r->gap = node_timer(n, opts_of(w)->failover, gap_due,
+					    (uint64_t)p << 16 | c->replica);
 		return;
 	}
 	install(n, r, c);
-	while (r->held && r->held->seq_no == r->seq + 1) {
-		struct msg *h = r->held;
-		r->held = h->next;
-		h->next = NULL;
-		install(n, r, h);
-	}
+	flush_held(n, r);
 }
 
 static void primary_ack(struct node *n, struct msg *c)
@@ -318,16 +540,289 @@ static void primary_ack(struct node *n, struct msg *c)
 	msg_free(&w->msgs, c);
 }
 
-static void primary_serve(struct node *n, struct msg *m)
+/* ---- failover ---- */
+
+static uint64_t fork_seq(struct world *w, uint32_t p, uint64_t term)
 {
-	if (m->type != MSG_PEER) {
-		void *ks = node_key_state(n, m->key);
-		if (ks)
-			node_serve(n, ks, false, m);
-		else
-			node_drop(n, m);
+	struct primary_run *run = run_of(w);
+	for (uint32_t i = 0; i < run->nforks; i++)
+		if (run->forks[i].p == p && run->forks[i].term == term)
+			return run->forks[i].seq;
+	return UINT64_MAX;
+}
+
+/* Node n (replica j of partition p) replaces its copies with the resync
+ * in c, counting the versions it truncates. */
+static void install_resync(struct node *n, uint32_t p, struct prep *r, struct msg *c)
+{
+	struct world *w = n->w;
+	struct primary_run *run = run_of(w);
+	const struct bundle *b = c->bundle;
+	size_t cs = policy_copy_size(w->policy);
+	uint64_t fork = fork_seq(w, p, c->term);
+	for (uint32_t i = 0; b && i < b->n; i++) {
+		uint32_t key = b->keys[i];
+		void *ks = node_key_state(n, key);
+		const uint32_t *before, *after;
+		uint32_t nb = policy_state(w->policy, ks, &before);
+		uint32_t *old = malloc((nb ? nb : 1) * sizeof(*old));
+		if (!old) {
+			world_fail(w);
+			return;
+		}
+		memcpy(old, before, nb * sizeof(*old));
+		node_install(n, key, ks, b->copies + i * cs);
+		uint32_t na = policy_state(w->policy, ks, &after);
+		for (uint32_t a = 0; a < nb; a++) {
+			uint32_t v = old[a];
+			bool kept = false;
+			for (uint32_t q = 0; q < na && !kept; q++)
+				kept = after[q] == v;
+			if (kept || v >= run->vcap || run->vterm[v] >= c->term || run->vseq[v] <= fork)
+				continue;
+			if (!run->truncated[v]) {
+				run->truncated[v] = 1;
+				w->stats.truncated_writes++;
+			}
+			if (node_tracing(n)) {
+				char text[64];
+				snprintf(text, sizeof(text), "seq %llu of term %llu",
+					 (unsigned long long)run->vseq[v], (unsigned long long)run->vterm[v]);
+				struct msg t = {.key = key, .version = v, .op_id = UINT64_MAX};
+				node_trace2(n, &t, PE_TRUNCATE, -1, 0, 0, text);
+			}
+		}
+		free(old);
+	}
+	r->seq = c->seq_no;
+	r->last_term = c->term;
+	r->synced = c->term;
+	node_trace_key(n, b && b->n ? b->keys[0] : 0, UINT64_MAX, PE_RESYNC, (int64_t)c->term);
+	flush_held(n, r);
+}
+
+/* The primary of p (replica pj, on node n) sends replica j its copies. */
+static void send_resync(struct node *n, uint32_t p, uint32_t pj, uint32_t j)
+{
+	struct world *w = n->w;
+	struct primary_run *run = run_of(w);
+	uint32_t nk = run->pstart[p + 1] - run->pstart[p];
+	struct msg *c = coord_peer(w, NULL, run->pkeys[run->pstart[p]], PR_RESYNC, PEER_WRITE,
+				   UINT64_MAX, NULL);
+	if (!c)
+		return;
+	size_t cs = policy_copy_size(w->policy);
+	c->bundle = bundle_new(nk, cs);
+	if (!c->bundle) {
+		msg_free(&w->msgs, c);
+		world_fail(w);
 		return;
 	}
+	for (uint32_t i = 0; i < nk; i++) {
+		uint32_t key = run->pkeys[run->pstart[p] + i];
+		c->bundle->keys[i] = key;
+		policy_copy_export(w->policy, world_copy(w, key, pj), c->bundle->copies + i * cs);
+		c->bundle->n = i + 1;
+	}
+	struct prep *r = rep_p(w, p, pj);
+	c->req = p;
+	c->replica = (uint16_t)j;
+	c->term = r->term;
+	c->seq_no = r->seq;
+	net_send(w, c, n->ep.id, EP_ID(EP_NODE, world_part_node(w, p, j)));
+}
+
+/* The primary of p resends the resync to every replica that has not
+ * acknowledged it and that it can reach. */
+static void resync_round(struct world *w, uint32_t p);
+
+/* Kernel event: the resync's retry timer of partition arg. */
+static void resend_due(struct kernel *k, void *world, uint64_t p)
+{
+	(void)k;
+	struct world *w = world;
+	run_of(w)->resend[p] = KERNEL_NO_EVENT;
+	resync_round(w, (uint32_t)p);
+}
+
+static void resync_round(struct world *w, uint32_t p)
+{
+	struct primary_run *run = run_of(w);
+	uint32_t pj = run->primary[p], pn = world_part_node(w, p, pj);
+	if (run->stopped || run->pstart[p + 1] == run->pstart[p])
+		return;
+	bool pending = false;
+	for (uint32_t j = 0; j < w->ncopies; j++) {
+		if (j == pj || (run->synced[p] >> j & 1))
+			continue;
+		pending = true;
+		uint32_t jn = world_part_node(w, p, j);
+		if (fault_reachable(w, pn, jn))
+			send_resync(&w->nodes[pn], p, pj, j);
+	}
+	if (pending && run->resend[p] == KERNEL_NO_EVENT)
+		run->resend[p] = kernel_schedule(w->k, opts_of(w)->failover, resend_due, w, p);
+}
+
+static void send_catchup(struct node *n, uint32_t p, uint32_t j)
+{
+	struct world *w = n->w;
+	struct primary_run *run = run_of(w);
+	if (run->pstart[p + 1] == run->pstart[p])
+		return;
+	struct msg *c = coord_peer(w, NULL, run->pkeys[run->pstart[p]], PR_CATCHUP, PEER_ACK,
+				   UINT64_MAX, NULL);
+	if (!c)
+		return;
+	c->req = p;
+	c->replica = (uint16_t)j;
+	c->term = rep_p(w, p, j)->term;
+	net_send(w, c, n->ep.id, EP_ID(EP_NODE, world_part_node(w, p, run->primary[p])));
+}
+
+/* Replica j can reach a majority of p's replicas (itself included). */
+static bool has_majority(struct world *w, uint32_t p, uint32_t j)
+{
+	uint32_t jn = world_part_node(w, p, j), reach = 1;
+	if (!fault_running(w, jn))
+		return false;
+	for (uint32_t q = 0; q < w->ncopies; q++)
+		if (q != j && fault_reachable(w, jn, world_part_node(w, p, q)))
+			reach++;
+	return reach >= w->ncopies / 2 + 1;
+}
+
+/* Promotes a replica of p, if one can reach a majority; true if done. */
+static bool promote(struct world *w, uint32_t p)
+{
+	struct primary_run *run = run_of(w);
+	const struct primary_opts *o = opts_of(w);
+	uint32_t old = run->primary[p], best = UINT32_MAX, ncand = 0, cand[64];
+	uint64_t term = 0;
+	for (uint32_t j = 0; j < w->ncopies; j++) {
+		struct prep *r = rep_p(w, p, j);
+		term = r->term > term ? r->term : term;
+		if (j == old || !has_majority(w, p, j))
+			continue;
+		cand[ncand++] = j;
+		struct prep *b = best == UINT32_MAX ? NULL : rep_p(w, p, best);
+		if (!b || r->last_term > b->last_term || (r->last_term == b->last_term && r->seq > b->seq))
+			best = j;
+	}
+	if (ncand == 0)
+		return false;
+	if (o->promote == PROMOTE_ANY) {
+		struct rng_stream s;
+		rng_stream_init(&s, rng_stream_seed(w->cfg->seed, RNG_FAULT, 1000 + p, term));
+		best = cand[rng_below(&s.rng, ncand)];
+	}
+	struct prep *r = rep_p(w, p, best);
+	r->term = term + 1;
+	r->leader = true;
+	r->synced = r->term;
+	drop_held(w, r);
+	if (run->nforks == run->forkcap) {
+		uint32_t cap = run->forkcap ? run->forkcap * 2 : 8;
+		struct fork *f = realloc(run->forks, cap * sizeof(*f));
+		if (!f) {
+			world_fail(w);
+			return true;
+		}
+		run->forks = f;
+		run->forkcap = cap;
+	}
+	run->forks[run->nforks++] = (struct fork){.p = p, .term = r->term, .seq = r->seq};
+	run->primary[p] = best;
+	run->synced[p] = 1ULL << best;
+	w->stats.failovers++;
+	struct node *n = &w->nodes[world_part_node(w, p, best)];
+	if (run->pstart[p + 1] > run->pstart[p])
+		node_trace2(n, &(struct msg){.key = run->pkeys[run->pstart[p]], .op_id = UINT64_MAX,
+					     .version = HIST_NONE},
+			    PE_PROMOTE, -1, (int64_t)r->term, (uint32_t)r->seq, NULL);
+	resync_round(w, p);
+	return true;
+}
+
+/* Partition p's primary is suspected: down, paused, or unable to reach a
+ * majority. */
+static bool suspected(struct world *w, uint32_t p)
+{
+	return !has_majority(w, p, run_of(w)->primary[p]);
+}
+
+static void detect_due(struct kernel *k, void *world, uint64_t p);
+
+static void watch(struct world *w, uint32_t p)
+{
+	struct primary_run *run = run_of(w);
+	int64_t now = kernel_now(w->k), fo = opts_of(w)->failover;
+	if (run->stopped || !suspected(w, (uint32_t)p)) {
+		run->suspect[p] = -1;
+		kernel_cancel(w->k, run->detect[p]);
+		run->detect[p] = KERNEL_NO_EVENT;
+		return;
+	}
+	if (run->suspect[p] < 0)
+		run->suspect[p] = now;
+	if (now - run->suspect[p] >= fo) {
+		if (promote(w, p)) {
+			run->suspect[p] = -1;
+			watch(w, p);
+			return;
+		}
+		run->suspect[p] = now; /* no majority now: try again later */
+	}
+	if (run->detect[p] == KERNEL_NO_EVENT)
+		run->detect[p] = kernel_schedule(w->k, run->suspect[p] + fo - now, detect_due, w, p);
+}
+
+/* Kernel event: the failure detector of partition p looks again. */
+static void detect_due(struct kernel *k, void *world, uint64_t p)
+{
+	(void)k;
+	struct world *w = world;
+	run_of(w)->detect[p] = KERNEL_NO_EVENT;
+	watch(w, (uint32_t)p);
+}
+
+static void primary_changed(struct world *w)
+{
+	struct primary_run *run = run_of(w);
+	if (!run->faults)
+		return;
+	for (uint32_t p = 0; p < run->nparts; p++) {
+		watch(w, p);
+		resync_round(w, p);
+	}
+}
+
+static void primary_crashed(struct node *n)
+{
+	struct world *w = n->w;
+	struct primary_run *run = run_of(w);
+	for (uint32_t p = 0; p < run->nparts; p++)
+		for (uint32_t j = 0; j < w->ncopies; j++) {
+			if (world_part_node(w, p, j) != n->index)
+				continue;
+			struct prep *r = rep_p(w, p, j);
+			drop_held(w, r);
+			r->gap = KERNEL_NO_EVENT; /* node_crash cancels the node's timers */
+			if (!r->leader) {
+				r->synced = 0; /* it missed the stream: it waits for a resync */
+				if (run->synced)
+					run->synced[p] &= ~(1ULL << j);
+			}
+		}
+}
+
+/* ---- serving ---- */
+
+static void on_peer(struct node *n, struct msg *m)
+{
+	struct world *w = n->w;
+	struct primary_run *run = run_of(w);
+	uint32_t p = m->req;
 	switch (m->peer_type) {
 	case PR_WRITE:
 		backup_receive(n, m);
@@ -339,9 +834,88 @@ static void primary_serve(struct node *n, struct msg *m)
 		node_install(n, m->key, node_key_state(n, m->key), m->ctx.bytes);
 		node_drop(n, m);
 		return;
+	case PR_REJECT: { /* a deposed primary learns the newer term */
+		struct prep *r = rep_of(w, m->key, self_of(w, n, m->key));
+		if (m->term > r->term) {
+			r->term = m->term;
+			r->synced = 0;
+			if (r->leader) {
+				r->leader = false;
+				node_trace_key(n, m->key, UINT64_MAX, PE_STEP_DOWN, (int64_t)r->term);
+			}
+			send_catchup(n, world_partition(w, m->key), self_of(w, n, m->key));
+		}
+		node_drop(n, m);
+		return;
+	}
+	case PR_RESYNC: {
+		struct prep *r = rep_p(w, p, m->replica);
+		if (m->term >= r->term && !(m->term == r->synced && r->seq >= m->seq_no)) {
+			r->term = m->term;
+			if (r->leader) {
+				r->leader = false;
+				node_trace_key(n, m->key, UINT64_MAX, PE_STEP_DOWN, (int64_t)r->term);
+			}
+			install_resync(n, p, r, m);
+		}
+		if (m->term == r->synced) {
+			struct msg *a = coord_peer(w, NULL, m->key, PR_RESYNC_ACK, PEER_ACK, UINT64_MAX,
+						   NULL);
+			if (a) {
+				a->req = p;
+				a->replica = m->replica;
+				a->term = r->synced;
+				net_send(w, a, n->ep.id, m->src);
+			}
+		}
+		node_drop(n, m);
+		return;
+	}
+	case PR_RESYNC_ACK:
+		if (run->synced && m->term == rep_p(w, p, run->primary[p])->term)
+			run->synced[p] |= 1ULL << m->replica;
+		node_drop(n, m);
+		return;
+	case PR_CATCHUP: {
+		uint32_t pj = run->primary[p];
+		if (run->synced && world_part_node(w, p, pj) == n->index && rep_p(w, p, pj)->leader) {
+			run->synced[p] &= ~(1ULL << m->replica);
+			resync_round(w, p);
+		}
+		node_drop(n, m);
+		return;
+	}
 	default:
 		node_drop(n, m);
 	}
+}
+
+static void primary_serve(struct node *n, struct msg *m)
+{
+	if (m->type == MSG_PEER) {
+		on_peer(n, m);
+		return;
+	}
+	struct world *w = n->w;
+	void *ks = node_key_state(n, m->key);
+	if (!ks) {
+		node_drop(n, m);
+		return;
+	}
+	/* a client's request at a node that does not think itself the
+	 * primary (it was routed before a failover, or reads anywhere) */
+	struct prep *r = rep_of(w, m->key, self_of(w, n, m->key));
+	bool here = r->leader || (m->type == MSG_READ && opts_of(w)->reads == READS_ANY &&
+				  !(policy_needs(w->policy, w->popts) & POLICY_NEEDS_PRIMARY));
+	if (!here && m->type != MSG_CANCEL) {
+		uint32_t to = primary_node(w, m->key);
+		if (to != n->index) {
+			node_trace2(n, m, PE_FORWARD, m->value, 0, to, NULL);
+			net_send(w, m, n->ep.id, EP_ID(EP_NODE, to));
+			return;
+		}
+	}
+	node_serve(n, ks, false, m);
 }
 
 /* The end of the run: each backup that differs gets the primary's copy. */
@@ -371,6 +945,25 @@ static uint64_t primary_settle(struct world *w)
 	return sent;
 }
 
+/* The run is over: the failure detector, resyncs and gap waits stop. */
+static void primary_stop(struct world *w)
+{
+	struct primary_run *run = run_of(w);
+	run->stopped = true;
+	if (!run->faults)
+		return;
+	for (uint32_t p = 0; p < run->nparts; p++) {
+		kernel_cancel(w->k, run->detect[p]);
+		kernel_cancel(w->k, run->resend[p]);
+		run->detect[p] = run->resend[p] = KERNEL_NO_EVENT;
+		for (uint32_t j = 0; j < w->ncopies; j++) {
+			struct prep *r = rep_p(w, p, j);
+			node_cancel_timer(&w->nodes[world_part_node(w, p, j)], r->gap);
+			r->gap = KERNEL_NO_EVENT;
+		}
+	}
+}
+
 const struct repl repl_primary = {
 	.name = "primary",
 	.summary = "a primary orders each partition's writes and copies them to its backups",
@@ -389,4 +982,8 @@ const struct repl repl_primary = {
 	.order = primary_order,
 	.term = primary_term,
 	.settle = primary_settle,
+	.stop = primary_stop,
+	.crashed = primary_crashed,
+	.changed = primary_changed,
+	.leader = primary_leader,
 };

@@ -43,7 +43,7 @@ const struct trace_vocab *model_event(const struct policy *p, const struct repl 
 		return p ? policy_event(p, code) : NULL;
 	if (code >= TR_REPL && code < TR_FAULT)
 		return r ? repl_event(r, code) : NULL;
-	return NULL;
+	return fault_event(code);
 }
 
 static void free_copies(struct world *w)
@@ -56,6 +56,13 @@ static void free_copies(struct world *w)
 					world_copy(w, k, j));
 	free(w->copies);
 	w->copies = NULL;
+	if (w->svc_keys) {
+		struct node *sv = &w->nodes[w->nnodes + w->nproxies];
+		for (uint32_t k = 0; k < w->cfg->keys; k++)
+			policy_key_free(w->policy, sv, w->svc_keys + (size_t)k * w->kss);
+		free(w->svc_keys);
+		w->svc_keys = NULL;
+	}
 }
 
 struct world *world_new(const struct run_config *cfg, struct kernel *k, struct history *h,
@@ -90,12 +97,13 @@ struct world *world_new(const struct run_config *cfg, struct kernel *k, struct h
 	w->nnodes = cfg->nodes ? cfg->nodes : 1;
 	w->ncopies = repl_copies(w->repl, cfg);
 	w->nproxies = 1; /* a proxy coordinator, used or not: it costs one struct */
-	w->nodes = calloc(w->nnodes + w->nproxies, sizeof(*w->nodes));
+	w->nservices = policy_needs(w->policy, w->popts) & POLICY_NEEDS_SERVICE ? 1 : 0;
+	w->nodes = calloc(w->nnodes + w->nproxies + w->nservices, sizeof(*w->nodes));
 	w->run_state = calloc(1, w->policy->run_state_size ? w->policy->run_state_size : 1);
 	w->repl_state = calloc(1, w->repl->run_state_size ? w->repl->run_state_size : 1);
 	if (!w->nodes || !w->run_state || !w->repl_state)
 		goto out_free;
-	for (uint32_t i = 0; i < w->nnodes + w->nproxies; i++)
+	for (uint32_t i = 0; i < w->nnodes + w->nproxies + w->nservices; i++)
 		if (node_init(&w->nodes[i], w, i) < 0)
 			goto out_free;
 	for (uint32_t i = 0; i < w->nproxies; i++) {
@@ -104,13 +112,24 @@ struct world *world_new(const struct run_config *cfg, struct kernel *k, struct h
 		p->proxy = true;
 		p->instant = true; /* a router: no service queue */
 	}
+	w->kss = w->policy->key_state_size ? w->policy->key_state_size : 1;
+	if (w->nservices) {
+		struct node *sv = &w->nodes[w->nnodes + w->nproxies];
+		sv->ep.id = EP_ID(EP_SERVICE, 0);
+		sv->service = true;
+		sv->instant = true;
+		w->svc_keys = calloc(cfg->keys, w->kss);
+		if (!w->svc_keys)
+			goto out_free;
+		for (uint32_t key = 0; key < cfg->keys; key++)
+			policy_key_init(w->policy, w->svc_keys + (size_t)key * w->kss, w->popts);
+	}
 	if (w->nnodes > 1 && ring_init(&w->ring, w->nnodes, cfg->vnodes, w->ncopies) < 0)
 		goto out_free;
 	coord_init(&w->coord);
 	/* with replicas a read can miss a version on a clean key; probes
 	 * measure visibility: then every read is checked */
 	h->record_all = w->ncopies > 1 || cfg->nprobe > 0;
-	w->kss = w->policy->key_state_size ? w->policy->key_state_size : 1;
 	w->copies = calloc((size_t)cfg->keys * w->ncopies, w->kss);
 	if (!w->copies)
 		goto out_free;
@@ -118,6 +137,8 @@ struct world *world_new(const struct run_config *cfg, struct kernel *k, struct h
 		for (uint32_t j = 0; j < w->ncopies; j++)
 			policy_key_init(w->policy, world_copy(w, key, j), w->popts);
 	if (repl_init(w->repl, w) < 0)
+		goto out_free;
+	if (fault_init(w) < 0)
 		goto out_free;
 	if (clients_new(w) < 0)
 		goto out_free;
@@ -134,11 +155,12 @@ void world_free(struct world *w)
 	clients_free(w);
 	if (w->nodes)
 		coord_free(w, &w->coord);
+	fault_free(w);
 	if (w->repl_state)
 		repl_free(w->repl, w);
 	free_copies(w);
 	if (w->nodes)
-		for (uint32_t i = 0; i < w->nnodes + w->nproxies; i++)
+		for (uint32_t i = 0; i < w->nnodes + w->nproxies + w->nservices; i++)
 			node_free(&w->nodes[i]);
 	ring_free(&w->ring);
 	free(w->nodes);
@@ -152,6 +174,7 @@ void world_free(struct world *w)
 void world_start(struct world *w)
 {
 	clients_start(w);
+	fault_start(w);
 }
 
 /* The final state of a key: its first copy's when the copies agree (after
@@ -202,6 +225,8 @@ struct node *world_node_of(struct world *w, uint32_t ep)
 		return &w->nodes[i];
 	if (EP_KIND(ep) == EP_PROXY && i < w->nproxies)
 		return &w->nodes[w->nnodes + i];
+	if (EP_KIND(ep) == EP_SERVICE && i < w->nservices)
+		return &w->nodes[w->nnodes + w->nproxies + i];
 	return NULL;
 }
 
@@ -249,6 +274,9 @@ static void settle_give_up(struct kernel *k, void *world, uint64_t arg)
 
 void world_check_done(struct world *w)
 {
+	/* the operations are over: every fault heals (fault.h) */
+	if (w->fault && w->stopped && w->live_ops == 0)
+		fault_end(w);
 	if (w->ncopies <= 1 || w->settled)
 		return; /* one copy: nothing to settle, no timers to stop */
 	if (!w->drained) {
@@ -386,7 +414,10 @@ void *world_copy(struct world *w, uint32_t key, uint32_t j)
 
 void world_deliver(struct world *w, struct msg *m)
 {
-	if (EP_KIND(m->dst) == EP_CLIENT) {
+	if (w->fault && ((m->flags & MSGF_LOST) || fault_cut(w, m->src, m->dst))) {
+		w->net.lost++;
+		msg_free(&w->msgs, m);
+	} else if (EP_KIND(m->dst) == EP_CLIENT) {
 		client_receive(w, m);
 	} else {
 		struct node *n = world_node_of(w, m->dst);

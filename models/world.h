@@ -27,6 +27,8 @@
 #include "models/clock.h"
 #include "models/config.h"
 #include "models/coord.h"
+#include "models/defer.h"
+#include "models/fault.h"
 #include "models/model.h"
 #include "models/msg.h"
 #include "models/net.h"
@@ -40,9 +42,11 @@
 #include "sim/truth/history.h"
 #include "sim/truth/record.h"
 
-/* Stream names: (RNG_CLIENT, index, purpose), (RNG_NODE, index, purpose)
- * and (RNG_LINK, source, destination) for message latencies. */
-enum { RNG_CLIENT = 1, RNG_NODE = 2, RNG_LINK = 3 };
+/* Stream names: (RNG_CLIENT, index, purpose), (RNG_NODE, index, purpose),
+ * (RNG_LINK, source, destination) for message latencies, (RNG_LOSS,
+ * source, destination) for message loss, (RNG_FAULT, fault, occurrence)
+ * for the fault schedule. */
+enum { RNG_CLIENT = 1, RNG_NODE = 2, RNG_LINK = 3, RNG_LOSS = 4, RNG_FAULT = 5 };
 enum {
 	RNG_ARRIVE,  /* think time or inter-arrival time (in sequence) */
 	RNG_CHOOSE,  /* key and kind of each operation (in sequence) */
@@ -63,12 +67,16 @@ struct client {
 	uint64_t write_seq; /* writes sent, for deterministic tie-breaks */
 	uint64_t op_seq;    /* operations issued */
 	uint64_t probe_seq; /* probes issued */
+	/* faults */
+	bool crashed;	      /* never returns */
+	int64_t paused_until; /* 0: running */
+	struct defer deferred;
 };
 
 #define PROBE_SEQ (1ULL << 62) /* probes' operation numbers, apart from the others' */
 
 /* What an operation is waiting for. */
-enum op_phase { PH_READ, PH_COMPUTE, PH_WRITE, PH_BACKOFF };
+enum op_phase { PH_READ, PH_COMPUTE, PH_WRITE, PH_BACKOFF, PH_ACQUIRE };
 
 struct op {
 	uint32_t gen;	      /* bumped when the slot is freed */
@@ -83,6 +91,7 @@ struct op {
 	uint16_t attempts;
 	uint8_t kind;
 	uint8_t phase;
+	uint8_t busy;	      /* in use */
 	uint32_t version;     /* the version its last write created */
 	struct op_state st;
 };
@@ -99,9 +108,12 @@ struct world {
 	struct msg_pool msgs;
 	struct net_stats net;
 	/* nodes and copies */
-	struct node *nodes;	/* the store nodes, then the proxy (if any) */
+	struct node *nodes;	/* the store nodes, the proxy, then the lock service (if any) */
 	uint32_t nnodes;	/* store nodes */
 	uint32_t nproxies;	/* coordinators that hold no copy: 0 or 1 */
+	uint32_t nservices;	/* lock services: 0 or 1 */
+	unsigned char *svc_keys; /* the lock service's key states */
+	struct fault_run *fault; /* the fault schedule, or NULL */
 	uint32_t ncopies;	/* copies of each key */
 	struct ring ring;	/* placement, when there are several nodes */
 	struct coord coord;	/* coordinators' requests in progress */
@@ -137,6 +149,13 @@ void clients_free(struct world *w);
 void clients_start(struct world *w);
 /* The network delivers message m to its client. */
 void client_receive(struct world *w, struct msg *m);
+/* Faults: a client crashes (its operations end as failed, it never
+ * returns), pauses until `until`, resumes (force: whenever the pause was
+ * due to end), or its clock steps by `by`. */
+void client_crash(struct world *w, uint32_t client);
+void client_pause(struct world *w, uint32_t client, int64_t until);
+void client_resume(struct world *w, uint32_t client, bool force);
+void client_clock_jump(struct world *w, uint32_t client, int64_t by);
 
 /* The node holding copy j of key `key`; the key's partition; which copy
  * of key node `node` holds (UINT32_MAX: none). */

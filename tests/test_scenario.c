@@ -61,7 +61,7 @@ static const struct bad_case bad[] = {
 	/* policies */
 	{"name: t\npolicies: [lwww]\nstop: {ops: 1}\n", 2, 12, "unknown policy 'lwww'; did you mean 'lww'?"},
 	{"name: t\npolicies:\n  - lock: {mod: wait}\nstop: {ops: 1}\n", 3, 12,
-	 "lock has no option 'mod'; its options are mode, lease, fencing, scope; did you mean 'mode'?"},
+	 "lock has no option 'mod'; its options are mode, lease, fencing, scope, at; did you mean 'mode'?"},
 	{"name: t\npolicies:\n  - lock: {mode: sleep}\nstop: {ops: 1}\n", 3, 18,
 	 "mode must be one of wait or fail, found 'sleep'"},
 	{"name: t\npolicies: [lww, lww]\nstop: {ops: 1}\n", 2, 17, "two entries are labelled 'lww'"},

@@ -269,6 +269,8 @@ static int cross_checks(struct rctx *c)
 				cfg->repl->name, e.msg);
 	if (combination(c, cfg, repl_node) < 0)
 		return -1;
+	if (schema_faults_check(c) < 0)
+		return -1;
 	if (cfg->arrival == ARRIVAL_SCRIPT) {
 		if (check_script(c) < 0)
 			return -1;

@@ -463,6 +463,10 @@ static const struct field store_fields[] = {
 	 .help = "number of keys, numbered from 0"},
 	{.name = "service", .type = FT_DIST, .offset = CFG(service), .def = "const(0)",
 	 .help = "time the server spends on each message"},
+	{.name = "durability", .type = FT_CUSTOM, .custom = &schema_durability_custom,
+	 .def = "every",
+	 .help = "what a node's crash keeps: every write (`every`), the state as of the last "
+		 "checkpoint taken every D (`interval(D)`), or nothing (`never`)"},
 	{0},
 };
 
@@ -583,6 +587,9 @@ const struct field schema_top[] = {
 	{.name = "cluster", .type = FT_MAP, .sub = cluster_fields,
 	 .def_doc = "see [16](#16-cluster-and-replication)",
 	 .help = "the store nodes and how they replicate"},
+	{.name = "faults", .type = FT_CUSTOM, .custom = &schema_faults_custom, .def_doc = "none",
+	 .range = "see [17](#17-faults)",
+	 .help = "crashes, partitions, message loss, pauses and clock jumps, at fixed or drawn times"},
 	{0},
 };
 

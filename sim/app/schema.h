@@ -52,6 +52,14 @@ struct schema_custom {
 extern const struct field schema_top[];
 extern const struct field schema_script_fields[];
 
+/* The custom entries of schema_faults.c. */
+extern const struct schema_custom schema_faults_custom;
+extern const struct schema_custom schema_durability_custom;
+/* Checks the fault schedule against the rest of the run (nodes, clients,
+ * the policy, the timeout).  Returns 0 or -1 with a diagnostic. */
+struct rctx;
+int schema_faults_check(struct rctx *c);
+
 /* Fills c with every default (policy NULL, strategy none). */
 void config_defaults(struct run_config *c);
 
