@@ -74,6 +74,14 @@ endef
 $(eval $(call VARIANT,$(REL),$(REL_FLAGS)))
 $(eval $(call VARIANT,$(SAN),$(SAN_FLAGS)))
 
+# The chart theme plots/theme.gp, built into clobber as a C string for the
+# charts drawn where no theme.gp is at hand (sim/app/gnuplot.c).
+build/gen/theme.inc: plots/theme.gp
+	@mkdir -p $(dir $@)
+	sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/?/\\?/g' -e 's/^/"/' -e 's/$$/\\n"/' $< > $@.tmp
+	@mv $@.tmp $@
+$(REL)/sim/app/gnuplot.o $(SAN)/sim/app/gnuplot.o $(FUZZ)/sim/app/gnuplot.o: build/gen/theme.inc
+
 bin/clobber: $(REL)/bin/clobber
 	@mkdir -p bin
 	cp $< $@
