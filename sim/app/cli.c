@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "sim/app/dbread.h"
+#include "sim/app/escape.h"
 #include "sim/app/results.h"
 #include "sim/app/version.h"
 
@@ -45,17 +46,26 @@ int cli_each_scenario(const struct cli_args *a, cli_scenario_fn *fn)
 	struct results *db;
 	char err[1024];
 	if (results_open(a->pos[0], false, &db, err, sizeof(err)) < 0) {
-		fprintf(stderr, "clobber %s: %s\n", a->cmd, err);
+		fprintf(stderr, "clobber %s: ", a->cmd);
+		esc_term_fputs(err, stderr);
+		fputs("\n", stderr);
 		return EXIT_RUNTIME;
 	}
 	char **names;
 	size_t n;
 	int rc = EXIT_RUNTIME;
 	if (dbr_scenarios(results_db(db), &names, &n, err, sizeof(err)) < 0) {
-		fprintf(stderr, "clobber %s: %s: %s\n", a->cmd, a->pos[0], err);
+		fprintf(stderr, "clobber %s: ", a->cmd);
+		esc_term_fputs(a->pos[0], stderr);
+		fputs(": ", stderr);
+		esc_term_fputs(err, stderr);
+		fputs("\n", stderr);
 	} else {
-		if (n == 0)
-			fprintf(stderr, "clobber %s: %s holds no runs\n", a->cmd, a->pos[0]);
+		if (n == 0) {
+			fprintf(stderr, "clobber %s: ", a->cmd);
+			esc_term_fputs(a->pos[0], stderr);
+			fputs(" holds no runs\n", stderr);
+		}
 		else
 			rc = EXIT_OK;
 		for (size_t i = 0; i < n && rc == EXIT_OK; i++)

@@ -93,7 +93,7 @@ int dbr_scenarios(sqlite3 *db, char ***names, size_t *n, char *err, size_t errle
 	*names = NULL;
 	*n = 0;
 	if (check_rule(db,
-		       "SELECT id, 'has a scenario name that is not text of at most 1000 bytes' "
+		       "SELECT id, 'has a scenario name that is not text of at most 1000 bytes without NUL' "
 		       "FROM runs WHERE " BAD_TEXT("scenario") " LIMIT 1",
 		       NULL, err, errlen) < 0)
 		return -1;
@@ -162,8 +162,8 @@ static int validate_runs(sqlite3 *db, const char *scenario, char *err, size_t n)
 {
 	static const char sql[] =
 		"SELECT id, why FROM (SELECT id, CASE"
-		" WHEN " BAD_TEXT("label") " THEN 'has a label that is not text of at most 1000 bytes'"
-		" WHEN " BAD_TEXT("policy") " THEN 'has a policy that is not text of at most 1000 bytes'"
+		" WHEN " BAD_TEXT("label") " THEN 'has a label that is not text of at most 1000 bytes without NUL'"
+		" WHEN " BAD_TEXT("policy") " THEN 'has a policy that is not text of at most 1000 bytes without NUL'"
 		" WHEN typeof(point) <> 'integer' OR typeof(seed) <> 'integer' OR"
 		"      typeof(replication) <> 'integer' THEN 'has a point, seed or replication that is not a whole number'"
 		" WHEN typeof(params) <> 'text' OR NOT json_valid(params) THEN 'has params that are not JSON'"

@@ -52,7 +52,7 @@ void gp_preamble(struct strbuf *b, const char *theme, const char *format, int wi
 	gp_quote(b, theme);
 	sb_printf(b, "\nfmt = ARGC > 0 ? ARG1 : '%s'\n", gp_ext(format));
 	sb_printf(b, "if (fmt eq 'svg') {\n"
-		     "\tset terminal svg size %d,%d dynamic noenhanced font theme_font background '#ffffff'\n"
+		     "\tset terminal svg size %d,%d fixed noenhanced font theme_font background '#ffffff'\n"
 		     "} else { if (fmt eq 'pdf') {\n"
 		     "\tset terminal pdfcairo size %.2fin,%.2fin noenhanced font theme_font\n"
 		     "} else {\n"
