@@ -232,7 +232,8 @@ static void test_two_databases(void **state)
 	assert_int_equal(tp_run(NULL, args), 0);
 	const char *out = tp_output("out.txt");
 	char key[700];
-	snprintf(key, sizeof(key), "[2] %s\n", tp_path("r2.db"));
+	/* the key says what tells them apart: the --set given */
+	snprintf(key, sizeof(key), "[2] %s: workload.clients=2 (4 in [1])\n", tp_path("r2.db"));
 	assert_non_null(strstr(out, key));
 	/* one column per label and database, side by side: lww [1], lww [2], ... */
 	const char *a = strstr(out, "lww [1]"), *b = strstr(out, "lww [2]"), *c = strstr(out, "version [1]");

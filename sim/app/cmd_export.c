@@ -239,7 +239,7 @@ static int export_db(sqlite3 *db, const char *outpath, char *err, size_t n)
 		snprintf(tmp, sizeof(tmp), "%s.tmp-%ld", outpath, (long)getpid());
 		out = fopen(tmp, "w");
 		if (!out) {
-			snprintf(err, n, "cannot write %s: %s", tmp, strerror(errno));
+			snprintf(err, n, "cannot write %.1500s: %s", tmp, strerror(errno));
 			tmp[0] = '\0';
 			goto out;
 		}
@@ -263,7 +263,7 @@ static int export_db(sqlite3 *db, const char *outpath, char *err, size_t n)
 		int closed = fclose(out);
 		out = stdout;
 		if (closed != 0 || rename(tmp, outpath) != 0) {
-			snprintf(err, n, "cannot write %s: %s", outpath, strerror(errno));
+			snprintf(err, n, "cannot write %.1500s: %s", outpath, strerror(errno));
 			goto out;
 		}
 		tmp[0] = '\0';

@@ -143,7 +143,7 @@ static int plot_scenario(sqlite3 *db, const char *name, size_t nscenarios,
 		goto out;
 	}
 	/* plots/NAME (theme in plots/), DIR/NAME (theme in DIR) or DIR */
-	char file[128], dir[4096], root[4096];
+	char file[128], dir[4096], root[3900];
 	scenario_file_name(name, file, sizeof(file));
 	bool nested = !a->out || nscenarios > 1;
 	snprintf(root, sizeof(root), "%s", a->out ? a->out : "plots");

@@ -76,6 +76,7 @@ static void scen_free(struct report_scen *s)
 	free(s->cells);
 	free_names(s->zero, s->nzero);
 	free_names(s->noisy, s->nnoisy);
+	free_names(s->differs, s->ndiffers);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -300,9 +301,75 @@ static int fill_cells(struct report_scen *rs, const struct view *v)
 	return 0;
 }
 
+/* The parameters of the scenario's first run of replication 0 in db, or
+ * NULL. */
+static char *first_params(sqlite3 *db, const char *scenario)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db, "SELECT params FROM runs WHERE scenario = ? ORDER BY replication, id LIMIT 1",
+			       -1, &st, NULL) != SQLITE_OK)
+		return NULL;
+	sqlite3_bind_text(st, 1, scenario, -1, SQLITE_STATIC);
+	char *p = NULL;
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+		p = strdup((const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	return p;
+}
+
+/* What tells the sources apart: for each, the parameters (sweep values,
+ * policy and replication aside) whose values differ from the first
+ * source's, at most 6. */
+static int differences(struct report_scen *rs, const struct report_source *src, const struct view *v,
+		       size_t nv)
+{
+	rs->differs = calloc(nv + 1, sizeof(*rs->differs));
+	if (!rs->differs)
+		return -1;
+	rs->ndiffers = nv;
+	char *base = nv > 1 && v[0].has ? first_params(src[0].db, rs->name) : NULL;
+	for (size_t i = 0; i < nv; i++) {
+		struct strbuf b;
+		sb_init(&b);
+		char *mine = i > 0 && base && v[i].has ? first_params(src[i].db, rs->name) : NULL;
+		sqlite3_stmt *st = NULL;
+		if (mine && sqlite3_prepare_v2(src[0].db,
+					       "SELECT substr(a.fullkey, 3), a.atom, b.atom FROM json_tree(?1) a "
+					       "LEFT JOIN json_tree(?2) b ON b.fullkey = a.fullkey "
+					       "WHERE a.type NOT IN ('object', 'array') AND a.atom IS NOT b.atom "
+					       "AND a.fullkey NOT LIKE '$.sweep%' AND a.fullkey NOT LIKE '$.policy%' "
+					       "AND a.fullkey <> '$.replication' LIMIT 7",
+					       -1, &st, NULL) == SQLITE_OK) {
+			sqlite3_bind_text(st, 1, mine, -1, SQLITE_STATIC);
+			sqlite3_bind_text(st, 2, base, -1, SQLITE_STATIC);
+			for (int k = 0; sqlite3_step(st) == SQLITE_ROW; k++) {
+				const char *key = (const char *)sqlite3_column_text(st, 0);
+				const char *now = (const char *)sqlite3_column_text(st, 1);
+				const char *was = (const char *)sqlite3_column_text(st, 2);
+				if (k == 6) {
+					sb_puts(&b, ", ...");
+					break;
+				}
+				sb_printf(&b, "%s%s=%s (%s in [1])", k ? ", " : "", key ? key : "", now ? now : "",
+					  was ? was : "none");
+			}
+		}
+		sqlite3_finalize(st);
+		free(mine);
+		rs->differs[i] = strdup(b.s ? b.s : "");
+		sb_free(&b);
+		if (!rs->differs[i]) {
+			free(base);
+			return -1;
+		}
+	}
+	free(base);
+	return 0;
+}
+
 /* One scenario across the views that have it. */
-static int build_scen(struct report_scen *rs, const char *name, struct view *v, size_t nv,
-		      const struct report_filter *f, bool *used)
+static int build_scen(struct report_scen *rs, const char *name, const struct report_source *src,
+		      struct view *v, size_t nv, const struct report_filter *f, bool *used)
 {
 	bool *used_policies = used, *used_points = used + f->npolicies,
 	     *used_metrics = used + f->npolicies + f->npoints;
@@ -345,7 +412,8 @@ static int build_scen(struct report_scen *rs, const char *name, struct view *v, 
 			if (v[i].has && dbr_label_index(&v[i].s, rs->labels[l]) >= 0)
 				rs->cols[rs->ncols++] = (struct report_col){.label = l, .source = i};
 	if (gather_points(rs, v, nv, f, used_points) < 0 ||
-	    choose_rows(rs, v, nv, f, used_metrics) < 0 || fill_cells(rs, v) < 0)
+	    choose_rows(rs, v, nv, f, used_metrics) < 0 || fill_cells(rs, v) < 0 ||
+	    differences(rs, src, v, nv) < 0)
 		return -1;
 	return 0;
 }
@@ -441,7 +509,7 @@ int report_build(const struct report_source *src, size_t nsrc, const struct repo
 		}
 		if (built == 0) {
 			r->nsc++;
-			built = build_scen(&r->sc[k], names[k], v, nsrc, f, used);
+			built = build_scen(&r->sc[k], names[k], src, v, nsrc, f, used);
 			if (built < 0)
 				snprintf(err, n, "out of memory");
 		}

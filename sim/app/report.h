@@ -82,6 +82,10 @@ struct report_scen {
 	char **noisy;	   /* metrics left out: METRIC_NOISY */
 	size_t nnoisy;
 	int64_t replications; /* the most runs of one label at one point */
+	char **differs;	   /* [nsources]: how the source's parameters differ from
+			    * the first source's ("workload.clients=2 (4 in [1])"),
+			    * "" when they do not or it lacks the scenario */
+	size_t ndiffers;
 };
 
 struct report {

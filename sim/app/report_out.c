@@ -78,14 +78,19 @@ static bool any_missing(const struct report_scen *s)
 	return false;
 }
 
-static void sources_key(const struct report *r, void (*esc)(struct strbuf *, const char *),
-			const char *before, struct strbuf *b)
+/* The databases, and how each differs from the first. */
+static void sources_key(const struct report *r, const struct report_scen *s,
+			void (*esc)(struct strbuf *, const char *), const char *before, struct strbuf *b)
 {
 	if (r->nsources < 2)
 		return;
 	for (size_t i = 0; i < r->nsources; i++) {
 		sb_printf(b, "%s[%zu] ", before, i + 1);
 		esc(b, r->sources[i]);
+		if (s->differs && i < s->ndiffers && s->differs[i][0]) {
+			sb_puts(b, ": ");
+			esc(b, s->differs[i]);
+		}
 		sb_puts(b, "\n");
 	}
 }
@@ -116,7 +121,7 @@ static int table_scen(const struct report *r, const struct report_scen *s, struc
 	sb_puts(b, ": ");
 	summary_line(s, b);
 	sb_puts(b, "\n");
-	sources_key(r, esc_term, "", b);
+	sources_key(r, s, esc_term, "", b);
 	/* widths: metric names; per column the means and the half-widths */
 	int w0 = 6;
 	for (size_t k = 0; k < s->nrows; k++) {
@@ -228,7 +233,7 @@ int report_write_markdown(const struct report *r, FILE *out)
 		sb_puts(&b, "\n\n");
 		summary_line(s, &b);
 		sb_puts(&b, ".\n\n");
-		sources_key(r, esc_md_code, "- ", &b);
+		sources_key(r, s, esc_md_code, "- ", &b);
 		if (r->nsources > 1)
 			sb_puts(&b, "\n");
 		for (size_t p = 0; p < s->npoints; p++) {
