@@ -232,12 +232,35 @@ static void test_broken(void **state)
 	}
 }
 
+/* clobber trace prints the label of a scenario: escaped, like the
+ * readers of databases (refusing such labels at load is the scenario
+ * loader's business; the terminal is safe either way). */
+static void test_trace_label(void **state)
+{
+	(void)state;
+	tp_write("esc.yaml", "name: t\npolicies:\n  - lww: {label: \"a\\x1b[31mRED\\x1b]0;x\\x07\"}\n"
+			     "store: {keys: 1}\nworkload:\n  clients: 2\n  arrival: script\n  script:\n"
+			     "    - {at: 0ms, client: 0, op: incr}\n");
+	const struct tp_how h = {.err = "err.txt"};
+	const char *args[] = {"trace", tp_path("esc.yaml"), "-o", tp_path("esc"), NULL};
+	int rc = tp_run(&h, args);
+	static char out[1 << 16];
+	tp_slurp("out.txt", out, sizeof(out));
+	if (rc != 0 && rc != 2)
+		fail_msg("trace exited %d: %s", rc, tp_output("err.txt"));
+	no_control("trace's output", out);
+	no_control("trace's messages", tp_output("err.txt"));
+	if (rc == 0)
+		assert_non_null(strstr(out, "a\\x1b[31mRED"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_injection),
 		cmocka_unit_test(test_no_sweep),
 		cmocka_unit_test(test_broken),
+		cmocka_unit_test(test_trace_label),
 	};
 	return cmocka_run_group_tests(tests, group_setup, tp_teardown);
 }

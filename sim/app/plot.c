@@ -79,11 +79,11 @@ int plot_tags(struct plotter *pl)
 	return 0;
 }
 
-void plot_key_text(const struct plotter *pl, struct strbuf *b)
+void plot_key_text(const struct plotter *pl, const bool *shown, struct strbuf *b)
 {
 	bool first = true;
 	for (size_t l = 0; l < pl->s->nlabels; l++) {
-		if (strcmp(pl->tags[l], pl->s->labels[l]) == 0)
+		if (strcmp(pl->tags[l], pl->s->labels[l]) == 0 || (shown && !shown[l]))
 			continue;
 		sb_printf(b, "%s%s = %s", first ? "" : "; ", pl->tags[l], pl->s->labels[l]);
 		first = false;
@@ -92,9 +92,10 @@ void plot_key_text(const struct plotter *pl, struct strbuf *b)
 
 int plot_base(struct plotter *pl, const char *a, const char *b, char *out, size_t n)
 {
-	char fa[128], fb[128], want[300];
+	char fa[128], want[300];
 	scenario_file_name(a, fa, sizeof(fa));
 	if (b) {
+		char fb[128];
 		scenario_file_name(b, fb, sizeof(fb));
 		snprintf(want, sizeof(want), "%s-vs-%s", fa, fb);
 	} else {
@@ -140,7 +141,7 @@ void plot_header(struct strbuf *g, const struct plotter *pl, const char *base, c
 	if (pl->keyed) {
 		struct strbuf k;
 		sb_init(&k);
-		plot_key_text(pl, &k);
+		plot_key_text(pl, NULL, &k);
 		sb_puts(g, "# key: ");
 		esc_gp_comment(g, k.s ? k.s : "");
 		sb_puts(g, "\n");

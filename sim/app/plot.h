@@ -60,8 +60,9 @@ struct plotter {
 int plot_tags(struct plotter *pl);
 
 /* "tag = label; tag = label" for the tags that differ from their label,
- * as plain text (to be escaped by the caller), or "" when none does. */
-void plot_key_text(const struct plotter *pl, struct strbuf *b);
+ * of the labels `shown` marks (NULL: all), as plain text (to be escaped by
+ * the caller), or "" when none does. */
+void plot_key_text(const struct plotter *pl, const bool *shown, struct strbuf *b);
 
 /* A file name for a chart from its parts ("lost_update_rate", "skew"
  * give "lost_update_rate-vs-skew"; b may be NULL): only letters, digits,

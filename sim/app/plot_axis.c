@@ -350,7 +350,11 @@ static int chart(struct plotter *pl, const struct dbr_metric *m, const struct xa
 	sb_init(&note);
 	sb_init(&keytext);
 	int rc = -1;
-	if (!has || !y || !group || !rank || !size || !everywhere || panels_make(s, x->a, zero_means, &pn) < 0) {
+	if (!has || !y || !group || !rank || !size || !everywhere) {
+		snprintf(pl->err, sizeof(pl->err), "out of memory");
+		goto out;
+	}
+	if (panels_make(s, x->a, zero_means, &pn) < 0) {
 		snprintf(pl->err, sizeof(pl->err), "out of memory");
 		goto out;
 	}
@@ -361,6 +365,9 @@ static int chart(struct plotter *pl, const struct dbr_metric *m, const struct xa
 	for (size_t l = 0; l < nl; l++) {
 		for (size_t p = 0; p < np; p++) {
 			double mean, half;
+			/* panels past MAX_PANELS are not drawn; panels_make() set pn.n,
+			 * which cppcheck does not follow through the pointer */
+			// cppcheck-suppress knownConditionTrueFalse
 			if (pn.of[p] >= npanels || !cell_ci(v, p, l, &mean, &half))
 				continue;
 			has[l] = true;
@@ -424,7 +431,7 @@ static int chart(struct plotter *pl, const struct dbr_metric *m, const struct xa
 		 s->name, plot_title(m), s->axes[x->a], (long long)s->replications,
 		 s->replications == 1 ? ": no intervals" : "s");
 	if (pl->keyed)
-		plot_key_text(pl, &keytext);
+		plot_key_text(pl, has, &keytext);
 	/* wide enough for the title and the notes (about 7.5 and 6.5 pixels a
 	 * character at the theme's sizes) */
 	int width = 480 * cols + 60, need = 8 * esc_width(title) + 40;
@@ -435,7 +442,7 @@ static int chart(struct plotter *pl, const struct dbr_metric *m, const struct xa
 	int perrow = width / 210;
 	perrow = perrow < 1 ? 1 : perrow;
 	int legendrows = ((int)shown + perrow - 1) / perrow;
-	int keyrows = legendrows + 1 + pl->keyed;
+	int keyrows = legendrows + 1 + (keytext.len > 0);
 	int height = 340 * rows + 60 + 20 * keyrows;
 	snprintf(what, sizeof(what), "%s against %s, one line per policy, 95%% CI", plot_title(m),
 		 s->axes[x->a]);
@@ -527,7 +534,7 @@ static int chart(struct plotter *pl, const struct dbr_metric *m, const struct xa
 		      "samplen 4 spacing 1.1\n",
 		  keyfrac, keyfrac - 4.0 / height, perrow);
 	double liney = 8.0 / height;
-	if (pl->keyed) {
+	if (keytext.len) {
 		sb_printf(&g, "set label 1 ");
 		gp_quote(&g, keytext.s ? keytext.s : "");
 		sb_printf(&g, " at screen 0.5, screen %.4f center font ',9'\n", liney);

@@ -38,7 +38,7 @@ static void foot(const struct plotter *pl, struct strbuf *g, const char *zero, i
 	if (pl->keyed) {
 		struct strbuf k;
 		sb_init(&k);
-		plot_key_text(pl, &k);
+		plot_key_text(pl, NULL, &k);
 		sb_puts(g, "set label 1 ");
 		gp_quote(g, k.s ? k.s : "");
 		sb_printf(g, " at screen 0.5, screen %.4f center font ',9'\n", liney);

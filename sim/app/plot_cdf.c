@@ -130,7 +130,7 @@ int plot_cdf_chart(struct plotter *pl)
 	if (pl->keyed) {
 		struct strbuf k;
 		sb_init(&k);
-		plot_key_text(pl, &k);
+		plot_key_text(pl, NULL, &k);
 		sb_puts(&g, "set label 1 ");
 		gp_quote(&g, k.s ? k.s : "");
 		sb_printf(&g, " at screen 0.5, screen %.4f center font ',9'\n", liney);

@@ -52,7 +52,7 @@ int plot_html_index(struct plotter *pl, const struct report *r, size_t scen)
 	if (pl->keyed) {
 		struct strbuf k;
 		sb_init(&k);
-		plot_key_text(pl, &k);
+		plot_key_text(pl, NULL, &k);
 		sb_puts(&b, "<p class=\"note\">Short labels: ");
 		esc_html(&b, k.s ? k.s : "");
 		sb_puts(&b, ".</p>\n");
