@@ -169,7 +169,7 @@ demo: build/.setup-demo bin/clobber
 	./bin/clobber plot results/compare.db
 	./bin/clobber report results/compare.db
 	@echo
-	@echo "results: results/compare.db (SQLite)   charts: plots/compare/*.png"
+	@echo "results: results/compare.db (SQLite)   charts: plots/compare/*.png, all on plots/compare/index.html"
 	@echo "next: ./bin/clobber trace scenarios/labs/01-lost-increment.yaml   (docs/labs/)"
 
 build/.setup-demo: scripts/setup.sh

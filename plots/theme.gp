@@ -31,10 +31,11 @@ set linetype cycle 8
 
 # Lines drawn over each other: each series of a group that overlaps is
 # drawn wider than the one drawn after it, by this much, so that every one
-# shows as a band around the next; and its points are moved sideways by
-# this fraction of the x axis (0: not at all), so that every marker shows.
-theme_overlap_lw = 1.6
-theme_dodge = 0.012
+# shows as a band around the next.  Each series' points are moved sideways
+# by this fraction of the x axis times its place (0: not at all), so that
+# no marker hides another.
+theme_overlap_lw = 2.2
+theme_dodge = 0.008
 
 # Axes, grid, key.
 set border 3 lc rgb '#404040' lw 1

@@ -155,6 +155,26 @@ static void test_injection(void **state)
 	assert_int_equal(pwned(tp_dir), 0);
 }
 
+/* Names that make the same file name get files of their own: two axes
+ * ("x/y", "x_y"), two scenarios ("a/b", "a_b"). */
+static void test_same_file_name(void **state)
+{
+	(void)state;
+	hostile_copy("twins.db",
+		     "UPDATE runs SET params = json_set(params, '$.sweep', json_object('x/y', "
+		     "json_extract(params, '$.sweep.skew'), 'x_y', json_extract(params, '$.sweep.skew')));"
+		     "UPDATE runs SET scenario = CASE WHEN replication = 0 THEN 'a/b' ELSE 'a_b' END;");
+	const struct tp_how h = {.err = "err.txt"};
+	const char *plot[] = {"plot", tp_path("twins.db"), "-o", tp_path("twins"), NULL};
+	int rc = tp_run(&h, plot);
+	if (rc != 0)
+		fail_msg("plot exited %d: %s", rc, tp_output("err.txt"));
+	assert_true(tp_exists("twins/a_b/lost_update_rate-vs-x_y.png"));
+	assert_true(tp_exists("twins/a_b/lost_update_rate-vs-x_y-2.png"));
+	assert_true(tp_exists("twins/a_b-2/lost_update_rate-vs-x_y.png"));
+	assert_true(tp_exists("twins/a_b-2/index.html"));
+}
+
 /* Issue 15 point 6: params without a sweep crashed report and plot. */
 static void test_no_sweep(void **state)
 {
@@ -258,6 +278,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_injection),
+		cmocka_unit_test(test_same_file_name),
 		cmocka_unit_test(test_no_sweep),
 		cmocka_unit_test(test_broken),
 		cmocka_unit_test(test_trace_label),

@@ -125,7 +125,7 @@ static void test_every_chart(void **state)
 	assert_non_null(strstr(gp, "title 'lww'"));
 	assert_non_null(strstr(gp, "lww = lww ''client'' \"ts\""));
 	/* the x label carries the unit and the key the axis sets */
-	assert_non_null(strstr(gp, "set xlabel 'skew (ms), sets clocks.offset'"));
+	assert_non_null(strstr(gp, "set xlabel 'skew (ms; clocks.offset)'"));
 	/* panels for the other axes' values: c=4 keys=zipf(0.5) ... (4 panels),
 	 * all on one y range */
 	assert_non_null(strstr(gp, "set title 'c=12 keys=zipf(1.2)'"));
@@ -221,7 +221,7 @@ static void test_axes_and_theme(void **state)
 	tp_slurp("lg/lost_update_rate-vs-clients.gp", gp, sizeof(gp));
 	assert_non_null(strstr(gp, "\nset logscale x"));
 	assert_non_null(strstr(gp, "set xtics ('2' 2, '8' 8, '32' 32, '64' 64)"));
-	assert_non_null(strstr(gp, "set xlabel 'clients (log scale), sets workload.clients'"));
+	assert_non_null(strstr(gp, "set xlabel 'clients (log scale; workload.clients)'"));
 	assert_non_null(strstr(gp, "set title 'period=0 (never)'"));
 	tp_slurp("lg/lost_update_rate-vs-period.gp", gp, sizeof(gp));
 	assert_non_null(strstr(gp, "set xtics add ('never' xzero_right)"));

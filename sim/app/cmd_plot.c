@@ -120,6 +120,32 @@ static int draw(struct plotter *pl, const struct cli_args *a, const char *root)
 	return EXIT_OK;
 }
 
+/* The directories this `clobber plot` has drawn into: two scenarios whose
+ * names make the same file name ("a/b", "a_b") must not share one. */
+static char **taken_dirs;
+static size_t ntaken_dirs;
+
+/* file made unique among the directories taken; false when out of memory. */
+static bool unique_dir(char *file, size_t n)
+{
+	char want[128];
+	snprintf(want, sizeof(want), "%s", file);
+	for (int k = 2;; k++) {
+		size_t i = 0;
+		while (i < ntaken_dirs && strcmp(taken_dirs[i], file) != 0)
+			i++;
+		if (i == ntaken_dirs)
+			break;
+		snprintf(file, n, "%.100s-%d", want, k);
+	}
+	char **t = realloc(taken_dirs, (ntaken_dirs + 1) * sizeof(*t));
+	if (!t)
+		return false;
+	taken_dirs = t;
+	t[ntaken_dirs] = strdup(file);
+	return t[ntaken_dirs] ? (ntaken_dirs++, true) : false;
+}
+
 static int plot_scenario(sqlite3 *db, const char *name, size_t nscenarios,
 			 const struct cli_args *a)
 {
@@ -145,6 +171,10 @@ static int plot_scenario(sqlite3 *db, const char *name, size_t nscenarios,
 	/* plots/NAME (theme in plots/), DIR/NAME (theme in DIR) or DIR */
 	char file[128], dir[4096], root[3900];
 	scenario_file_name(name, file, sizeof(file));
+	if (!unique_dir(file, sizeof(file))) {
+		perror_term("out of memory");
+		goto out;
+	}
 	bool nested = !a->out || nscenarios > 1;
 	snprintf(root, sizeof(root), "%s", a->out ? a->out : "plots");
 	if (nested)
@@ -180,6 +210,9 @@ int cmd_plot(int argc, char **argv)
 	}
 	rc = cli_each_scenario(&a, plot_scenario);
 out:
+	dbr_free_names(taken_dirs, ntaken_dirs);
+	taken_dirs = NULL;
+	ntaken_dirs = 0;
 	cli_args_free(&a);
 	return rc;
 }

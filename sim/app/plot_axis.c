@@ -16,8 +16,9 @@
  * Lines that overlap stay visible: each policy has its own colour, dash
  * pattern and point shape (the theme), and within a panel the series that
  * overlap (within 1.2% of the axis height everywhere) are drawn as nested
- * bands, each wider than the one drawn after it, with their points moved
- * apart sideways; the key lists the ones that overlap in every panel.
+ * bands, each wider than the one drawn after it; every series' points are
+ * moved a little sideways (theme_dodge), so that no marker hides another;
+ * the key lists the series that overlap in every panel.
  */
 #include "sim/app/plot.h"
 
@@ -198,13 +199,22 @@ static bool analyse(const struct plotter *pl, size_t a, struct xaxis *x)
 	return true;
 }
 
+/* "skew (ms, log scale; clocks.offset)": the unit, the scale, and the
+ * scenario key the axis sets when it is not the axis's own name. */
 static void xlabel(const struct dbr_scenario *s, const struct xaxis *x, char *buf, size_t n)
 {
 	const char *unit = x->unit[0] ? x->unit : x->unit_words;
-	snprintf(buf, n, "%s%s%s%s%s%s%s%s", s->axes[x->a], unit[0] || x->log ? " (" : "", unit,
-		 unit[0] && x->log ? ", " : "", x->log ? "log scale" : "", unit[0] || x->log ? ")" : "",
-		 x->drives[0] && strcmp(x->drives, s->axes[x->a]) != 0 ? ", sets " : "",
-		 x->drives[0] && strcmp(x->drives, s->axes[x->a]) != 0 ? x->drives : "");
+	bool key = x->drives[0] && strcmp(x->drives, s->axes[x->a]) != 0;
+	struct strbuf b;
+	sb_init(&b);
+	if (unit[0])
+		sb_puts(&b, unit);
+	if (x->log)
+		sb_printf(&b, "%slog scale", b.len ? ", " : "");
+	if (key)
+		sb_printf(&b, "%s%s", b.len ? "; " : "", x->drives);
+	snprintf(buf, n, "%s%s%s%s", s->axes[x->a], b.len ? " (" : "", b.s ? b.s : "", b.len ? ")" : "");
+	sb_free(&b);
 }
 
 /* The script's x mapping: where categories go, the dodge, the range. */
@@ -344,9 +354,11 @@ static int chart(struct plotter *pl, const struct dbr_metric *m, const struct xa
 	double *y = calloc(nl * np + 1, sizeof(*y));
 	size_t *group = calloc(nl + 1, sizeof(size_t)), *rank = calloc(nl + 1, sizeof(size_t)),
 	       *size = calloc(nl + 1, sizeof(size_t)), *everywhere = calloc(nl + 1, sizeof(size_t));
-	struct strbuf g, d, note, keytext;
+	struct strbuf g, d, note, keytext, bars, points;
 	sb_init(&g);
 	sb_init(&d);
+	sb_init(&bars);
+	sb_init(&points);
 	sb_init(&note);
 	sb_init(&keytext);
 	int rc = -1;
@@ -512,18 +524,28 @@ static int chart(struct plotter *pl, const struct dbr_metric *m, const struct xa
 				}
 			}
 			sb_puts(&d, "\n\n");
-			double shift = (double)rank[l] - (double)(size[l] - 1) / 2;
+			/* every series a little aside, so that no point hides another */
+			double shift = (double)l - (double)(nl - 1) / 2;
 			double lw = 2 + (double)(size[l] - 1 - rank[l]);
-			/* overlapping lines as solid bands, so that the nesting shows */
+			/* the lines first (overlapping ones as solid bands, so that
+			 * the nesting shows), then every point and interval over them */
 			sb_printf(&g, "%s  '%s.dat' index %d using (xd(xc($1), %.2f)):2 with lines lt %zu%s "
-				      "lw %.1f + %.1f * theme_overlap_lw notitle, \\\n"
-				      "  '' index %d using (xd(xc($1), %.2f)):2:3 with yerrorbars lt %zu dt solid "
-				      "lw 1.5 notitle",
+				      "lw 2 + %.0f * theme_overlap_lw notitle",
 				  first ? "" : ", \\\n", base, block, shift, l + 1, size[l] > 1 ? " dt solid" : "",
-				  2.0, lw - 2, block, shift, l + 1);
+				  lw - 2);
+			sb_printf(&bars, ", \\\n  '%s.dat' index %d using (xd(xc($1), %.2f)):2:3 with yerrorbars "
+					 "lt %zu dt solid lw 1.5 pt -1 notitle",
+				  base, block, shift, l + 1);
+			sb_printf(&points, ", \\\n  '%s.dat' index %d using (xd(xc($1), %.2f)):2 with points "
+					   "lt %zu notitle",
+				  base, block, shift, l + 1);
 			first = false;
 			block++;
 		}
+		sb_puts(&g, bars.s ? bars.s : "");
+		sb_puts(&g, points.s ? points.s : "");
+		sb_reset(&bars);
+		sb_reset(&points);
 		sb_puts(&g, "\n");
 	}
 	/* the key, once, in the bottom strip: an empty plot that only has a key */
@@ -562,6 +584,8 @@ out:
 	sb_free(&d);
 	sb_free(&note);
 	sb_free(&keytext);
+	sb_free(&bars);
+	sb_free(&points);
 	panels_free(&pn, np);
 	free(has);
 	free(y);

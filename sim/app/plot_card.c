@@ -89,8 +89,18 @@ int plot_card_chart(struct plotter *pl)
 		snprintf(pl->err, sizeof(pl->err), "out of memory");
 		goto out;
 	}
-	int cols = npanels < 3 ? (int)npanels : 3, rows = (int)((npanels + 2) / 3);
-	int pw = 90 + 62 * (int)nl;
+	int cols = npanels == 4 ? 2 : npanels < 3 ? (int)npanels : 3;
+	int rows = (int)((npanels + (size_t)cols - 1) / (size_t)cols);
+	/* a bar's width: room for the longest line of the short labels */
+	int slot = 62;
+	for (size_t l = 0; l < nl; l++) {
+		const char *t = pl->tags[l], *sp = strchr(t, ' ');
+		int w = sp ? (int)(sp - t) : esc_width(t);
+		if (sp && esc_width(sp + 1) > w)
+			w = esc_width(sp + 1);
+		slot = 7 * w + 16 > slot ? 7 * w + 16 : slot;
+	}
+	int pw = 90 + slot * (int)nl;
 	pw = pw < 340 ? 340 : pw;
 	int footh = 24 * (pl->keyed + (zero.len > 0)) + 16;
 	int width = cols * pw + 40, height = rows * 310 + 90 + footh;
@@ -119,8 +129,10 @@ int plot_card_chart(struct plotter *pl)
 	double top = 1 - 72.0 / height, bottom = (double)(footh + 44) / height;
 	sb_printf(&g, "set multiplot layout %d,%d margins 0.07,0.98,%.4f,%.4f spacing 0.07,%.4f title ", rows,
 		  cols, bottom, top, 90.0 / height);
-	snprintf(title, sizeof(title), "%s: the policies at %s (mean and 95%% CI over %lld replication%s)",
-		 s->name, desc, (long long)s->replications, s->replications == 1 ? "" : "s");
+	snprintf(title, sizeof(title), "%s: the policies side by side%s%s (%s%lld replication%s)", s->name,
+		 s->naxes ? " at " : "", s->naxes ? desc : "",
+		 s->replications == 1 ? "" : "mean and 95% CI over ", (long long)s->replications,
+		 s->replications == 1 ? ": no intervals" : "s");
 	gp_quote(&g, title);
 	sb_puts(&g, " font theme_title_font\n");
 	sb_puts(&d, "# label_index \"short label\" mean ci95_half_width \"mean as the report prints it\",\n"
@@ -159,10 +171,9 @@ int plot_card_chart(struct plotter *pl)
 		if (k + 1 == npanels)
 			foot(pl, &g, zero.len ? zero.s : NULL, height);
 		sb_printf(&g,
-			  "plot '%s.dat' index %zu using 1:3:($1+1) with boxes lc variable, \\\n"
-			  "  '' index %zu using 1:3:4 with yerrorbars lc rgb '#202020' pt 7 ps 0 lw 1.2, \\\n"
+			  "plot '%s.dat' index %zu using 1:3:4:($1+1) with boxerrorbars lc variable, \\\n"
 			  "  '' index %zu using 1:($3+$4):5 with labels offset 0,0.8 font ',9'\n",
-			  base, k, k, k);
+			  base, k, k);
 	}
 	sb_puts(&g, "unset multiplot\n");
 	snprintf(title, sizeof(title), "the policies side by side at %s", desc);

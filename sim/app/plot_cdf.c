@@ -113,8 +113,9 @@ int plot_cdf_chart(struct plotter *pl)
 	sb_puts(&g, "set key inside bottom right vertical Left reverse samplen 4 spacing 1.1 opaque\n");
 	if (pl->keyed)
 		sb_printf(&g, "set bmargin 5\n");
-	snprintf(title, sizeof(title), "%s: latency CDF at %s (quantiles averaged over replications)",
-		 s->name, desc);
+	snprintf(title, sizeof(title), "%s: latency CDF%s%s (%s)", s->name, s->naxes ? " at " : "",
+		 s->naxes ? desc : "",
+		 s->replications == 1 ? "one replication" : "quantiles averaged over replications");
 	sb_puts(&g, "set title ");
 	gp_quote(&g, title);
 	sb_puts(&g, " font theme_title_font\n");
