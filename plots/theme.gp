@@ -43,4 +43,4 @@ set tics nomirror out scale 0.6 textcolor rgb '#202020'
 set grid back lc rgb '#e4e4e4' lw 1 dt 1
 set key textcolor rgb '#202020'
 set errorbars small
-set style fill solid 0.8 border lc rgb '#303030'
+set style fill solid 0.6 border lc rgb '#303030'   # bars: light enough that their intervals show

@@ -125,7 +125,6 @@ int plot_card_chart(struct plotter *pl)
 		sb_printf(&g, " %zu", l);
 	}
 	sb_puts(&g, ")\n");
-	sb_puts(&g, "set style fill solid 0.8 border lc rgb '#303030'\n");
 	double top = 1 - 72.0 / height, bottom = (double)(footh + 44) / height;
 	sb_printf(&g, "set multiplot layout %d,%d margins 0.07,0.98,%.4f,%.4f spacing 0.07,%.4f title ", rows,
 		  cols, bottom, top, 90.0 / height);

@@ -66,7 +66,7 @@ int plot_html_index(struct plotter *pl, const struct report *r, size_t scen)
 		}
 		sb_puts(&b, ".</p>\n");
 	}
-	sb_puts(&b, "<h2>Charts</h2>\n");
+	sb_puts(&b, "<h2 id=\"charts\">Charts</h2>\n");
 	for (size_t i = 0; i < pl->ncharts; i++) {
 		const char *base = pl->charts[i].base;
 		sb_puts(&b, "<figure>\n<a href=\"");
@@ -93,7 +93,7 @@ int plot_html_index(struct plotter *pl, const struct report *r, size_t scen)
 		sb_puts(&b, "</figcaption>\n</figure>\n");
 	}
 	if (r && scen < r->nsc) {
-		sb_puts(&b, "<h2>Report</h2>\n");
+		sb_puts(&b, "<h2 id=\"report\">Report</h2>\n");
 		report_write_html(r, scen, &b);
 	}
 	sb_puts(&b, "</body>\n</html>\n");
