@@ -14,7 +14,7 @@
 CC ?= cc
 PREFIX ?= /usr/local
 WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Werror
-BASEFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -g -MMD -MP -I. $(WARN)
+BASEFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -g -MMD -MP -I. -Ibuild/gen $(WARN)
 LIBS := -lsqlite3 -lyaml -lgsl -lgslcblas -lpthread -lm
 TESTLIBS := -lcmocka
 
@@ -74,6 +74,15 @@ endef
 $(eval $(call VARIANT,$(REL),$(REL_FLAGS)))
 $(eval $(call VARIANT,$(SAN),$(SAN_FLAGS)))
 
+# The chart theme plots/theme.gp, built into clobber as a C string for the
+# charts drawn where no theme.gp is at hand (sim/app/gnuplot.c includes it
+# as sim/app/theme.inc, found under build/gen/).
+build/gen/sim/app/theme.inc: plots/theme.gp
+	@mkdir -p $(dir $@)
+	sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/?/\\?/g' -e 's/^/"/' -e 's/$$/\\n"/' $< > $@.tmp
+	@mv $@.tmp $@
+$(REL)/sim/app/gnuplot.o $(SAN)/sim/app/gnuplot.o $(FUZZ)/sim/app/gnuplot.o: build/gen/sim/app/theme.inc
+
 bin/clobber: $(REL)/bin/clobber
 	@mkdir -p bin
 	cp $< $@
@@ -103,7 +112,7 @@ test-san: $(TEST_NAMES:%=$(SAN)/tests/%) $(SAN)/bin/clobber $(FUZZ_NAMES:%=$(SAN
 #   an end-to-end run with two threads and both recordings: no leak, no error.
 CPPCHECK_CHECKS := warning,performance,portability,style
 analyze: build/.setup-analyze bin/clobber
-	cppcheck --enable=$(CPPCHECK_CHECKS) --std=c11 -D_POSIX_C_SOURCE=200809L -I. --inline-suppr \
+	cppcheck --enable=$(CPPCHECK_CHECKS) --std=c11 -D_POSIX_C_SOURCE=200809L -I. -Ibuild/gen --inline-suppr \
 		--quiet --error-exitcode=1 sim models tests/fuzz bench
 	sh scripts/check-layers.sh
 	@rm -f build/analyze.db build/analyze.db-wal build/analyze.db-shm
@@ -160,7 +169,7 @@ demo: build/.setup-demo bin/clobber
 	./bin/clobber plot results/compare.db
 	./bin/clobber report results/compare.db
 	@echo
-	@echo "results: results/compare.db (SQLite)   charts: plots/compare/*.png"
+	@echo "results: results/compare.db (SQLite)   charts: plots/compare/*.png, all on plots/compare/index.html"
 	@echo "next: ./bin/clobber trace scenarios/labs/01-lost-increment.yaml   (docs/labs/)"
 
 build/.setup-demo: scripts/setup.sh

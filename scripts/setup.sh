@@ -14,7 +14,7 @@ add() { want="$want $*"; }
 for purpose in "$@"; do
 	case "$purpose" in
 	build) add gcc make libc6-dev libsqlite3-dev libyaml-dev libgsl-dev ;;
-	test) add gcc make libc6-dev libsqlite3-dev libyaml-dev libgsl-dev libcmocka-dev gnuplot-nox sqlite3 ;;
+	test) add gcc make libc6-dev libsqlite3-dev libyaml-dev libgsl-dev libcmocka-dev gnuplot-nox sqlite3 python3 chromium ;;
 	demo) add gcc make libc6-dev libsqlite3-dev libyaml-dev libgsl-dev gnuplot-nox ;;
 	bench) add gcc make libc6-dev libsqlite3-dev libyaml-dev libgsl-dev python3 python3-simpy3 valgrind ;;
 	fuzz) add clang libclang-rt-dev ;;

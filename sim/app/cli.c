@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "sim/app/dbread.h"
+#include "sim/app/escape.h"
 #include "sim/app/results.h"
 #include "sim/app/version.h"
 
@@ -45,17 +46,26 @@ int cli_each_scenario(const struct cli_args *a, cli_scenario_fn *fn)
 	struct results *db;
 	char err[1024];
 	if (results_open(a->pos[0], false, &db, err, sizeof(err)) < 0) {
-		fprintf(stderr, "clobber %s: %s\n", a->cmd, err);
+		fprintf(stderr, "clobber %s: ", a->cmd);
+		esc_term_fputs(err, stderr);
+		fputs("\n", stderr);
 		return EXIT_RUNTIME;
 	}
 	char **names;
 	size_t n;
 	int rc = EXIT_RUNTIME;
 	if (dbr_scenarios(results_db(db), &names, &n, err, sizeof(err)) < 0) {
-		fprintf(stderr, "clobber %s: %s: %s\n", a->cmd, a->pos[0], err);
+		fprintf(stderr, "clobber %s: ", a->cmd);
+		esc_term_fputs(a->pos[0], stderr);
+		fputs(": ", stderr);
+		esc_term_fputs(err, stderr);
+		fputs("\n", stderr);
 	} else {
-		if (n == 0)
-			fprintf(stderr, "clobber %s: %s holds no runs\n", a->cmd, a->pos[0]);
+		if (n == 0) {
+			fprintf(stderr, "clobber %s: ", a->cmd);
+			esc_term_fputs(a->pos[0], stderr);
+			fputs(" holds no runs\n", stderr);
+		}
 		else
 			rc = EXIT_OK;
 		for (size_t i = 0; i < n && rc == EXIT_OK; i++)
@@ -79,6 +89,9 @@ void cli_args_free(struct cli_args *a)
 {
 	free(a->pos);
 	free(a->sets);
+	free(a->policies);
+	free(a->points);
+	free(a->metrics);
 	memset(a, 0, sizeof(*a));
 }
 
@@ -100,7 +113,10 @@ int cli_parse(int argc, char **argv, int first, const char *cmd, const char *acc
 	a->cmd = cmd;
 	a->pos = calloc((size_t)argc, sizeof(*a->pos));
 	a->sets = calloc((size_t)argc, sizeof(*a->sets));
-	if (!a->pos || !a->sets) {
+	a->policies = calloc((size_t)argc, sizeof(*a->policies));
+	a->points = calloc((size_t)argc, sizeof(*a->points));
+	a->metrics = calloc((size_t)argc, sizeof(*a->metrics));
+	if (!a->pos || !a->sets || !a->policies || !a->points || !a->metrics) {
 		fprintf(stderr, "clobber: out of memory\n");
 		return EXIT_RUNTIME;
 	}
@@ -117,6 +133,10 @@ int cli_parse(int argc, char **argv, int first, const char *cmd, const char *acc
 		}
 		if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
 			a->help = true;
+			continue;
+		}
+		if (strcmp(arg, "--csv") == 0 && accepts_opt(accepts, "csv")) {
+			a->csv = true;
 			continue;
 		}
 		/* options with a value: "-o X", "--set X", "--set=X" */
@@ -137,7 +157,7 @@ int cli_parse(int argc, char **argv, int first, const char *cmd, const char *acc
 		static const char *const map[][2] = {
 			{"o", "o"}, {"output", "o"}, {"j", "j"}, {"jobs", "j"}, {"set", "set"},
 			{"record", "record"}, {"format", "format"}, {"policy", "policy"},
-			{"point", "point"}, {"ops", "ops"},
+			{"point", "point"}, {"ops", "ops"}, {"metric", "metric"},
 		};
 		const char *opt = NULL;
 		for (size_t k = 0; k < sizeof(map) / sizeof(map[0]); k++)
@@ -169,13 +189,23 @@ int cli_parse(int argc, char **argv, int first, const char *cmd, const char *acc
 			else
 				return cli_usage_error(cmd, "--record expects ops or trace, found '%s'", value);
 		} else if (strcmp(opt, "format") == 0) {
-			if (strcmp(value, "png") && strcmp(value, "svg") && strcmp(value, "pdf"))
+			if (strcmp(cmd, "report") == 0) {
+				if (strcmp(value, "table") && strcmp(value, "csv") && strcmp(value, "markdown") &&
+				    strcmp(value, "json"))
+					return cli_usage_error(cmd, "--format expects table, csv, markdown or json, found '%s'",
+							       value);
+			} else if (strcmp(value, "png") && strcmp(value, "svg") && strcmp(value, "pdf")) {
 				return cli_usage_error(cmd, "--format expects png, svg or pdf, found '%s'", value);
+			}
 			a->format = value;
 		} else if (strcmp(opt, "policy") == 0) {
 			a->policy = value;
+			a->policies[a->npolicies++] = value;
 		} else if (strcmp(opt, "point") == 0) {
 			a->point = value;
+			a->points[a->npoints++] = value;
+		} else if (strcmp(opt, "metric") == 0) {
+			a->metrics[a->nmetrics++] = value;
 		} else if (strcmp(opt, "ops") == 0) {
 			if (parse_int(cmd, "--ops", value, 1, 100000, &x))
 				return EXIT_USAGE;
@@ -197,8 +227,9 @@ static const char usage[] =
 	"  run SCENARIO...     run scenarios into results/NAME.db\n"
 	"  check SCENARIO...   validate scenarios; print how many runs each expands to\n"
 	"  policies            list the policies and their options\n"
-	"  report DB           the policies side by side, for each sweep point\n"
-	"  plot DB             comparison charts (gnuplot) into plots/NAME/\n"
+	"  report DB...        the policies side by side, for each sweep point\n"
+	"  plot DB             comparison charts (gnuplot) and index.html into plots/NAME/\n"
+	"  export DB --csv     one row per run: sweep values and metrics as columns\n"
 	"  trace SCENARIO      the timeline of one small run, in the terminal and as a chart\n"
 	"\n"
 	"  clobber COMMAND --help    help on one command\n"
@@ -232,6 +263,7 @@ int cli_main(int argc, char **argv)
 		{"report", cmd_report},
 		{"plot", cmd_plot},
 		{"trace", cmd_trace},
+		{"export", cmd_export},
 	};
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		if (strcmp(cmd, cmds[i].name) == 0)

@@ -25,10 +25,17 @@ struct cli_args {
 	size_t nsets;
 	bool record_ops;     /* --record ops */
 	bool record_trace;   /* --record trace */
-	const char *format;  /* --format png|svg|pdf */
-	const char *policy;  /* --policy LABEL */
-	const char *point;   /* --point N */
+	const char *format;  /* --format png|svg|pdf (report: table|csv|markdown|json) */
+	const char *policy;  /* --policy LABEL (the last one given) */
+	const char *point;   /* --point N (the last one given) */
 	long limit;	     /* --ops N */
+	const char **policies; /* every --policy, in order */
+	size_t npolicies;
+	const char **points;   /* every --point */
+	size_t npoints;
+	const char **metrics;  /* every --metric NAME */
+	size_t nmetrics;
+	bool csv;	     /* --csv */
 	bool help;
 };
 
@@ -64,6 +71,7 @@ int cmd_policies(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
 int cmd_trace(int argc, char **argv);
+int cmd_export(int argc, char **argv);
 
 /* The entry point: dispatches argv[1]. */
 int cli_main(int argc, char **argv);

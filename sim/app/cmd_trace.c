@@ -15,6 +15,7 @@
 
 #include "models/model.h"
 #include "sim/app/cli.h"
+#include "sim/app/escape.h"
 #include "sim/app/gnuplot.h"
 #include "sim/truth/record.h"
 #include "sim/app/runner.h"
@@ -300,8 +301,11 @@ int cmd_trace(int argc, char **argv)
 	if (pol < 0) {
 		fprintf(stderr, "clobber trace: %s has no policy labelled or named '%s'; its labels are:\n",
 			a.pos[0], a.policy);
-		for (size_t i = 0; i < s->npolicies; i++)
-			fprintf(stderr, "  %s\n", s->policies[i].label);
+		for (size_t i = 0; i < s->npolicies; i++) {
+			fputs("  ", stderr);
+			esc_term_fputs(s->policies[i].label, stderr);
+			fputs("\n", stderr);
+		}
 		rc = EXIT_USAGE;
 		goto out_scenario;
 	}
@@ -334,9 +338,12 @@ int cmd_trace(int argc, char **argv)
 		snprintf(desc + len, sizeof(desc) - len, "%s%s=%s", ax ? " " : "", s->axes[ax].name,
 			 scenario_axis_value(s, point, ax));
 	}
-	printf("%s, policy %s%s%s, seed %llu: %llu operations\n\n", s->name, spec.label,
-	       desc[0] ? ", at " : "", desc, (unsigned long long)cfg.seed,
-	       (unsigned long long)run_metric(&res, "ops"));
+	char head[2048]; /* names and values as text for the terminal (escape.h) */
+	snprintf(head, sizeof(head), "%s, policy %s%s%s, seed %llu: %llu operations", s->name,
+		 spec.label, desc[0] ? ", at " : "", desc, (unsigned long long)cfg.seed,
+		 (unsigned long long)run_metric(&res, "ops"));
+	esc_term_fputs(head, stdout);
+	fputs("\n\n", stdout);
 	print_timeline(&view, cfg.clients, stdout);
 	printf("\nfinal state:");
 	for (uint32_t k = 0; k < view.nkeys && k < cfg.keys; k++) {

@@ -16,6 +16,7 @@
 #include "sim/truth/history.h"
 #include "sim/truth/record.h"
 #include "sim/core/units.h"
+#include "sim/app/catalog.h"
 #include "sim/app/version.h"
 
 
@@ -118,6 +119,8 @@ static int prepare_multi(sqlite3 *db, const char *table, int cols, int rows, sql
 	return rc;
 }
 
+static int step_done(sqlite3_stmt *st);
+
 static int check_version(sqlite3 *db, const char *path, char *err, size_t n, bool *empty)
 {
 	/* one statement, one snapshot: another process may be creating the
@@ -143,6 +146,48 @@ static int check_version(sqlite3 *db, const char *path, char *err, size_t n, boo
 		return -1;
 	}
 	return 0;
+}
+
+/* The table metric_info: what every metric this clobber knows means (from
+ * the catalogue, sim/app/catalog.h), written whenever a database is opened
+ * for writing, so that a database says what its metrics are to whoever
+ * reads it, with SQL alone.  One transaction; rows already right are left
+ * alone; an older database gains the table (it changes no other table,
+ * hence no new schema version). */
+static int write_metric_info(sqlite3 *db, const char *path, char *err, size_t n)
+{
+	if (sqlite3_exec(db,
+			 "BEGIN IMMEDIATE; CREATE TABLE IF NOT EXISTS metric_info("
+			 " name TEXT PRIMARY KEY, unit TEXT NOT NULL, meaning TEXT NOT NULL,"
+			 " owner TEXT NOT NULL) WITHOUT ROWID;",
+			 NULL, NULL, NULL) != SQLITE_OK)
+		goto out_fail;
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db,
+			       "INSERT INTO metric_info VALUES (?1, ?2, ?3, ?4) ON CONFLICT(name) DO UPDATE "
+			       "SET unit = ?2, meaning = ?3, owner = ?4 WHERE unit IS NOT ?2 OR meaning IS "
+			       "NOT ?3 OR owner IS NOT ?4",
+			       -1, &st, NULL) != SQLITE_OK)
+		goto out_fail;
+	for (size_t i = 0; i < catalog_count(); i++) {
+		const struct metric_info *m = catalog_at(i);
+		sqlite3_bind_text(st, 1, m->name, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, m->unit, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, m->meaning, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, catalog_owner(i), -1, SQLITE_STATIC);
+		if (step_done(st) < 0) {
+			sqlite3_finalize(st);
+			goto out_fail;
+		}
+	}
+	sqlite3_finalize(st);
+	if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+		goto out_fail;
+	return 0;
+out_fail:
+	db_error(db, path, err, n);
+	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
 }
 
 int results_open(const char *path, bool create, struct results **out, char *err, size_t n)
@@ -224,6 +269,8 @@ int results_open(const char *path, bool create, struct results **out, char *err,
 			goto out_close;
 		}
 	}
+	if (write_metric_info(r->db, path, err, n) < 0)
+		goto out_close;
 	if (prepare(r->db, "SELECT 1 FROM runs WHERE scenario=? AND params=?", &r->has_run, err, n) ||
 	    prepare(r->db,
 		    "SELECT 1 FROM runs WHERE scenario=?1 AND label=?2 AND replication=?3 "

@@ -15,6 +15,9 @@
  *       attempts, lost)                          with --record ops
  *   trace(run_id, seq, time_ms, actor, op, event, kind, key, version, value,
  *         aux, lost)                             with --record trace
+ *   metric_info(name, unit, meaning, owner)      every metric this clobber
+ *                                      knows, written whenever the database
+ *                                      is opened for writing
  *   ops and trace are plain rowid tables without an index: a run's rows are
  *   appended in op (seq) order in its one transaction, so they are contiguous,
  *   and inserts reach a million rows per second.  For queries by run over
