@@ -10,7 +10,8 @@
  * starts when that one does).
  *
  * What each kind does:
- *  crash      a node goes down (node_crash: it loses its queues and what
+ *  crash      a node goes down (node_crash: it loses its queues, the
+ *             messages it sent that have not arrived yet, and what
  *             durability did not keep) and restarts after `for`; a client
  *             never returns: its operations end as failed, and the locks
  *             it held stay taken until their leases run out.

@@ -105,6 +105,7 @@ struct msg {
 	uint8_t peer_type; /* MSG_PEER: the strategy's message type */
 	uint8_t cls;	  /* node-to-node latency class (net.h) */
 	uint32_t incarnation; /* of dst when it arrived: a crash drops queued messages */
+	uint32_t src_incarnation; /* of a node src when it sent: a crash loses what it had not delivered */
 	uint32_t version; /* read reply: the version read (one-version states);
 			     write reply: the version created, or HIST_NONE */
 	uint32_t nversions; /* read reply: versions (siblings) in the state */

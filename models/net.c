@@ -43,5 +43,9 @@ void net_send(struct world *w, struct msg *m, uint32_t src, uint32_t dst)
 	 * so that the end of the run is detected where messages arrive */
 	if (w->fault && fault_drops(w, m, src, dst))
 		m->flags |= MSGF_LOST;
+	if (w->fault) {
+		const struct node *from = world_node_of(w, src);
+		m->src_incarnation = from ? from->ep.incarnation : 0;
+	}
 	kernel_schedule(w->k, lat, net_arrive, w, (uint64_t)(uintptr_t)m);
 }

@@ -23,7 +23,8 @@
  * once suspected for `failover` without a break, the cluster promotes a
  * running replica that can reach a majority (promote: latest, the one
  * whose last write is newest by (term, seq_no), or any, drawn), with
- * term + 1.  The new primary sends every other replica its copies of the
+ * term + 1, which the replicas it reaches (its voters) adopt at once.  The
+ * new primary sends every other replica its copies of the
  * partition's keys (a resync, one message, resent every `failover` until
  * acknowledged); a replica installs them, truncating what the new primary
  * lacks: writes ordered under an older term after the new primary's last
@@ -719,6 +720,15 @@ static bool promote(struct world *w, uint32_t p)
 	struct prep *r = rep_p(w, p, best);
 	r->term = term + 1;
 	r->leader = true;
+	/* the replicas that elected it (those it reaches, a majority) adopt
+	 * the term at once: a deposed primary's writes can no longer gather
+	 * a majority of acknowledgements */
+	uint32_t bn = world_part_node(w, p, best);
+	for (uint32_t j = 0; j < w->ncopies; j++)
+		if (j != best && fault_reachable(w, bn, world_part_node(w, p, j))) {
+			rep_p(w, p, j)->term = r->term;
+			rep_p(w, p, j)->leader = false;
+		}
 	r->synced = r->term;
 	drop_held(w, r);
 	if (run->nforks == run->forkcap) {

@@ -23,9 +23,11 @@
  * anti_entropy      every period each node exchanges the keys it shares
  *                   with the next node in turn, sending its copy of each
  *                   key the two hold differently
- * hinted_handoff    a sloppy quorum: a write for an unreachable copy is held
- *                   by the next node of the ring and handed over later (it
- *                   acts only under faults)
+ * hinted_handoff    a write for a copy the coordinator cannot reach (down,
+ *                   paused, cut off: the fault schedule's perfect failure
+ *                   detector) is kept by the coordinator as a hint and sent
+ *                   once it can (Cassandra's hints: they do not count
+ *                   towards w, and a coordinator's crash loses them)
  *
  * A version check (policy version) on a quorum runs, and loses updates:
  * two coordinators can both accept writes that expected the same version.
@@ -35,6 +37,7 @@
 #include <string.h>
 
 #include "models/coord.h"
+#include "models/fault.h"
 #include "models/repl.h"
 #include "models/world.h"
 
@@ -51,14 +54,16 @@ struct quorum_opts {
 };
 
 /* Peer messages. */
-enum { QU_WRITE, QU_ACK, QU_READ, QU_REPLY, QU_REPAIR, QU_AE, QU_AE_BACK, QU_DIGEST };
+enum { QU_WRITE, QU_ACK, QU_READ, QU_REPLY, QU_REPAIR, QU_AE, QU_AE_BACK, QU_DIGEST, QU_HINT };
 
 struct quorum_run {
 	kernel_handle *ae; /* per node: its next anti-entropy round */
 	uint32_t *turn;	   /* per node: rounds so far (whose turn is next) */
+	struct msg **hints; /* per node (and the proxy): the hints it keeps */
 };
 
-enum { QE_SEND = TR_REPL, QE_APPLY, QE_ACK, QE_REPLY, QE_QUORUM, QE_REPAIR, QE_AE };
+enum { QE_SEND = TR_REPL, QE_APPLY, QE_ACK, QE_REPLY, QE_QUORUM, QE_REPAIR, QE_AE, QE_HINT,
+       QE_HANDOFF };
 
 static const struct trace_vocab quorum_events[] = {
 	{.name = "send", .text = "{op} sent to {node}", .cat = TC_MESSAGE},
@@ -68,6 +73,8 @@ static const struct trace_vocab quorum_events[] = {
 	{.name = "quorum", .text = "{op} answered after {aux} copies", .cat = TC_NODE},
 	{.name = "read-repair", .text = "{op} repairs {key} at {node}", .cat = TC_MESSAGE},
 	{.name = "anti-entropy", .text = "{key} copied to {node} by anti-entropy", .cat = TC_MESSAGE},
+	{.name = "hint", .text = "{op} kept as a hint for {node}", .cat = TC_NODE},
+	{.name = "handoff", .text = "{op} handed off from a hint", .cat = TC_MESSAGE},
 	{0},
 };
 
@@ -88,8 +95,8 @@ static const struct field quorum_options[] = {
 	 .help = "once every copy asked has replied, send the merge to the copies that differ"},
 	{.name = "hinted_handoff", .type = FT_BOOL,
 	 .offset = offsetof(struct quorum_opts, hinted_handoff), .def = "false",
-	 .help = "a sloppy quorum: a write for an unreachable copy is held by the next node and "
-		 "handed over later (faults)"},
+	 .help = "a write for a copy the coordinator cannot reach is kept there as a hint and sent "
+		 "once it can (Cassandra's hints; they do not count towards w)"},
 	{.name = "anti_entropy", .type = FT_DURATION,
 	 .offset = offsetof(struct quorum_opts, anti_entropy), .def = "0", .min = 0, .max = 3.6e12,
 	 .def_doc = "`0` (none)",
@@ -191,6 +198,65 @@ static struct creq *new_req(struct world *w, struct node *n, uint32_t key, bool 
 
 /* ---- writes ---- */
 
+/* With hinted_handoff, a write c for copy j the coordinator cannot reach
+ * is kept as a hint; true if kept. */
+static bool keep_hint(struct node *n, struct msg *c, uint32_t j)
+{
+	struct world *w = n->w;
+	struct quorum_run *run = w->repl_state;
+	uint32_t to = world_replica(w, c->key, j);
+	bool reach = n->proxy ? fault_running(w, to) : fault_reachable(w, n->index, to);
+	if (!opts_of(w)->hinted_handoff || !run->hints || reach)
+		return false;
+	c->replica = (uint16_t)j;
+	c->peer_type = QU_HINT;
+	node_trace2(n, c, QE_HINT, c->value, 0, to, NULL);
+	c->next = run->hints[n->index];
+	run->hints[n->index] = c;
+	return true;
+}
+
+/* Sends every hint whose copy its coordinator can reach now. */
+static void quorum_changed(struct world *w)
+{
+	struct quorum_run *run = w->repl_state;
+	if (!run->hints)
+		return;
+	for (uint32_t i = 0; i < w->nnodes + w->nproxies; i++) {
+		struct node *n = &w->nodes[i];
+		if (n->ep.down || node_paused(n))
+			continue;
+		struct msg **pp = &run->hints[i];
+		while (*pp) {
+			struct msg *c = *pp;
+			uint32_t to = world_replica(w, c->key, c->replica);
+			bool reach = n->proxy ? fault_running(w, to) : fault_reachable(w, i, to);
+			if (!reach) {
+				pp = &c->next;
+				continue;
+			}
+			*pp = c->next;
+			c->next = NULL;
+			net_send(w, c, n->ep.id, EP_ID(EP_NODE, to));
+		}
+	}
+}
+
+static void drop_hints(struct world *w, uint32_t i)
+{
+	struct quorum_run *run = w->repl_state;
+	while (run->hints && run->hints[i]) {
+		struct msg *c = run->hints[i];
+		run->hints[i] = c->next;
+		msg_free(&w->msgs, c);
+	}
+}
+
+static void quorum_crashed(struct node *n)
+{
+	drop_hints(n->w, n->index);
+}
+
 /* The policy ordered write m on the coordinator's copy (or scratch). */
 static void fan_out_write(struct node *n, struct msg *m)
 {
@@ -212,6 +278,8 @@ static void fan_out_write(struct node *n, struct msg *m)
 		struct msg *c = coord_peer(w, m, m->key, QU_WRITE, PEER_WRITE, ref, n->serving_ks);
 		if (!c)
 			break;
+		if (keep_hint(n, c, j))
+			continue;
 		q->expected++;
 		send_to(n, c, j);
 	}
@@ -486,6 +554,12 @@ static void quorum_serve(struct node *n, struct msg *m)
 	case QU_REPLY:
 		coordinator_reply(n, m);
 		return;
+	case QU_HINT:
+		node_merge(n, m->key, node_key_state(n, m->key), m->ctx.bytes);
+		node_trace2(n, m, QE_HANDOFF, m->value, 0, 0, NULL);
+		w->stats.hints_delivered++;
+		node_drop(n, m);
+		return;
 	case QU_REPAIR:
 	case QU_AE:
 	case QU_AE_BACK:
@@ -511,6 +585,11 @@ static void quorum_serve(struct node *n, struct msg *m)
 static int quorum_init(struct world *w)
 {
 	struct quorum_run *run = w->repl_state;
+	if (w->cfg->nfaults > 0 && opts_of(w)->hinted_handoff) {
+		run->hints = calloc(w->nnodes + w->nproxies, sizeof(*run->hints));
+		if (!run->hints)
+			return -1;
+	}
 	if (opts_of(w)->anti_entropy <= 0)
 		return 0;
 	run->ae = calloc(w->nnodes, sizeof(*run->ae));
@@ -536,6 +615,9 @@ static void quorum_stop(struct world *w)
 static void quorum_free(struct world *w)
 {
 	struct quorum_run *run = w->repl_state;
+	for (uint32_t i = 0; run->hints && i < w->nnodes + w->nproxies; i++)
+		drop_hints(w, i);
+	free(run->hints);
 	free(run->ae);
 	free(run->turn);
 }
@@ -583,4 +665,6 @@ const struct repl repl_quorum = {
 	.free = quorum_free,
 	.settle = quorum_settle,
 	.stop = quorum_stop,
+	.crashed = quorum_crashed,
+	.changed = quorum_changed,
 };

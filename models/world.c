@@ -412,9 +412,17 @@ void *world_copy(struct world *w, uint32_t key, uint32_t j)
 	return w->copies + ((size_t)key * w->ncopies + j) * w->kss;
 }
 
+/* A message from a node that crashed before it arrived is lost: it was
+ * still in the node's send buffers (fault.h). */
+static bool sender_crashed(struct world *w, const struct msg *m)
+{
+	const struct node *from = world_node_of(w, m->src);
+	return from && from->ep.incarnation != m->src_incarnation;
+}
+
 void world_deliver(struct world *w, struct msg *m)
 {
-	if (w->fault && ((m->flags & MSGF_LOST) || fault_cut(w, m->src, m->dst))) {
+	if (w->fault && ((m->flags & MSGF_LOST) || fault_cut(w, m->src, m->dst) || sender_crashed(w, m))) {
 		w->net.lost++;
 		msg_free(&w->msgs, m);
 	} else if (EP_KIND(m->dst) == EP_CLIENT) {
