@@ -24,6 +24,7 @@
  * its holder, lease and queue live only where it is granted.
  */
 #include <stddef.h>
+#include <stdio.h>
 
 #include "models/cell.h"
 #include "models/config.h"
@@ -116,7 +117,8 @@ enum {
 static const struct trace_vocab lock_events[] = {
 	{.name = "fenced", .text = "{op} fenced (newest token {aux})", .mark = "FENCED",
 	 .cat = TC_REFUSED},
-	{.name = "zombie", .text = "{op} writes, lease gone", .mark = "ZOMBIE", .cat = TC_ZOMBIE},
+	{.name = "zombie", .text = "{op} writes, lease gone (token {aux}, newest {detail})",
+	 .mark = "ZOMBIE", .cat = TC_ZOMBIE},
 	{.name = "lock-wait", .text = "{op} waits for lock ({aux})", .cat = TC_NODE},
 	{.name = "lock-grant", .text = "lock {key} to {op}, token {aux}", .cat = TC_NODE},
 	{.name = "lock-denied", .text = "{op} denied: lock busy", .mark = "DENIED", .cat = TC_REFUSED},
@@ -250,7 +252,10 @@ static void lock_serve_write(struct node *s, void *ks, struct msg *m)
 	bool holder = is_holder(k, m) && token == k->token;
 	if (!holder) {
 		run->zombie_writes++;
-		node_trace(s, m, LK_ZOMBIE, m->value, (int64_t)token);
+		char newest[24] = "";
+		if (node_tracing(s))
+			snprintf(newest, sizeof(newest), "%llu", (unsigned long long)k->token);
+		node_trace_text(s, m, LK_ZOMBIE, m->value, (int64_t)token, newest);
 	}
 	if (o->fencing && token != k->token) {
 		run->fenced_writes++;
@@ -296,6 +301,15 @@ static void lock_report(const void *run_state, const struct node_stats *st, doub
 	values[1] = (double)run->lease_expiries;
 	values[2] = (double)run->zombie_writes;
 	values[3] = (double)run->fenced_writes;
+}
+
+/* A write shows the fencing token it carries. */
+static void lock_trace_msg(const void *opts, const struct msg *m, char *buf, size_t n)
+{
+	(void)opts;
+	if (m->type == MSG_WRITE)
+		snprintf(buf, n, "token %llu",
+			 (unsigned long long)((const struct lock_ctx *)m->ctx.bytes)->token);
 }
 
 /* A crash or the end of the run: the lease timer goes, queued requests
@@ -349,4 +363,5 @@ const struct policy lock_policy = {
 	.serve_cancel = lock_serve_cancel,
 	.report = lock_report,
 	.put_reads = true,
+	.trace_msg = lock_trace_msg,
 };

@@ -37,6 +37,7 @@
  * returned until the client has merged it.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -270,6 +271,18 @@ static void sib_serve_read(struct node *s, void *ks, struct msg *m)
 	node_reply(s, m, ST_OK);
 }
 
+/* For traces: "clock {c0:1,c2:1}", or "clock {c0:1,c2:1} pruned to {c2:1}"
+ * when pruning shortened the clock whose text before pruning is `full`. */
+static void clock_text(const char *full, const struct vclock *stored, char *buf, size_t n)
+{
+	char now[96];
+	vclock_format(stored, now, sizeof(now));
+	if (strcmp(full, now) == 0)
+		snprintf(buf, n, "clock %s", full);
+	else
+		snprintf(buf, n, "clock %s pruned to %s", full, now);
+}
+
 static void sib_serve_write(struct node *s, void *ks, struct msg *m)
 {
 	const struct sib_opts *o = node_opts(s);
@@ -284,6 +297,9 @@ static void sib_serve_write(struct node *s, void *ks, struct msg *m)
 	uint32_t dot_counter = 0, ctx_self = 0;
 	uint32_t nkeep = 0;
 	bool obsolete = false;
+	/* for traces: the clock or dot the new sibling gets */
+	bool tracing = node_tracing(s);
+	char full[96] = "", why[200] = "";
 
 	/* Decide which old siblings stay, and the new sibling's clock. */
 	bool small[64] = {0};
@@ -297,6 +313,8 @@ static void sib_serve_write(struct node *s, void *ks, struct msg *m)
 		newclock = vclock_with(c->clock, m->client, (uint32_t)c->seq, node_clock(s), &err);
 		if (err)
 			goto out_nomem;
+		if (tracing)
+			vclock_format(newclock, full, sizeof(full));
 		/* compare with the full clock; prune only what is stored (below),
 		 * as Riak does: pruning first would make every write look
 		 * concurrent with what it read */
@@ -331,7 +349,11 @@ static void sib_serve_write(struct node *s, void *ks, struct msg *m)
 		objclock = vclock_join_with(c->clock, oc, NODE_ACTOR, next, node_clock(s), &err);
 		if (err)
 			goto out_nomem;
+		if (tracing)
+			vclock_format(objclock, full, sizeof(full));
 		run->pruned += vclock_prune(objclock, node_clock(s), &prune);
+		if (tracing)
+			clock_text(full, objclock, why, sizeof(why));
 		break;
 	}
 	case CLOCK_DVV: {
@@ -345,6 +367,8 @@ static void sib_serve_write(struct node *s, void *ks, struct msg *m)
 		objclock = vclock_join_with(c->clock, oc, NODE_ACTOR, dot_counter, node_clock(s), &err);
 		if (err)
 			goto out_nomem;
+		if (tracing)
+			snprintf(why, sizeof(why), "dot n%u:%u", NODE_ACTOR & 0x7fffffffu, dot_counter);
 		break;
 	}
 	}
@@ -353,7 +377,9 @@ static void sib_serve_write(struct node *s, void *ks, struct msg *m)
 		m->version = node_discard(s, m);
 		m->flags |= MSGF_DISCARDED;
 		run->obsolete++;
-		node_trace(s, m, TR_DISCARDED, m->value, 0);
+		if (tracing)
+			snprintf(why, sizeof(why), "clock %s, already seen", full);
+		node_trace_text(s, m, TR_DISCARDED, m->value, 0, why);
 		vclock_unref(newclock);
 		if (keep != small)
 			free(keep);
@@ -362,8 +388,11 @@ static void sib_serve_write(struct node *s, void *ks, struct msg *m)
 	}
 	for (uint32_t i = 0; i < nold; i++)
 		nkeep += keep[i];
-	if (newclock)
+	if (newclock) {
 		run->pruned += vclock_prune(newclock, node_clock(s), &prune);
+		if (tracing)
+			clock_text(full, newclock, why, sizeof(why));
+	}
 	/* the version first: node_apply() records the state before it changes */
 	uint32_t v = node_apply(s, m);
 	struct sibling fresh = {
@@ -422,7 +451,7 @@ static void sib_serve_write(struct node *s, void *ks, struct msg *m)
 	if (keep != small)
 		free(keep);
 	m->version = v;
-	node_trace(s, m, nkeep ? SB_SIBLING : TR_APPLIED, m->value, nkeep + 1);
+	node_trace_text(s, m, nkeep ? SB_SIBLING : TR_APPLIED, m->value, nkeep + 1, why);
 	node_reply(s, m, ST_OK);
 	return;
 
@@ -488,6 +517,16 @@ static void sib_client_write(const void *opts, struct op_state *op, struct msg *
 	req->value = op->value;
 }
 
+/* A read reply and a write show the causal context they carry. */
+static void sib_trace_msg(const void *opts, const struct msg *m, char *buf, size_t n)
+{
+	(void)opts;
+	char clock[96];
+	if (m->type == MSG_READ_REPLY || m->type == MSG_WRITE)
+		snprintf(buf, n, "ctx %s",
+			 vclock_format(((const struct sib_ctx *)m->ctx.bytes)->clock, clock, sizeof(clock)));
+}
+
 static void sib_report(const void *run_state, const struct node_stats *st, double *values)
 {
 	const struct sib_run *run = run_state;
@@ -519,4 +558,5 @@ const struct policy siblings_policy = {
 	.client_read = sib_client_read,
 	.client_write = sib_client_write,
 	.ctx_drop = sib_ctx_drop,
+	.trace_msg = sib_trace_msg,
 };

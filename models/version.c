@@ -13,6 +13,8 @@
  * checks (a leaderless quorum), two writes that expected the same version
  * can both pass on different coordinators, and one of them is lost.
  */
+#include <stdio.h>
+
 #include "models/cell.h"
 #include "models/config.h"
 #include "models/node.h"
@@ -59,6 +61,18 @@ static void version_serve_write(struct node *n, void *ks, struct msg *m)
 	node_reply(n, m, ST_OK);
 }
 
+/* A read reply shows the version it returns, a checked write the one it
+ * expects. */
+static void version_trace_msg(const void *opts, const struct msg *m, char *buf, size_t n)
+{
+	(void)opts;
+	unsigned long long v = ((const struct version_ctx *)m->ctx.bytes)->expected;
+	if (m->type == MSG_READ_REPLY)
+		snprintf(buf, n, "version %llu", v);
+	else if (m->type == MSG_WRITE && m->kind != OP_PUT)
+		snprintf(buf, n, "expects version %llu", v);
+}
+
 static int version_merge(struct node *n, void *ks, const void *copy)
 {
 	(void)n;
@@ -83,4 +97,5 @@ const struct policy version_policy = {
 	.serve_read = version_serve_read,
 	.serve_write = version_serve_write,
 	.merge = version_merge,
+	.trace_msg = version_trace_msg,
 };
