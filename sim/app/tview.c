@@ -281,7 +281,10 @@ static void print_wrapped(FILE *out, const char *s, size_t room, size_t cont_col
 			if (cut == 0)
 				cut = avail; /* one word wider than the room */
 		}
-		for (size_t k = 0; k < cut; k++)
+		size_t show = cut;
+		while (show > 0 && p[show - 1] == ' ')
+			show--; /* no trailing blanks (the two before a mark) */
+		for (size_t k = 0; k < show; k++)
 			fputc(p[k] == '\x01' ? ' ' : p[k], out);
 		p += cut;
 	}
