@@ -39,9 +39,10 @@ static const struct {
 	[K_CLIENT] = {"client events", "pt 7 ps 0.9 lc rgb '#1f77b4'", "client events"},
 	[K_NODE] = {"node decisions", "pt 5 ps 0.9 lc rgb '#333333'", "store decisions"},
 	[K_LOST] = {"lost writes", "pt 2 ps 3 lw 3 lc rgb '#d62728'", "LOST write"},
-	[K_ZOMBIE] = {"zombie writes", "pt 9 ps 2.2 lc rgb '#ff7f0e'", "ZOMBIE write"},
+	/* hollow, so that a decision at the same moment shows through */
+	[K_ZOMBIE] = {"zombie writes", "pt 8 ps 2.4 lw 2 lc rgb '#ff7f0e'", "ZOMBIE write"},
 	[K_REFUSED] = {"rejected, fenced or denied",
-		       "pt 13 ps 2 lc rgb '#9467bd'", "rejected / fenced / denied"},
+		       "pt 12 ps 2.2 lw 2 lc rgb '#9467bd'", "rejected / fenced / denied"},
 	[K_TIMER] = {"lease expiries", "pt 3 ps 1.8 lc rgb '#8c564b'", "lease expired"},
 	[K_SIBLINGS] = {"writes kept as siblings",
 			"pt 6 ps 2.2 lw 2 lc rgb '#009e73'", "kept as SIBLING"},
@@ -81,9 +82,11 @@ static void put_label(struct strbuf *d, const char *s)
 	sb_puts(d, "\"\n");
 }
 
-/* The label of row i (its detail, or the sibling a merge kept), into
- * buf; false if it has none.  A node's reads have none: the context a read
- * returns is the one the client's write shows. */
+/* The label of row i (its detail, or the sibling a merge kept; for a
+ * refused or zombie write its words, which say why and whose; for a write
+ * kept as a sibling, how many siblings there are now), into buf; false if
+ * it has none.  A node's reads have none: the context a read returns is the
+ * one the client's write shows. */
 static bool label_of(const struct tview *v, size_t i, char *buf, size_t n)
 {
 	const struct trace_row *t = &v->rows[i];
@@ -93,6 +96,16 @@ static bool label_of(const struct tview *v, size_t i, char *buf, size_t n)
 		return false;
 	tview_event(v, i, &e);
 	snprintf(buf, n, "%s", e.detail);
+	if (TRACE_IS_NODE(t->actor) && (e.cat == TC_ZOMBIE || e.cat == TC_REFUSED))
+		snprintf(buf, n, "%s", e.text); /* "#0 fenced (newest token 2)" */
+	if (e.mark && strcmp(e.mark, "SIBLINGS") == 0) {
+		/* its words say how many siblings the key holds now (the value
+		 * label above names the operation): the sibling explosion, drawn */
+		const char *words = e.text[0] == '#' ? strchr(e.text, ' ') : NULL;
+		char d[sizeof(e.detail)];
+		snprintf(d, sizeof(d), "%s", buf);
+		snprintf(buf, n, "%s%s%s", words ? words + 1 : e.text, d[0] ? ", " : "", d);
+	}
 	if (!TRACE_IS_NODE(t->actor) && t->event == TR_MERGE && t->version != HIST_NONE) {
 		char w[32];
 		tview_writer(v, t->version, w, sizeof(w));
