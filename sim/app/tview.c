@@ -227,8 +227,8 @@ void tview_event(const struct tview *v, size_t i, struct tview_event *e)
 /* One event as the layouts need it: the line with everything, and the two
  * lines it becomes when that is too long. */
 struct shown {
-	char one[448];	/* text (detail)  <-- MARK */
-	char head[224]; /* text  <-- MARK */
+	char one[480];	/* text (detail)  <-- MARK */
+	char head[240]; /* text  <-- MARK */
 	char tail[232]; /* (detail), or "" */
 };
 
