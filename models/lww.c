@@ -98,9 +98,11 @@ static void lww_trace_msg(const void *opts, const struct msg *m, char *buf, size
 {
 	const struct lww_opts *o = opts;
 	const struct lww_ctx *c = (const struct lww_ctx *)m->ctx.bytes;
-	char a[32];
-	if (m->type == MSG_WRITE && o->timestamps == TS_CLIENT)
-		snprintf(buf, n, "ts %s", (units_format_ms(c->stamp, a, sizeof(a)), a));
+	if (m->type == MSG_WRITE && o->timestamps == TS_CLIENT) {
+		char a[32];
+		units_format_ms(c->stamp, a, sizeof(a));
+		snprintf(buf, n, "ts %s", a);
+	}
 }
 
 static void lww_serve_write(struct node *n, void *ks, struct msg *m)

@@ -521,10 +521,11 @@ static void sib_client_write(const void *opts, struct op_state *op, struct msg *
 static void sib_trace_msg(const void *opts, const struct msg *m, char *buf, size_t n)
 {
 	(void)opts;
-	char clock[96];
-	if (m->type == MSG_READ_REPLY || m->type == MSG_WRITE)
-		snprintf(buf, n, "ctx %s",
-			 vclock_format(((const struct sib_ctx *)m->ctx.bytes)->clock, clock, sizeof(clock)));
+	if (m->type == MSG_READ_REPLY || m->type == MSG_WRITE) {
+		char clock[96];
+		vclock_format(((const struct sib_ctx *)m->ctx.bytes)->clock, clock, sizeof(clock));
+		snprintf(buf, n, "ctx %s", clock);
+	}
 }
 
 static void sib_report(const void *run_state, const struct node_stats *st, double *values)
