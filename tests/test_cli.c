@@ -324,6 +324,12 @@ static void test_help_and_mixups(void **state)
 	tp_slurp("err.txt", err, sizeof(err));
 	assert_non_null(strstr(err, "is an SQLite database, but not a clobber results database"));
 	assert_null(strstr(err, "schema version 0"));
+	/* and a scenario where the database goes */
+	const char *f3[] = {"report", tp_path("small.yaml"), NULL};
+	assert_int_equal(run(f3), 1);
+	tp_slurp("err.txt", err, sizeof(err));
+	assert_non_null(strstr(err, "small.yaml is not a results database (not an SQLite file): it "
+				    "looks like a scenario file"));
 	const char *f2[] = {"run", tp_path("small.yaml"), "-o", tp_path("foreign.db"), NULL};
 	assert_int_equal(run(f2), 1);
 	sqlite3_open(tp_path("foreign.db"), &db);

@@ -153,6 +153,17 @@ static int check_version(sqlite3 *db, const char *path, char *err, size_t n, boo
 	return 0;
 }
 
+/* Does the file start as every SQLite database does? */
+static bool is_sqlite_file(const char *path)
+{
+	char magic[16] = "";
+	FILE *f = fopen(path, "rb");
+	size_t got = f ? fread(magic, 1, sizeof(magic), f) : 0;
+	if (f)
+		fclose(f);
+	return got == sizeof(magic) && memcmp(magic, "SQLite format 3", 16) == 0;
+}
+
 int results_open(const char *path, bool create, struct results **out, char *err, size_t n)
 {
 	*out = NULL;
@@ -164,6 +175,16 @@ int results_open(const char *path, bool create, struct results **out, char *err,
 	}
 	if (exists && S_ISDIR(stbuf.st_mode)) {
 		snprintf(err, n, "%s is a directory, not a results database", path);
+		return -1;
+	}
+	if (exists && stbuf.st_size > 0 && !is_sqlite_file(path)) {
+		size_t len = strlen(path);
+		bool yaml = (len > 5 && strcmp(path + len - 5, ".yaml") == 0) ||
+			    (len > 4 && strcmp(path + len - 4, ".yml") == 0);
+		snprintf(err, n, "%s is not a results database (not an SQLite file)%s", path,
+			 yaml ? ": it looks like a scenario file, which clobber run SCENARIO turns into "
+				"one (results/NAME.db)"
+			      : "");
 		return -1;
 	}
 	if (!exists) {
