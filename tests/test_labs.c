@@ -273,6 +273,14 @@ static void test_stored_run(void **state)
 	const char *args[] = {"trace", "--run", "1", tp_path("lab1.db"), "-o", tp_dir, NULL};
 	assert_int_equal(tp_run(NULL, args), 0);
 	must_show(tp_output("out.txt"), "#3 applied: k0 = 3 (ts 24ms > 13ms)  <-- LOST", "run 1");
+	/* --ops 2: operations #0 and #1 only (lab 1's first two increments) */
+	const char *first[] = {"trace", "--run", "1", tp_path("lab1.db"), "--ops", "2", "-o", tp_dir, NULL};
+	assert_int_equal(tp_run(NULL, first), 0);
+	const char *o2 = tp_output("out.txt");
+	must_show(o2, "#1 applied: k0 = 2", "--ops 2");
+	must_show(o2, "(the first 2 operations of 5;", "--ops 2");
+	if (strstr(o2, "#2 "))
+		fail_msg("--ops 2 shows operation #2:\n%s", o2);
 	/* a run without a trace, and a run that is not there: status 1, saying so */
 	const char *plain[] = {"run", "scenarios/labs/01-lost-increment.yaml", "-o",
 			       tp_path("plain.db"), NULL};

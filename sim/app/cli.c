@@ -244,6 +244,7 @@ static const char usage[] =
 	"  report DB           the policies side by side, for each sweep point\n"
 	"  plot DB             comparison charts (gnuplot) into plots/NAME/\n"
 	"  trace SCENARIO      the timeline of one small run, in the terminal and as a chart\n"
+	"  trace --run ID DB   the same for a run stored with --record trace\n"
 	"\n"
 	"  clobber help COMMAND      help on one command (or: clobber COMMAND --help)\n"
 	"  clobber --version\n"

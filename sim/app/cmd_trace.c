@@ -28,15 +28,18 @@
 
 static const char help[] =
 	"usage: clobber trace SCENARIO [--policy LABEL] [--point POINT] [--ops N]\n"
-	"                     [--set NAME=VALUE]... [--width N] [-o DIR] [--format png|svg|pdf]\n"
-	"       clobber trace --run ID DB [--width N] [-o DIR] [--format png|svg|pdf]\n"
+	"                     [--set NAME=VALUE]... [--width N] [-o DIR]\n"
+	"                     [--format png|svg|pdf]\n"
+	"       clobber trace --run ID DB [--ops N] [--width N] [-o DIR]\n"
+	"                     [--format png|svg|pdf]\n"
 	"\n"
 	"Runs one small run (the first policy, or the one whose label or name is\n"
 	"LABEL; the first sweep point, or the one named by POINT: its values as\n"
 	"clobber report shows them, such as 'skew=5ms clients=16', or its number\n"
 	"from 0; at most N operations, default 20, or the scenario's script) and\n"
 	"shows its timeline.  With --run, shows run ID of results database DB\n"
-	"instead (runs.id; the run must have been made with --record trace).\n"
+	"instead (runs.id; the run must have been made with --record trace), or\n"
+	"with --ops its first N operations.\n"
 	"\n"
 	"The timeline fits N columns (--width; default: the terminal's width, or\n"
 	"80 when the output is not a terminal): one column per client and node\n"
@@ -329,9 +332,9 @@ static int trace_stored(const struct cli_args *a)
 	if (a->npos != 1)
 		return cli_usage_error("trace", "--run ID names a run of one results database: "
 						"clobber trace --run ID DB");
-	if (a->policy || a->point || a->nsets || a->limit)
-		return cli_usage_error("trace", "--run shows a stored run as it was: --policy, --point, "
-						"--set and --ops apply to a scenario only");
+	if (a->policy || a->point || a->nsets)
+		return cli_usage_error("trace", "--run shows a stored run as it was: --policy, --point "
+						"and --set apply to a scenario only");
 	struct results *db;
 	char err[1024];
 	if (results_open(a->pos[0], false, &db, err, sizeof(err)) < 0) {
@@ -350,13 +353,21 @@ static int trace_stored(const struct cli_args *a)
 		 id, a->pos[0]);
 	tview_fit(stdout, head, out_width(a->width), 2);
 	printf("\n");
-	struct tview v = {.policy = r.policy, .repl = r.repl, .rows = r.rows, .nrows = r.nrows,
+	/* --ops N: the rows of the first N operations (numbered in issue order) */
+	size_t kept = 0;
+	for (size_t i = 0; i < r.nrows; i++)
+		if (!a->limit || r.rows[i].op < (uint64_t)a->limit)
+			r.rows[kept++] = r.rows[i];
+	struct tview v = {.policy = r.policy, .repl = r.repl, .rows = r.rows, .nrows = kept,
 			  .text = r.text};
 	rc = show(a, &v);
 	if (rc)
 		goto out_run;
 	printf("\n");
 	double counts[5] = {r.lost_updates, r.writes_acked, r.stale_reads, r.conflicts, r.ops_aborted};
+	if (a->limit)
+		printf("(the first %ld operations of %.0f; the verdict is the whole run's)\n", a->limit,
+		       r.ops);
 	summary(counts, out_width(a->width));
 	char dir[4096], lab[128], base[300], title[700];
 	chart_dir(a, r.scenario, dir, sizeof(dir));

@@ -73,6 +73,20 @@ static int lane_y(const struct tview *v, uint32_t actor)
 	return (int)v->nlanes - 1 - (int)tview_lane(v, actor);
 }
 
+/* The view qsort's comparison sorts (the library's qsort has no context
+ * argument; charts are drawn one at a time). */
+static const struct tview *sort_v;
+
+/* Rows by operation, then in the order they happened. */
+static int by_op(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	uint64_t ox = sort_v->rows[x].op, oy = sort_v->rows[y].op;
+	if (ox != oy)
+		return ox < oy ? -1 : 1;
+	return x < y ? -1 : x > y;
+}
+
 /* Appends s as a double-quoted label of a data file. */
 static void put_label(struct strbuf *d, const char *s)
 {
@@ -119,27 +133,35 @@ static bool label_of(const struct tview *v, size_t i, char *buf, size_t n)
  * then the four label blocks). */
 static void write_data(const struct tview *v, struct strbuf *d, bool *has)
 {
-	/* index 0: one path per operation, in time order */
+	/* index 0: one path per operation, in time order (the rows sorted by
+	 * operation, each operation's in the order they happened) */
 	sb_puts(d, "# index 0: each operation's path, time_ms lane\n");
-	uint64_t maxop = 0;
-	for (size_t i = 0; i < v->nrows; i++)
-		maxop = v->rows[i].op > maxop ? v->rows[i].op : maxop;
 	struct tview_event e;
-	for (uint64_t op = 0; op <= maxop && v->nrows; op++) {
-		bool any = false;
-		for (size_t i = 0; i < v->nrows; i++) {
-			const struct trace_row *t = &v->rows[i];
-			if (t->op != op)
-				continue;
-			tview_event(v, i, &e);
-			if (e.cat == TC_TIMER)
-				continue;
+	size_t *order = malloc((v->nrows ? v->nrows : 1) * sizeof(*order));
+	if (!order) {
+		d->failed = true;
+		return;
+	}
+	for (size_t i = 0; i < v->nrows; i++)
+		order[i] = i;
+	sort_v = v;
+	qsort(order, v->nrows, sizeof(*order), by_op);
+	bool any = false;
+	for (size_t k = 0; k < v->nrows; k++) {
+		const struct trace_row *t = &v->rows[order[k]];
+		tview_event(v, order[k], &e);
+		if (e.cat != TC_TIMER) {
 			sb_printf(d, "%.6f %d\n", (double)t->time / 1e6, lane_y(v, t->actor));
 			any = true;
 		}
-		if (any)
+		/* the path ends; a blank line only after points, since two would
+		 * end the data block */
+		if ((k + 1 == v->nrows || v->rows[order[k + 1]].op != t->op) && any) {
 			sb_puts(d, "\n");
+			any = false;
+		}
 	}
+	free(order);
 	sb_puts(d, "\n");
 	/* indexes 1..K_N: points by kind; an empty block would merge with the
 	 * separator and shift every later index, so each starts with a row

@@ -299,9 +299,9 @@ void tview_fit(FILE *out, const char *text, int width, int indent)
 }
 
 /* The compact layout: time, who, event. */
-static void print_compact(const struct tview *v, const struct shown *sh, size_t tw, int width,
-			  FILE *out)
+static void print_compact(const struct tview *v, size_t tw, int width, FILE *out)
 {
+	struct shown sh;
 	size_t ww = 3;
 	char name[32];
 	for (uint32_t l = 0; l < v->nlanes; l++) {
@@ -316,23 +316,24 @@ static void print_compact(const struct tview *v, const struct shown *sh, size_t 
 		time_text(v, i, tbuf, sizeof(tbuf));
 		tview_lane_name(v, tview_lane(v, v->rows[i].actor), name, sizeof(name));
 		fprintf(out, "%*s  %-*s  ", (int)tw, tbuf, (int)ww, name);
-		if (strlen(sh[i].one) <= room) {
-			fprintf(out, "%s\n", sh[i].one);
+		shown_of(v, i, &sh);
+		if (strlen(sh.one) <= room) {
+			fprintf(out, "%s\n", sh.one);
 			continue;
 		}
-		print_wrapped(out, sh[i].head, room, col + 2, room - 2);
-		if (sh[i].tail[0]) {
+		print_wrapped(out, sh.head, room, col + 2, room - 2);
+		if (sh.tail[0]) {
 			fprintf(out, "%*s", (int)(col + 2), "");
-			print_wrapped(out, sh[i].tail, room - 2, col + 4, room - 4);
+			print_wrapped(out, sh.tail, room - 2, col + 4, room - 4);
 		}
 	}
 }
 
 /* The columns layout, if every event fits its column on one line within
  * width: true after printing it, false (nothing printed) otherwise. */
-static bool print_columns(const struct tview *v, const struct shown *sh, size_t tw, int width,
-			  FILE *out)
+static bool print_columns(const struct tview *v, size_t tw, int width, FILE *out)
 {
+	struct shown sh;
 	if (v->nlanes == 0)
 		return false;
 	size_t *cw = calloc(v->nlanes, sizeof(*cw)), *start = calloc(v->nlanes, sizeof(*start));
@@ -344,7 +345,8 @@ static bool print_columns(const struct tview *v, const struct shown *sh, size_t 
 	}
 	for (size_t i = 0; ok && i < v->nrows; i++) {
 		uint32_t l = tview_lane(v, v->rows[i].actor);
-		size_t need = strlen(sh[i].one);
+		shown_of(v, i, &sh);
+		size_t need = strlen(sh.one);
 		cw[l] = need > cw[l] ? need : cw[l];
 	}
 	size_t at = tw;
@@ -364,7 +366,8 @@ static bool print_columns(const struct tview *v, const struct shown *sh, size_t 
 			char tbuf[32];
 			time_text(v, i, tbuf, sizeof(tbuf));
 			uint32_t l = tview_lane(v, v->rows[i].actor);
-			fprintf(out, "%*s%*s%s\n", (int)tw, tbuf, (int)(start[l] - tw), "", sh[i].one);
+			shown_of(v, i, &sh);
+			fprintf(out, "%*s%*s%s\n", (int)tw, tbuf, (int)(start[l] - tw), "", sh.one);
 		}
 	}
 	free(cw);
@@ -376,19 +379,16 @@ int tview_print(const struct tview *v, int width, FILE *out)
 {
 	if (width < TVIEW_MIN_WIDTH)
 		width = TVIEW_MIN_WIDTH;
-	struct shown *sh = malloc((v->nrows ? v->nrows : 1) * sizeof(*sh));
-	if (!sh)
-		return -ENOMEM;
+	/* the words are made again for each pass: a stored run may have
+	 * millions of rows, and nothing is kept per row */
 	size_t tw = strlen("time (ms)");
 	for (size_t i = 0; i < v->nrows; i++) {
-		shown_of(v, i, &sh[i]);
 		char tbuf[32];
 		time_text(v, i, tbuf, sizeof(tbuf));
 		tw = strlen(tbuf) > tw ? strlen(tbuf) : tw;
 	}
 	tw++; /* one space of margin on the left, as the header " time (ms)" */
-	if (!print_columns(v, sh, tw, width, out))
-		print_compact(v, sh, tw, width, out);
-	free(sh);
+	if (!print_columns(v, tw, width, out))
+		print_compact(v, tw, width, out);
 	return 0;
 }
