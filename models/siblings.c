@@ -46,6 +46,7 @@
 #include "models/policy.h"
 #include "models/vclock.h"
 #include "sim/core/kernel.h"
+#include "sim/core/units.h"
 
 enum { CLOCK_CLIENT, CLOCK_VNODE, CLOCK_DVV };
 enum { MERGE_UNION, MERGE_MAX, MERGE_LWW };
@@ -517,14 +518,18 @@ static void sib_client_write(const void *opts, struct op_state *op, struct msg *
 	req->value = op->value;
 }
 
-/* A read reply and a write show the causal context they carry. */
+/* A read reply and a write show the causal context they carry; a write
+ * to be merged by max or lww also the writer's clock, which breaks ties. */
 static void sib_trace_msg(const void *opts, const struct msg *m, char *buf, size_t n)
 {
-	(void)opts;
+	const struct sib_opts *o = opts;
+	const struct sib_ctx *c = (const struct sib_ctx *)m->ctx.bytes;
 	if (m->type == MSG_READ_REPLY || m->type == MSG_WRITE) {
-		char clock[96];
-		vclock_format(((const struct sib_ctx *)m->ctx.bytes)->clock, clock, sizeof(clock));
-		snprintf(buf, n, "ctx %s", clock);
+		char clock[96], ts[32] = "";
+		vclock_format(c->clock, clock, sizeof(clock));
+		if (m->type == MSG_WRITE && o->merge != MERGE_UNION)
+			units_format_ms(c->stamp, ts, sizeof(ts));
+		snprintf(buf, n, "ctx %s%s%s", clock, ts[0] ? ", ts " : "", ts);
 	}
 }
 
