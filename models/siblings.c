@@ -153,7 +153,7 @@ enum { SB_SIBLING = TR_POLICY };
 
 static const struct trace_vocab sib_events[] = {
 	{.name = "sibling", .text = "{op} kept beside: {aux} siblings", .mark = "SIBLINGS",
-	 .cat = TC_NODE, .shows_lost = true},
+	 .cat = TC_SIBLING, .shows_lost = true},
 	{0},
 };
 

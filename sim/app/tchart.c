@@ -48,14 +48,15 @@ static const struct {
 			"pt 6 ps 2.2 lw 2 lc rgb '#009e73'", "kept as SIBLING"},
 };
 
-/* The point kind of an event: its mark first, then its category. */
+/* The point kind of an event: LOST first (the checker's verdict), then its
+ * category. */
 static int kind_of(const struct tview_event *e, bool node)
 {
 	if (e->mark && strcmp(e->mark, "LOST") == 0)
 		return K_LOST;
-	if (e->mark && strcmp(e->mark, "SIBLINGS") == 0)
-		return K_SIBLINGS;
 	switch (e->cat) {
+	case TC_SIBLING:
+		return K_SIBLINGS;
 	case TC_ZOMBIE:
 		return K_ZOMBIE;
 	case TC_REFUSED:
@@ -112,7 +113,7 @@ static bool label_of(const struct tview *v, size_t i, char *buf, size_t n)
 	snprintf(buf, n, "%s", e.detail);
 	if (TRACE_IS_NODE(t->actor) && (e.cat == TC_ZOMBIE || e.cat == TC_REFUSED))
 		snprintf(buf, n, "%s", e.text); /* "#0 fenced (newest token 2)" */
-	if (e.mark && strcmp(e.mark, "SIBLINGS") == 0) {
+	if (e.cat == TC_SIBLING) {
 		/* its words say how many siblings the key holds now (the value
 		 * label above names the operation): the sibling explosion, drawn */
 		const char *words = e.text[0] == '#' ? strchr(e.text, ' ') : NULL;

@@ -71,6 +71,7 @@ enum trace_cat {
 	TC_TIMER,   /* a lease ran out, a timer fired */
 	TC_MESSAGE, /* a message between nodes */
 	TC_FAULT,   /* a crash, partition, pause, clock jump */
+	TC_SIBLING, /* a node's decision to keep a write beside others */
 	TC_NCATS
 };
 
@@ -108,7 +109,7 @@ const struct trace_vocab *trace_vocab_at(const struct trace_vocab *table, unsign
 struct trace_row {
 	int64_t time;	  /* ns */
 	uint64_t op;	  /* operation id */
-	uint32_t actor;	  /* client index, or TRACE_STORE */
+	uint32_t actor;	  /* client index, or TRACE_NODE(node index) */
 	uint32_t key;
 	uint32_t version; /* version involved, or HIST_NONE (a merge: the one
 			     sibling it kept, if it kept one) */
