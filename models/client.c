@@ -220,7 +220,12 @@ static void send_write(struct world *w, struct op *op, uint32_t slot)
 	op->st.local_now = clock_read(&c->clock, kernel_now(w->k));
 	op->st.seq = ++c->write_seq;
 	policy_client_write(w->policy, w->popts, &op->st, m);
-	trace_op(w, op, TR_WRITE, HIST_NONE, m->value, 0);
+	if (world_tracing(w)) {
+		char carried[160];
+		policy_trace_msg(w->policy, w->popts, m, carried, sizeof(carried));
+		world_trace_text(w, op->client, op->id, op->key, op->kind, TR_WRITE, HIST_NONE,
+				 m->value, 0, carried);
+	}
 	send(w, m);
 }
 
@@ -388,12 +393,16 @@ static void got_read(struct world *w, struct op *op, uint32_t slot, struct msg *
 		op_end(w, slot, OPST_OK);
 		return;
 	}
-	if (m->nversions > 1)
-		trace_op(w, op, TR_MERGE, HIST_NONE, -1, m->nversions);
+	uint32_t nsiblings = m->nversions;
 	if (policy_client_read(w->policy, w->popts, m, &op->st) < 0) {
 		world_fail(w);
 		return;
 	}
+	/* the merge's row names the one sibling it kept, if it kept one */
+	if (nsiblings > 1)
+		trace_op(w, op, TR_MERGE,
+			 op->st.parents.n == 1 ? parents_ids(&op->st.parents)[0] : HIST_NONE, -1,
+			 nsiblings);
 	if (op->kind == OP_PUT) {
 		prepare_put(op);
 		send_write(w, op, slot);

@@ -37,6 +37,7 @@
  * whose token is older.  Plain reads go to the store and ignore the lock.
  */
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "models/cell.h"
@@ -140,7 +141,8 @@ enum {
 static const struct trace_vocab lock_events[] = {
 	{.name = "fenced", .text = "{op} fenced (newest token {aux})", .mark = "FENCED",
 	 .cat = TC_REFUSED},
-	{.name = "zombie", .text = "{op} writes, lease gone", .mark = "ZOMBIE", .cat = TC_ZOMBIE},
+	{.name = "zombie", .text = "{op} writes, lease gone (token {aux}, newest {detail})",
+	 .mark = "ZOMBIE", .cat = TC_ZOMBIE},
 	{.name = "lock-wait", .text = "{op} waits for lock ({aux})", .cat = TC_NODE},
 	{.name = "lock-grant", .text = "lock {key} to {op}, token {aux}", .cat = TC_NODE},
 	{.name = "lock-denied", .text = "{op} denied: lock busy", .mark = "DENIED", .cat = TC_REFUSED},
@@ -150,6 +152,16 @@ static const struct trace_vocab lock_events[] = {
 };
 
 static void next_holder(struct node *s, struct lock_key *k, uint32_t key);
+
+/* A token as text: its count, and its term when above 1. */
+static void token_text(uint64_t t, char *buf, size_t n)
+{
+	unsigned long long term = (t >> 40) + 1, count = t & TOKEN_COUNT;
+	if (term > 1)
+		snprintf(buf, n, "%llu of term %llu", count, term);
+	else
+		snprintf(buf, n, "%llu", count);
+}
 
 /* Kernel event: the holder's lease has run out. */
 static void lease_expired(struct kernel *kern, void *node, uint64_t key)
@@ -278,7 +290,10 @@ static void serve_write_fenced(struct node *s, struct lock_key *k, struct msg *m
 	const struct lock_key *svc = node_service_state(s, m->key);
 	if (!svc || !is_holder(svc, m) || svc->token != token) {
 		run->zombie_writes++;
-		node_trace(s, m, LK_ZOMBIE, m->value, (int64_t)token);
+		char newest[48] = "";
+		if (node_tracing(s) && svc)
+			token_text(svc->token, newest, sizeof(newest));
+		node_trace_text(s, m, LK_ZOMBIE, m->value, (int64_t)token, newest);
 	}
 	if (o->fencing && token < k->token) {
 		run->fenced_writes++;
@@ -307,7 +322,10 @@ static void lock_serve_write(struct node *s, void *ks, struct msg *m)
 	bool holder = is_holder(k, m) && token == k->token;
 	if (!holder) {
 		run->zombie_writes++;
-		node_trace(s, m, LK_ZOMBIE, m->value, (int64_t)token);
+		char newest[48] = "";
+		if (node_tracing(s))
+			token_text(k->token, newest, sizeof(newest));
+		node_trace_text(s, m, LK_ZOMBIE, m->value, (int64_t)token, newest);
 	}
 	if (o->fencing && token != k->token) {
 		run->fenced_writes++;
@@ -388,6 +406,17 @@ static int lock_client_read(const void *opts, struct msg *reply, struct op_state
 	return parents_set(&op->parents, &v, v == HIST_NONE ? 0 : 1);
 }
 
+/* A write shows the fencing token it carries. */
+static void lock_trace_msg(const void *opts, const struct msg *m, char *buf, size_t n)
+{
+	(void)opts;
+	if (m->type == MSG_WRITE) {
+		char t[48];
+		token_text(((const struct lock_ctx *)m->ctx.bytes)->token, t, sizeof(t));
+		snprintf(buf, n, "token %s", t);
+	}
+}
+
 /* A crash or the end of the run: the lease timer goes, queued requests
  * are dropped. */
 static void lock_key_free(struct node *s, void *ks)
@@ -442,4 +471,5 @@ const struct policy lock_policy = {
 	.report = lock_report,
 	.client_read = lock_client_read,
 	.put_reads = true,
+	.trace_msg = lock_trace_msg,
 };

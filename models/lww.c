@@ -13,12 +13,14 @@
  * Options: timestamps: client|server - whose clock stamps the write (the
  * writer's, when it sends the write, or the node's, when it orders it).
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "models/cell.h"
 #include "models/config.h"
 #include "models/node.h"
 #include "models/policy.h"
+#include "sim/core/units.h"
 
 enum { TS_CLIENT, TS_SERVER };
 
@@ -76,6 +78,33 @@ static bool newer(const struct lww_key *k, int64_t stamp, uint64_t tie)
 	       (stamp == k->stamp && tie > k->tie);
 }
 
+/* For traces: a write's timestamp against the one held, "ts 8ms > 3ms"
+ * ("ts 3ms = 3ms, tie" when only the tie-break decided). */
+static void stamp_text(const struct lww_key *k, int64_t stamp, char *buf, size_t n)
+{
+	char a[32], b[32];
+	units_format_ms(stamp, a, sizeof(a));
+	if (k->cell.version == HIST_NONE) {
+		snprintf(buf, n, "ts %s", a);
+		return;
+	}
+	units_format_ms(k->stamp, b, sizeof(b));
+	snprintf(buf, n, "ts %s %s %s%s", a, stamp > k->stamp ? ">" : stamp < k->stamp ? "<" : "=", b,
+		 stamp == k->stamp ? ", tie" : "");
+}
+
+/* A client-stamped write shows its timestamp as it leaves the client. */
+static void lww_trace_msg(const void *opts, const struct msg *m, char *buf, size_t n)
+{
+	const struct lww_opts *o = opts;
+	const struct lww_ctx *c = (const struct lww_ctx *)m->ctx.bytes;
+	if (m->type == MSG_WRITE && o->timestamps == TS_CLIENT) {
+		char a[32];
+		units_format_ms(c->stamp, a, sizeof(a));
+		snprintf(buf, n, "ts %s", a);
+	}
+}
+
 static void lww_serve_write(struct node *n, void *ks, struct msg *m)
 {
 	const struct lww_opts *o = node_opts(n);
@@ -87,15 +116,18 @@ static void lww_serve_write(struct node *n, void *ks, struct msg *m)
 		c->stamp = node_clock(n);
 		c->tie = run->arrivals;
 	}
+	char why[96] = "";
+	if (node_tracing(n))
+		stamp_text(k, c->stamp, why, sizeof(why));
 	if (newer(k, c->stamp, c->tie)) {
 		cell_write(n, &k->cell, m);
 		k->stamp = c->stamp;
 		k->tie = c->tie;
-		node_trace(n, m, TR_APPLIED, m->value, c->stamp);
+		node_trace_text(n, m, TR_APPLIED, m->value, c->stamp, why);
 	} else {
 		m->version = node_discard(n, m);
 		m->flags |= MSGF_DISCARDED;
-		node_trace(n, m, TR_DISCARDED, m->value, c->stamp);
+		node_trace_text(n, m, TR_DISCARDED, m->value, c->stamp, why);
 	}
 	node_reply(n, m, ST_OK);
 }
@@ -124,4 +156,5 @@ const struct policy lww_policy = {
 	.serve_write = lww_serve_write,
 	.merge = lww_merge,
 	.client_write = lww_client_write,
+	.trace_msg = lww_trace_msg,
 };

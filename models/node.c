@@ -103,10 +103,16 @@ bool node_tracing(const struct node *n)
 
 void node_trace(struct node *n, const struct msg *m, unsigned ev, int64_t value, int64_t aux)
 {
+	node_trace_text(n, m, ev, value, aux, NULL);
+}
+
+void node_trace_text(struct node *n, const struct msg *m, unsigned ev, int64_t value, int64_t aux,
+		     const char *detail)
+{
 	if (!node_tracing(n))
 		return;
-	world_trace(n->w, TRACE_NODE(n->index), m->op_id, m->key, m->kind, ev, m->version, value,
-		    aux);
+	world_trace_text(n->w, TRACE_NODE(n->index), m->op_id, m->key, m->kind, ev, m->version,
+			 value, aux, detail);
 }
 
 void node_trace_key(struct node *n, uint32_t key, uint64_t op_id, unsigned ev, int64_t aux)
@@ -312,7 +318,11 @@ void node_reply(struct node *n, struct msg *m, enum reply_status st)
 			n->stats.siblings_sum += k;
 			if (k > n->stats.siblings_max)
 				n->stats.siblings_max = k;
-			node_trace(n, m, TR_READ, m->value, k);
+			if (node_tracing(n)) {
+				char carried[160];
+				policy_trace_msg(w->policy, w->popts, m, carried, sizeof(carried));
+				node_trace_text(n, m, TR_READ, m->value, k, carried);
+			}
 		}
 	} else if (m->type == MSG_WRITE) {
 		m->type = MSG_WRITE_REPLY;

@@ -178,6 +178,10 @@ int node_restore(struct node *n, uint32_t key, void *ks, const void *copy);
 /* A store-side trace line about message m (or about key/op given
  * explicitly when m is NULL). */
 void node_trace(struct node *n, const struct msg *m, unsigned ev, int64_t value, int64_t aux);
+/* The same with a detail text for the viewer ("ts 3ms > 1ms"; NULL: none).
+ * Build the text only when node_tracing() says a trace is kept. */
+void node_trace_text(struct node *n, const struct msg *m, unsigned ev, int64_t value, int64_t aux,
+		     const char *detail);
 void node_trace_key(struct node *n, uint32_t key, uint64_t op_id, unsigned ev, int64_t aux);
 /* The same with a second number (a peer node, a count) and a detail text
  * (NULL: none). */

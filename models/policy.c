@@ -150,6 +150,15 @@ void policy_ctx_drop(const struct policy *p, union policy_ctx *ctx)
 		p->ctx_drop(ctx);
 }
 
+void policy_trace_msg(const struct policy *p, const void *opts, const struct msg *m, char *buf,
+		      size_t n)
+{
+	if (n)
+		buf[0] = '\0';
+	if (p->trace_msg && n)
+		p->trace_msg(opts, m, buf, n);
+}
+
 const struct trace_vocab *policy_event(const struct policy *p, unsigned code)
 {
 	return code < TR_POLICY ? NULL : trace_vocab_at(p->events, code - TR_POLICY);

@@ -141,6 +141,13 @@ struct policy {
 	void (*client_write)(const void *opts, struct op_state *op, struct msg *req);
 	/* Optional: releases references held in a context. */
 	void (*ctx_drop)(union policy_ctx *ctx);
+
+	/* ---- traces ---- */
+	/* Optional: what message m (a read reply, MSG_READ_REPLY, or a write
+	 * request, MSG_WRITE) carries that a trace should show, as text into
+	 * buf ("ts 3ms", "token 2", "ctx {n0:1}"; "" for nothing).  Called only
+	 * when tracing; it must change nothing. */
+	void (*trace_msg)(const void *opts, const struct msg *m, char *buf, size_t n);
 };
 
 /* ---- options ---- */
@@ -185,6 +192,11 @@ int policy_client_read(const struct policy *p, const void *opts, struct msg *rep
 void policy_client_write(const struct policy *p, const void *opts, struct op_state *op,
 			 struct msg *req);
 void policy_ctx_drop(const struct policy *p, union policy_ctx *ctx);
+
+/* The trace text of what m carries (trace_msg); "" when the policy has
+ * none. */
+void policy_trace_msg(const struct policy *p, const void *opts, const struct msg *m, char *buf,
+		      size_t n);
 
 /* The vocabulary of trace event `code` of this policy (>= TR_POLICY), or
  * NULL. */

@@ -37,6 +37,7 @@
  * returned until the client has merged it.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -45,6 +46,7 @@
 #include "models/policy.h"
 #include "models/vclock.h"
 #include "sim/core/kernel.h"
+#include "sim/core/units.h"
 
 enum { CLOCK_CLIENT, CLOCK_VNODE, CLOCK_DVV };
 enum { MERGE_UNION, MERGE_MAX, MERGE_LWW };
@@ -151,7 +153,7 @@ enum { SB_SIBLING = TR_POLICY };
 
 static const struct trace_vocab sib_events[] = {
 	{.name = "sibling", .text = "{op} kept beside: {aux} siblings", .mark = "SIBLINGS",
-	 .cat = TC_NODE, .shows_lost = true},
+	 .cat = TC_SIBLING, .shows_lost = true},
 	{0},
 };
 
@@ -270,6 +272,18 @@ static void sib_serve_read(struct node *s, void *ks, struct msg *m)
 	node_reply(s, m, ST_OK);
 }
 
+/* For traces: "clock {c0:1,c2:1}", or "clock {c0:1,c2:1} pruned to {c2:1}"
+ * when pruning shortened the clock whose text before pruning is `full`. */
+static void clock_text(const char *full, const struct vclock *stored, char *buf, size_t n)
+{
+	char now[96];
+	vclock_format(stored, now, sizeof(now));
+	if (strcmp(full, now) == 0)
+		snprintf(buf, n, "clock %s", full);
+	else
+		snprintf(buf, n, "clock %s pruned to %s", full, now);
+}
+
 static void sib_serve_write(struct node *s, void *ks, struct msg *m)
 {
 	const struct sib_opts *o = node_opts(s);
@@ -285,6 +299,9 @@ static void sib_serve_write(struct node *s, void *ks, struct msg *m)
 	const uint32_t actor = NODE_ACTOR | node_index(s); /* vnode, dvv: the coordinating node */
 	uint32_t nkeep = 0;
 	bool obsolete = false;
+	/* for traces: the clock or dot the new sibling gets */
+	bool tracing = node_tracing(s);
+	char full[96] = "", why[200] = "";
 
 	/* Decide which old siblings stay, and the new sibling's clock. */
 	bool small[64] = {0};
@@ -298,6 +315,8 @@ static void sib_serve_write(struct node *s, void *ks, struct msg *m)
 		newclock = vclock_with(c->clock, m->client, (uint32_t)c->seq, node_clock(s), &err);
 		if (err)
 			goto out_nomem;
+		if (tracing)
+			vclock_format(newclock, full, sizeof(full));
 		/* compare with the full clock; prune only what is stored (below),
 		 * as Riak does: pruning first would make every write look
 		 * concurrent with what it read */
@@ -332,7 +351,11 @@ static void sib_serve_write(struct node *s, void *ks, struct msg *m)
 		objclock = vclock_join_with(c->clock, oc, actor, next, node_clock(s), &err);
 		if (err)
 			goto out_nomem;
+		if (tracing)
+			vclock_format(objclock, full, sizeof(full));
 		run->pruned += vclock_prune(objclock, node_clock(s), &prune);
+		if (tracing)
+			clock_text(full, objclock, why, sizeof(why));
 		break;
 	}
 	case CLOCK_DVV: {
@@ -346,6 +369,8 @@ static void sib_serve_write(struct node *s, void *ks, struct msg *m)
 		objclock = vclock_join_with(c->clock, oc, actor, dot_counter, node_clock(s), &err);
 		if (err)
 			goto out_nomem;
+		if (tracing)
+			snprintf(why, sizeof(why), "dot n%u:%u", NODE_ACTOR & 0x7fffffffu, dot_counter);
 		break;
 	}
 	}
@@ -354,7 +379,9 @@ static void sib_serve_write(struct node *s, void *ks, struct msg *m)
 		m->version = node_discard(s, m);
 		m->flags |= MSGF_DISCARDED;
 		run->obsolete++;
-		node_trace(s, m, TR_DISCARDED, m->value, 0);
+		if (tracing)
+			snprintf(why, sizeof(why), "clock %s, already seen", full);
+		node_trace_text(s, m, TR_DISCARDED, m->value, 0, why);
 		vclock_unref(newclock);
 		if (keep != small)
 			free(keep);
@@ -363,8 +390,11 @@ static void sib_serve_write(struct node *s, void *ks, struct msg *m)
 	}
 	for (uint32_t i = 0; i < nold; i++)
 		nkeep += keep[i];
-	if (newclock)
+	if (newclock) {
 		run->pruned += vclock_prune(newclock, node_clock(s), &prune);
+		if (tracing)
+			clock_text(full, newclock, why, sizeof(why));
+	}
 	/* the version first: node_apply() records the state before it changes */
 	uint32_t v = node_apply(s, m);
 	struct sibling fresh = {
@@ -423,7 +453,7 @@ static void sib_serve_write(struct node *s, void *ks, struct msg *m)
 	if (keep != small)
 		free(keep);
 	m->version = v;
-	node_trace(s, m, nkeep ? SB_SIBLING : TR_APPLIED, m->value, nkeep + 1);
+	node_trace_text(s, m, nkeep ? SB_SIBLING : TR_APPLIED, m->value, nkeep + 1, why);
 	node_reply(s, m, ST_OK);
 	return;
 
@@ -487,6 +517,21 @@ static void sib_client_write(const void *opts, struct op_state *op, struct msg *
 	c->seq = op->seq;
 	parents_move(&req->parents, &op->parents);
 	req->value = op->value;
+}
+
+/* A read reply and a write show the causal context they carry; a write
+ * to be merged by max or lww also the writer's clock, which breaks ties. */
+static void sib_trace_msg(const void *opts, const struct msg *m, char *buf, size_t n)
+{
+	const struct sib_opts *o = opts;
+	const struct sib_ctx *c = (const struct sib_ctx *)m->ctx.bytes;
+	if (m->type == MSG_READ_REPLY || m->type == MSG_WRITE) {
+		char clock[96], ts[32] = "";
+		vclock_format(c->clock, clock, sizeof(clock));
+		if (m->type == MSG_WRITE && o->merge != MERGE_UNION)
+			units_format_ms(c->stamp, ts, sizeof(ts));
+		snprintf(buf, n, "ctx %s%s%s", clock, ts[0] ? ", ts " : "", ts);
+	}
 }
 
 static void sib_report(const void *run_state, const struct node_stats *st, double *values)
@@ -636,4 +681,5 @@ const struct policy siblings_policy = {
 	.client_read = sib_client_read,
 	.client_write = sib_client_write,
 	.ctx_drop = sib_ctx_drop,
+	.trace_msg = sib_trace_msg,
 };

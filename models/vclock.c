@@ -4,6 +4,7 @@
 #include "models/vclock.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -202,4 +203,33 @@ uint32_t vclock_prune(struct vclock *c, int64_t now, const struct vclock_prune *
 	c->n -= drop;
 	qsort(c->e, c->n, sizeof(c->e[0]), by_actor);
 	return drop;
+}
+
+char *vclock_format(const struct vclock *c, char *buf, size_t n)
+{
+	uint32_t total = vclock_size(c);
+	size_t at = 0;
+	if (n < 8) {
+		if (n)
+			buf[0] = '\0';
+		return buf;
+	}
+	buf[at++] = '{';
+	for (uint32_t i = 0; i < total; i++) {
+		const struct vc_entry *e = &c->e[i];
+		char one[32], more[16];
+		int len = snprintf(one, sizeof(one), "%s%c%u:%u", i ? "," : "",
+				   e->actor & 0x80000000u ? 'n' : 'c', e->actor & 0x7fffffffu, e->counter);
+		/* room for this entry and, unless it is the last, a "+N" after it */
+		int tail = i + 1 < total ? snprintf(more, sizeof(more), ",+%u", total - i - 1) : 0;
+		if (at + (size_t)len + (size_t)tail + 2 > n) {
+			snprintf(buf + at, n - at, "%s+%u}", i ? "," : "", total - i);
+			return buf;
+		}
+		memcpy(buf + at, one, (size_t)len);
+		at += (size_t)len;
+	}
+	buf[at++] = '}';
+	buf[at] = '\0';
+	return buf;
 }

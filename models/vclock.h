@@ -40,6 +40,7 @@
 #define CLOBBER_VCLOCK_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct vc_entry {
@@ -86,6 +87,12 @@ struct vclock *vclock_join_with(const struct vclock *a, const struct vclock *b, 
  * greater than base's) and its stamp to `stamp`. */
 struct vclock *vclock_with(const struct vclock *base, uint32_t actor, uint32_t counter,
 			   int64_t stamp, int *err);
+
+/* Writes c as text for traces, "{c0:1,c2:3}" ("{}" for the empty clock):
+ * entries in actor order, an actor with the top bit set (a node, as in
+ * TRACE_NODE) as n<i>, any other as c<i> (a client).  When buf is too short
+ * the last entries shown give way to "+N" (how many more).  Returns buf. */
+char *vclock_format(const struct vclock *c, char *buf, size_t n);
 
 /* Prunes an unshared clock in place, with `now` on the pruning actor's
  * clock.  Returns the number of entries dropped. */

@@ -25,6 +25,7 @@
  * the checks (a leaderless quorum) two writes that expected the same
  * version can both pass on different coordinators, and one is lost.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "models/cell.h"
@@ -134,6 +135,28 @@ static void version_serve_write(struct node *n, void *ks, struct msg *m)
 	node_reply(n, m, ST_OK);
 }
 
+/* A read reply shows the version it returns, a checked write the one it
+ * expects. */
+static void version_trace_msg(const void *opts, const struct msg *m, char *buf, size_t n)
+{
+	const struct version_opts *o = opts;
+	const struct version_ctx *c = (const struct version_ctx *)m->ctx.bytes;
+	unsigned long long v = c->expected, t = c->exp_term;
+	char what[64];
+	if (o->check == CHECK_SEQ_NO)
+		snprintf(what, sizeof(what), "seq_no %llu", v);
+	else if (o->check == CHECK_SEQ_NO_TERM)
+		snprintf(what, sizeof(what), "seq_no %llu, term %llu", v, t);
+	else if (o->check == CHECK_TIMESTAMP)
+		snprintf(what, sizeof(what), "date %lld", (long long)c->expected);
+	else
+		snprintf(what, sizeof(what), "version %llu", v);
+	if (m->type == MSG_READ_REPLY)
+		snprintf(buf, n, "%s", what);
+	else if (m->type == MSG_WRITE && m->kind != OP_PUT)
+		snprintf(buf, n, "expects %s", what);
+}
+
 static int version_merge(struct node *n, void *ks, const void *copy)
 {
 	(void)n;
@@ -164,4 +187,5 @@ const struct policy version_policy = {
 	.serve_write = version_serve_write,
 	.merge = version_merge,
 	.client_write = version_client_write,
+	.trace_msg = version_trace_msg,
 };

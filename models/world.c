@@ -22,11 +22,12 @@ static const struct trace_vocab world_events[TR_NWORLD] = {
 	[TR_WRITE] = {.name = "write", .text = "{op} writes {value|its value}", .cat = TC_CLIENT},
 	[TR_APPLIED] = {.name = "applied", .text = "{op} applied: {key} = {value}", .cat = TC_NODE,
 			.shows_lost = true},
-	[TR_DISCARDED] = {.name = "discarded", .text = "{op} acked, dropped (older)", .cat = TC_NODE,
+	[TR_DISCARDED] = {.name = "discarded", .text = "{op} acked, dropped as older", .cat = TC_NODE,
 			  .shows_lost = true},
 	[TR_REJECTED] = {.name = "rejected", .text = "{op} rejected: version is {aux}",
 			 .mark = "REJECTED", .cat = TC_REFUSED},
-	[TR_MERGE] = {.name = "merge", .text = "{op} merges {aux} siblings", .cat = TC_CLIENT},
+	[TR_MERGE] = {.name = "merge", .text = "{op} merges {aux} siblings{writer?, keeps {writer}'s}",
+		      .cat = TC_CLIENT},
 	[TR_ACK] = {.name = "ack", .text = "{op} acked {value|}", .cat = TC_CLIENT, .shows_lost = true},
 	[TR_CONFLICT] = {.name = "conflict", .text = "{op} conflict", .cat = TC_CLIENT},
 	[TR_BACKOFF] = {.name = "backoff", .text = "{op} backs off {ms}", .cat = TC_CLIENT},
@@ -454,6 +455,13 @@ bool world_tracing(const struct world *w)
 void world_trace(struct world *w, uint32_t actor, uint64_t op_id, uint32_t key,
 		 uint8_t kind, unsigned ev, uint32_t version, int64_t value, int64_t aux)
 {
+	world_trace_text(w, actor, op_id, key, kind, ev, version, value, aux, NULL);
+}
+
+void world_trace_text(struct world *w, uint32_t actor, uint64_t op_id, uint32_t key,
+		      uint8_t kind, unsigned ev, uint32_t version, int64_t value, int64_t aux,
+		      const char *detail)
+{
 	struct trace_row row = {
 		.time = kernel_now(w->k),
 		.op = op_id,
@@ -466,7 +474,7 @@ void world_trace(struct world *w, uint32_t actor, uint64_t op_id, uint32_t key,
 		.aux = aux,
 		.detail = TRACE_NO_DETAIL,
 	};
-	record_trace(w->rec, &row);
+	record_trace_text(w->rec, &row, detail);
 }
 
 void world_fail(struct world *w)

@@ -189,6 +189,11 @@ uint64_t world_msg_key(const struct world *w, uint32_t a, uint32_t b, uint32_t c
 /* Trace helper shared by clients and nodes. */
 void world_trace(struct world *w, uint32_t actor, uint64_t op_id, uint32_t key,
 		 uint8_t kind, unsigned ev, uint32_t version, int64_t value, int64_t aux);
+/* The same with the row's detail text (NULL or "": none), which the record
+ * copies. */
+void world_trace_text(struct world *w, uint32_t actor, uint64_t op_id, uint32_t key,
+		      uint8_t kind, unsigned ev, uint32_t version, int64_t value, int64_t aux,
+		      const char *detail);
 bool world_tracing(const struct world *w);
 
 /* The simulator cannot go on: out of memory. */

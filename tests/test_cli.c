@@ -267,6 +267,81 @@ static void test_exit_codes(void **state)
 	assert_int_equal(run(a14), 0);
 }
 
+/* clobber help CMD prints that command's help (the usage line the
+ * command's --help prints); a command or an option that is one typo away
+ * from a real one is named; a file of another kind where a scenario or a
+ * results database goes is called what it is. */
+static void test_help_and_mixups(void **state)
+{
+	(void)state;
+	char out[8192], err[4096];
+	tp_write("small.yaml", small);
+	const char *h1[] = {"help", "run", NULL};
+	assert_int_equal(run(h1), 0);
+	tp_slurp("out.txt", out, sizeof(out));
+	if (strncmp(out, "usage: clobber run SCENARIO", 27) != 0)
+		fail_msg("clobber help run printed:\n%s", out);
+	const char *h2[] = {"help", "trace", NULL};
+	assert_int_equal(run(h2), 0);
+	tp_slurp("out.txt", out, sizeof(out));
+	assert_non_null(strstr(out, "clobber trace --run ID DB"));
+	const char *h3[] = {"help", "nosuch", NULL};
+	assert_int_equal(run(h3), 2);
+	/* one swap of neighbours, one letter missing */
+	const char *t1[] = {"rnu", NULL};
+	assert_int_equal(run(t1), 2);
+	tp_slurp("err.txt", err, sizeof(err));
+	assert_non_null(strstr(err, "unknown command 'rnu'; did you mean 'run'?"));
+	const char *t2[] = {"run", tp_path("small.yaml"), "--job", "2", NULL};
+	assert_int_equal(run(t2), 2);
+	tp_slurp("err.txt", err, sizeof(err));
+	assert_non_null(strstr(err, "unknown option '--job'; did you mean '--jobs'?"));
+	const char *t3[] = {"trace", "x.yaml", "--widht", "80", NULL};
+	assert_int_equal(run(t3), 2);
+	tp_slurp("err.txt", err, sizeof(err));
+	assert_non_null(strstr(err, "did you mean '--width'?"));
+	/* nothing near: no guess */
+	const char *t4[] = {"frobnicate", NULL};
+	assert_int_equal(run(t4), 2);
+	tp_slurp("err.txt", err, sizeof(err));
+	assert_null(strstr(err, "did you mean"));
+	/* a results database where a scenario goes: check, run and trace */
+	const char *mk[] = {"run", tp_path("small.yaml"), "-o", tp_path("h.db"), "--set",
+			    "stop.ops=50", NULL};
+	assert_int_equal(run(mk), 0);
+	const char *w1[] = {"check", tp_path("h.db"), NULL};
+	assert_int_equal(run(w1), 2);
+	tp_slurp("err.txt", err, sizeof(err));
+	assert_non_null(strstr(err, "this is an SQLite database (a results database?), not a scenario file"));
+	assert_null(strstr(err, "YAML: control characters"));
+	const char *w2[] = {"trace", tp_path("h.db"), NULL};
+	assert_int_equal(run(w2), 2);
+	tp_slurp("err.txt", err, sizeof(err));
+	assert_non_null(strstr(err, "is a results database, not a scenario file"));
+	assert_non_null(strstr(err, "runs with a trace, recorded by clobber run --record trace: none"));
+	/* an SQLite database of another program: named so, not "version 0" */
+	sqlite3 *db;
+	sqlite3_open(tp_path("foreign.db"), &db);
+	sqlite3_exec(db, "CREATE TABLE customers(id, name);", NULL, NULL, NULL);
+	sqlite3_close(db);
+	const char *f1[] = {"report", tp_path("foreign.db"), NULL};
+	assert_int_equal(run(f1), 1);
+	tp_slurp("err.txt", err, sizeof(err));
+	assert_non_null(strstr(err, "is an SQLite database, but not a clobber results database"));
+	assert_null(strstr(err, "schema version 0"));
+	/* and a scenario where the database goes */
+	const char *f3[] = {"report", tp_path("small.yaml"), NULL};
+	assert_int_equal(run(f3), 1);
+	tp_slurp("err.txt", err, sizeof(err));
+	assert_non_null(strstr(err, "small.yaml is not a results database (not an SQLite file): it "
+				    "looks like a scenario file"));
+	const char *f2[] = {"run", tp_path("small.yaml"), "-o", tp_path("foreign.db"), NULL};
+	assert_int_equal(run(f2), 1);
+	sqlite3_open(tp_path("foreign.db"), &db);
+	assert_int_equal(tp_query(db, "SELECT count(*) FROM sqlite_master"), 1); /* untouched */
+	sqlite3_close(db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -274,6 +349,7 @@ int main(void)
 		cmocka_unit_test(test_kill_and_resume),
 		cmocka_unit_test(test_edit_and_extend),
 		cmocka_unit_test(test_exit_codes),
+		cmocka_unit_test(test_help_and_mixups),
 	};
 	return cmocka_run_group_tests(tests, tp_setup, tp_teardown);
 }

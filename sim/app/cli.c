@@ -12,6 +12,7 @@
 #include "sim/app/escape.h"
 #include "sim/app/results.h"
 #include "sim/app/version.h"
+#include "sim/core/strbuf.h"
 
 volatile sig_atomic_t cli_interrupted;
 
@@ -74,6 +75,31 @@ int cli_each_scenario(const struct cli_args *a, cli_scenario_fn *fn)
 	}
 	results_close(db);
 	return rc;
+}
+
+/* A did-you-mean: the candidate closest to word ("" when none is close):
+ * an edit distance of 1 for short words, 2 or 3 for longer ones, and one
+ * swap of neighbouring letters counting as one edit ("rnu": "run"). */
+static const char *closest(const char *word, const char *const *cands, size_t n)
+{
+	size_t best = 99, len = strlen(word);
+	const char *pick = NULL;
+	for (size_t i = 0; i < n; i++) {
+		size_t d = str_distance(word, cands[i]);
+		if (d == 2 && strlen(cands[i]) == len)
+			for (size_t k = 0; k + 1 < len; k++)
+				if (word[k] != cands[i][k]) {
+					if (word[k] == cands[i][k + 1] && word[k + 1] == cands[i][k] &&
+					    strcmp(word + k + 2, cands[i] + k + 2) == 0)
+						d = 1;
+					break;
+				}
+		if (d < best) {
+			best = d;
+			pick = cands[i];
+		}
+	}
+	return pick && best <= (len < 5 ? 1 : len < 9 ? 2 : 3) ? pick : NULL;
 }
 
 static bool accepts_opt(const char *accepts, const char *name)
@@ -157,14 +183,27 @@ int cli_parse(int argc, char **argv, int first, const char *cmd, const char *acc
 		static const char *const map[][2] = {
 			{"o", "o"}, {"output", "o"}, {"j", "j"}, {"jobs", "j"}, {"set", "set"},
 			{"record", "record"}, {"format", "format"}, {"policy", "policy"},
-			{"point", "point"}, {"ops", "ops"}, {"metric", "metric"},
+			{"point", "point"}, {"ops", "ops"}, {"metric", "metric"}, {"width", "width"},
+			{"run", "run"},
 		};
+		enum { NMAP = sizeof(map) / sizeof(map[0]) };
 		const char *opt = NULL;
-		for (size_t k = 0; k < sizeof(map) / sizeof(map[0]); k++)
+		for (size_t k = 0; k < NMAP; k++)
 			if (strcmp(key, map[k][0]) == 0 && (strlen(key) == 1) == (arg[1] != '-'))
 				opt = map[k][1];
-		if (!opt || !accepts_opt(accepts, opt))
+		if (!opt || !accepts_opt(accepts, opt)) {
+			/* did you mean one of the long options this command takes? */
+			const char *longs[NMAP];
+			size_t nlong = 0;
+			for (size_t k = 0; k < NMAP; k++)
+				if (strlen(map[k][0]) > 1 && accepts_opt(accepts, map[k][1]))
+					longs[nlong++] = map[k][0];
+			const char *near = arg[1] == '-' ? closest(key, longs, nlong) : NULL;
+			if (near)
+				return cli_usage_error(cmd, "unknown option '%s'; did you mean '--%s'?", arg,
+						       near);
 			return cli_usage_error(cmd, "unknown option '%s'", arg);
+		}
 		if (!value) {
 			if (i + 1 >= argc)
 				return cli_usage_error(cmd, "option '%s' needs a value", arg);
@@ -210,6 +249,12 @@ int cli_parse(int argc, char **argv, int first, const char *cmd, const char *acc
 			if (parse_int(cmd, "--ops", value, 1, 100000, &x))
 				return EXIT_USAGE;
 			a->limit = x;
+		} else if (strcmp(opt, "width") == 0) {
+			if (parse_int(cmd, "--width", value, 40, 1000, &x))
+				return EXIT_USAGE;
+			a->width = (int)x;
+		} else if (strcmp(opt, "run") == 0) {
+			a->run = value;
 		}
 	}
 	if (a->help)
@@ -231,8 +276,9 @@ static const char usage[] =
 	"  plot DB             comparison charts (gnuplot) and index.html into plots/NAME/\n"
 	"  export DB --csv     one row per run: sweep values and metrics as columns\n"
 	"  trace SCENARIO      the timeline of one small run, in the terminal and as a chart\n"
+	"  trace --run ID DB   the same for a run stored with --record trace\n"
 	"\n"
-	"  clobber COMMAND --help    help on one command\n"
+	"  clobber help COMMAND      help on one command (or: clobber COMMAND --help)\n"
 	"  clobber --version\n"
 	"\n"
 	"exit status: 0 success, 1 runtime failure, 2 bad usage or bad scenario,\n"
@@ -245,7 +291,8 @@ int cli_main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	const char *cmd = argv[1];
-	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+	bool help = strcmp(cmd, "help") == 0;
+	if ((help && argc < 3) || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
 		fputs(usage, stdout);
 		return EXIT_OK;
 	}
@@ -265,9 +312,25 @@ int cli_main(int argc, char **argv)
 		{"trace", cmd_trace},
 		{"export", cmd_export},
 	};
-	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+	enum { NCMDS = sizeof(cmds) / sizeof(cmds[0]) };
+	if (help) {
+		/* clobber help CMD: that command's --help */
+		cmd = argv[2];
+		char *hargv[] = {argv[0], argv[2], "--help", NULL};
+		for (size_t i = 0; i < NCMDS; i++)
+			if (strcmp(cmd, cmds[i].name) == 0)
+				return cmds[i].fn(3, hargv);
+	}
+	for (size_t i = 0; !help && i < NCMDS; i++)
 		if (strcmp(cmd, cmds[i].name) == 0)
 			return cmds[i].fn(argc, argv);
-	fprintf(stderr, "clobber: unknown command '%s'\n\n%s", cmd, usage);
+	const char *names[NCMDS];
+	for (size_t i = 0; i < NCMDS; i++)
+		names[i] = cmds[i].name;
+	const char *near = closest(cmd, names, NCMDS);
+	if (near)
+		fprintf(stderr, "clobber: unknown command '%s'; did you mean '%s'?\n\n%s", cmd, near, usage);
+	else
+		fprintf(stderr, "clobber: unknown command '%s'\n\n%s", cmd, usage);
 	return EXIT_USAGE;
 }

@@ -36,11 +36,13 @@ struct cli_args {
 	const char **metrics;  /* every --metric NAME */
 	size_t nmetrics;
 	bool csv;	     /* --csv */
+	int width;	     /* --width N (40 to 1000); 0: not given */
+	const char *run;     /* --run ID */
 	bool help;
 };
 
 /* Parses argv[first..) for command `cmd`; `accepts` lists the options the
- * command takes ("o j set record format policy point ops").  Returns 0, or
+ * command takes ("o j set record format policy point ops width run").  Returns 0, or
  * EXIT_USAGE after printing the problem.  With -h or --help it prints
  * `help` and sets a->help: the command has nothing more to do. */
 int cli_parse(int argc, char **argv, int first, const char *cmd, const char *accepts,

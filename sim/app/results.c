@@ -28,6 +28,8 @@ struct results {
 	sqlite3_stmt *ops_batch, *ops_one, *trace_batch, *trace_one;
 };
 
+#define TRACE_COLS 15 /* columns of the trace table */
+
 static const char schema[] =
 	"CREATE TABLE IF NOT EXISTS runs("
 	" id INTEGER PRIMARY KEY,"
@@ -59,7 +61,7 @@ static const char schema[] =
 	" run_id INTEGER NOT NULL REFERENCES runs(id), seq INTEGER NOT NULL, time_ms REAL NOT NULL,"
 	" actor INTEGER, op INTEGER NOT NULL, event TEXT NOT NULL, kind TEXT NOT NULL,"
 	" key INTEGER NOT NULL, version INTEGER, value INTEGER, aux INTEGER NOT NULL,"
-	" lost INTEGER NOT NULL);"
+	" lost INTEGER NOT NULL, node INTEGER, aux2 INTEGER NOT NULL, detail TEXT);"
 	"CREATE TABLE IF NOT EXISTS visibility("
 	" run_id INTEGER NOT NULL REFERENCES runs(id), t_ms REAL NOT NULL, reads INTEGER NOT NULL,"
 	" consistent INTEGER NOT NULL, PRIMARY KEY(run_id, t_ms)) WITHOUT ROWID;";
@@ -138,6 +140,15 @@ static int check_version(sqlite3 *db, const char *path, char *err, size_t n, boo
 	*empty = objects == 0;
 	if (*empty)
 		return 0;
+	if (version == 0) {
+		/* every clobber database sets user_version: this one is another
+		 * program's */
+		snprintf(err, n,
+			 "%s is an SQLite database, but not a clobber results database (it was not written by "
+			 "clobber run: its schema has no clobber version); give a database that clobber run wrote",
+			 path);
+		return -1;
+	}
 	if (version != RESULTS_SCHEMA) {
 		snprintf(err, n,
 			 "%s: this results database has schema version %d, and this clobber (%s) reads and writes version %d: "
@@ -190,6 +201,17 @@ out_fail:
 	return -1;
 }
 
+/* Does the file start as every SQLite database does? */
+static bool is_sqlite_file(const char *path)
+{
+	char magic[16] = "";
+	FILE *f = fopen(path, "rb");
+	size_t got = f ? fread(magic, 1, sizeof(magic), f) : 0;
+	if (f)
+		fclose(f);
+	return got == sizeof(magic) && memcmp(magic, "SQLite format 3", 16) == 0;
+}
+
 int results_open(const char *path, bool create, struct results **out, char *err, size_t n)
 {
 	*out = NULL;
@@ -201,6 +223,16 @@ int results_open(const char *path, bool create, struct results **out, char *err,
 	}
 	if (exists && S_ISDIR(stbuf.st_mode)) {
 		snprintf(err, n, "%s is a directory, not a results database", path);
+		return -1;
+	}
+	if (exists && stbuf.st_size > 0 && !is_sqlite_file(path)) {
+		size_t len = strlen(path);
+		bool yaml = (len > 5 && strcmp(path + len - 5, ".yaml") == 0) ||
+			    (len > 4 && strcmp(path + len - 4, ".yml") == 0);
+		snprintf(err, n, "%s is not a results database (not an SQLite file)%s", path,
+			 yaml ? ": it looks like a scenario file, which clobber run SCENARIO turns into "
+				"one (results/NAME.db)"
+			      : "");
 		return -1;
 	}
 	if (!exists) {
@@ -286,8 +318,8 @@ int results_open(const char *path, bool create, struct results **out, char *err,
 	    prepare_multi(r->db, "quantiles", 3, RUN_NQUANTILES, &r->quantiles, err, n) ||
 	    prepare_multi(r->db, "ops", 11, RESULTS_BATCH, &r->ops_batch, err, n) ||
 	    prepare_multi(r->db, "ops", 11, 1, &r->ops_one, err, n) ||
-	    prepare_multi(r->db, "trace", 12, RESULTS_BATCH, &r->trace_batch, err, n) ||
-	    prepare_multi(r->db, "trace", 12, 1, &r->trace_one, err, n))
+	    prepare_multi(r->db, "trace", TRACE_COLS, RESULTS_BATCH, &r->trace_batch, err, n) ||
+	    prepare_multi(r->db, "trace", TRACE_COLS, 1, &r->trace_one, err, n))
 		goto out_close;
 	*out = r;
 	return 0;
@@ -411,6 +443,15 @@ static void bind_trace(sqlite3_stmt *st, int base, sqlite3_int64 run, size_t seq
 		sqlite3_bind_int64(st, base + 10, t->value);
 	sqlite3_bind_int64(st, base + 11, t->aux);
 	sqlite3_bind_int(st, base + 12, t->lost);
+	if (TRACE_IS_NODE(t->actor))
+		sqlite3_bind_int64(st, base + 13, t->actor & ~TRACE_NODE_BIT);
+	else
+		sqlite3_bind_null(st, base + 13);
+	sqlite3_bind_int64(st, base + 14, t->aux2);
+	if (t->detail != TRACE_NO_DETAIL && res->rec.text)
+		sqlite3_bind_text(st, base + 15, res->rec.text + t->detail, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, base + 15);
 }
 
 /* Rows are recorded as operations end; written in id order they append to
@@ -468,7 +509,8 @@ static int write_trace(struct results *r, sqlite3_int64 run, const struct run_re
 	size_t i = 0;
 	for (; i + RESULTS_BATCH <= rec->ntrace; i += RESULTS_BATCH) {
 		for (int k = 0; k < RESULTS_BATCH; k++)
-			bind_trace(r->trace_batch, k * 12, run, i + (size_t)k, &rec->trace[i + (size_t)k], res);
+			bind_trace(r->trace_batch, k * TRACE_COLS, run, i + (size_t)k, &rec->trace[i + (size_t)k],
+				   res);
 		if (step_done(r->trace_batch) < 0)
 			return -1;
 	}

@@ -14,7 +14,7 @@
  *   ops(run_id, op, client, kind, key, start_ms, end_ms, latency_ms, status,
  *       attempts, lost)                          with --record ops
  *   trace(run_id, seq, time_ms, actor, op, event, kind, key, version, value,
- *         aux, lost)                             with --record trace
+ *         aux, lost, node, aux2, detail)         with --record trace
  *   metric_info(name, unit, meaning, owner)      every metric this clobber
  *                                      knows, written whenever the database
  *                                      is opened for writing
@@ -45,7 +45,7 @@
 
 #include "sim/app/runner.h"
 
-#define RESULTS_SCHEMA 2
+#define RESULTS_SCHEMA 3
 #define RESULTS_BATCH 256 /* rows per multi-row INSERT of ops and trace rows */
 
 struct results;

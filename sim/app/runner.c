@@ -226,13 +226,19 @@ static void append_metrics(struct run_result *out, const struct metric_info *tab
 	out->nmetrics += extra;
 }
 
-/* Marks the trace rows about lost versions. */
+/* Marks the trace rows about lost versions; a row about a version whose
+ * value the policy keeps no scalar of (a set merged by union) gets the
+ * number of effects it carries (record.h). */
 static void mark_lost(struct run_result *out, const struct history *h)
 {
 	for (size_t i = 0; i < out->rec.ntrace; i++) {
 		struct trace_row *t = &out->rec.trace[i];
-		if (t->version != HIST_NONE && checker_is_lost(&out->check, h, t->version))
+		if (t->version == HIST_NONE || t->version >= h->nversions)
+			continue;
+		if (checker_is_lost(&out->check, h, t->version))
 			t->lost = 1;
+		if (t->value < 0)
+			t->value = (int64_t)history_effects(h, t->version);
 	}
 }
 

@@ -410,6 +410,15 @@ struct scenario *scenario_parse(const char *path, const char *text, size_t len,
 		return NULL;
 	}
 	s->npoints = 1;
+	if (len >= 16 && memcmp(text, "SQLite format 3", 16) == 0) {
+		/* the commonest mix-up: a results database where a scenario goes */
+		snprintf(d->text, sizeof(d->text),
+			 "%s: this is an SQLite database (a results database?), not a scenario file (YAML); "
+			 "results are read by clobber report DB, clobber plot DB and clobber trace --run ID DB",
+			 path);
+		scenario_free(s);
+		return NULL;
+	}
 	struct ydiag yd;
 	if (ydoc_parse(text, len, &s->root, &yd) < 0) {
 		if (yd.line > 0)

@@ -210,6 +210,19 @@ int units_format_duration(double ns, char *buf, size_t n)
 	return snprintf(buf, n, "%sns", num);
 }
 
+int units_format_ms(int64_t ns, char *buf, size_t n)
+{
+	/* whole and fractional parts in integers: exact for every int64 */
+	uint64_t mag = ns < 0 ? (uint64_t)0 - (uint64_t)ns : (uint64_t)ns;
+	char frac[8];
+	snprintf(frac, sizeof(frac), "%06llu", (unsigned long long)(mag % 1000000));
+	size_t len = 6;
+	while (len > 0 && frac[len - 1] == '0')
+		frac[--len] = '\0';
+	return snprintf(buf, n, "%s%llu%s%sms", ns < 0 ? "-" : "", (unsigned long long)(mag / 1000000),
+			len ? "." : "", frac);
+}
+
 int units_format_number(double x, char *buf, size_t n)
 {
 	if (x == floor(x) && fabs(x) < 1e15)

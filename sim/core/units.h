@@ -47,6 +47,11 @@ int units_count(const char *s, uint64_t *x, struct parse_error *e);
  * Returns what snprintf returns. */
 int units_format_duration(double ns, char *buf, size_t n);
 
+/* Prints integer nanoseconds as exact milliseconds, without trailing
+ * zeros: "3ms", "-7ms", "3.001ms", "0.000125ms" (timestamps in traces).
+ * Returns what snprintf returns. */
+int units_format_ms(int64_t ns, char *buf, size_t n);
+
 /* Prints a number in the shortest form that reads back to the same double. */
 int units_format_number(double x, char *buf, size_t n);
 

@@ -51,6 +51,17 @@ void record_trace(struct record *r, const struct trace_row *row)
 	r->trace[r->ntrace++] = *row;
 }
 
+void record_trace_text(struct record *r, const struct trace_row *row, const char *detail)
+{
+	if (!detail || !*detail || (r->trace_limit && r->ntrace >= r->trace_limit)) {
+		record_trace(r, row);
+		return;
+	}
+	struct trace_row copy = *row;
+	copy.detail = record_text(r, detail);
+	record_trace(r, &copy);
+}
+
 uint32_t record_text(struct record *r, const char *text)
 {
 	size_t len = strlen(text) + 1;

@@ -48,7 +48,8 @@ enum trace_event {
 	TR_APPLIED,	 /* node applies a write: it is the key's state now */
 	TR_DISCARDED,	 /* node acknowledges a write but keeps the old state */
 	TR_REJECTED,	 /* node rejects a write (a version check failed) */
-	TR_MERGE,	 /* client merges siblings (aux: how many) */
+	TR_MERGE,	 /* client merges siblings (aux: how many; version: the one
+			    it kept, when it kept one) */
 	TR_ACK,		 /* client receives a write acknowledgement */
 	TR_CONFLICT,	 /* client learns of a rejection or denial */
 	TR_BACKOFF,	 /* client waits before retrying (aux: ns) */
@@ -71,6 +72,7 @@ enum trace_cat {
 	TC_TIMER,   /* a lease ran out, a timer fired */
 	TC_MESSAGE, /* a message between nodes */
 	TC_FAULT,   /* a crash, partition, pause, clock jump */
+	TC_SIBLING, /* a node's decision to keep a write beside others */
 	TC_NCATS
 };
 
@@ -79,7 +81,12 @@ enum trace_cat {
  *   {op} "#12"   {key} "k3"   {kind} "incr"   {value} the value (a set's
  *   or a counter's effects when the policy keeps no scalar)   {aux} aux as
  *   a number   {ms} aux (ns) in ms   {detail} the row's detail text
- *   {node} "n1", the node named by aux2
+ *   {node} "n1", the node named by aux2   {writer} "#7", the operation
+ *   that wrote the row's version
+ * {name|text} prints text when the field is unknown (no value, no detail,
+ * no writer), {name?template} the template only when it is known.  A
+ * detail text the template does not place is shown after the words, in
+ * parentheses.
  * text_zero and text_many, when set, replace text when aux is 0 or above 1. */
 struct trace_vocab {
 	const char *name;      /* "lock-grant": the trace table's event column */
@@ -103,16 +110,23 @@ const struct trace_vocab *trace_vocab_at(const struct trace_vocab *table, unsign
 struct trace_row {
 	int64_t time;	  /* ns */
 	uint64_t op;	  /* operation id */
-	uint32_t actor;	  /* client index, or TRACE_STORE */
+	uint32_t actor;	  /* client index, or TRACE_NODE(node index) */
 	uint32_t key;
-	uint32_t version; /* version involved, or HIST_NONE */
+	uint32_t version; /* version involved, or HIST_NONE (a merge: the one
+			     sibling it kept, if it kept one) */
 	uint16_t event;	  /* enum trace_event */
 	uint8_t kind;	  /* operation kind */
 	uint8_t lost;	  /* set after the check: this version is a lost update */
-	int64_t value;	  /* value read or written, when one is known; else -1 */
+	int64_t value;	  /* value read or written, when one is known; else -1.
+			     After the check, a row about a version of a policy
+			     that keeps no scalar (siblings merged by union) has
+			     the number of effects (increments, elements) of
+			     that version. */
 	int64_t aux;	  /* event-specific: siblings, token, queue position */
 	uint32_t aux2;	  /* event-specific: a node, a second count */
-	uint32_t detail;  /* offset of a text in record.text, or TRACE_NO_DETAIL */
+	uint32_t detail;  /* offset of a text in record.text, or TRACE_NO_DETAIL:
+			     what the row carries, for viewers ("ts 3ms > 1ms",
+			     "token 2", "ctx {c0:1}") */
 };
 #define TRACE_NO_DETAIL UINT32_MAX
 
@@ -130,6 +144,9 @@ struct record {
 void record_free(struct record *r);
 void record_op(struct record *r, const struct op_row *row);
 void record_trace(struct record *r, const struct trace_row *row);
+/* record_trace with the row's detail text (NULL or "": none), copied into
+ * r->text when the row is kept. */
+void record_trace_text(struct record *r, const struct trace_row *row, const char *detail);
 
 /* Stores a detail text for the next trace row and returns its offset (for
  * trace_row.detail), or TRACE_NO_DETAIL when out of memory. */
