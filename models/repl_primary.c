@@ -110,11 +110,11 @@ static const struct trace_vocab primary_events[] = {
 	{.name = "held", .text = "{op} seq {aux} waits for an earlier one", .cat = TC_NODE},
 	{.name = "repl-ack", .text = "{op} acknowledged by {node} ({aux} so far)", .cat = TC_MESSAGE},
 	{.name = "commit", .text = "{op} answered after {aux} copies", .cat = TC_NODE},
-	{.name = "promote", .text = "PROMOTED: primary of term {aux} from seq {node}",
+	{.name = "promote", .text = "PROMOTED: primary of term {aux} ({detail})",
 	 .mark = "FAILOVER", .cat = TC_FAULT},
 	{.name = "step-down", .text = "learns term {aux}: no longer primary", .cat = TC_FAULT},
-	{.name = "resync", .text = "resync to term {aux}, seq {node}", .cat = TC_NODE},
-	{.name = "truncate", .text = "{op} truncated ({detail})", .mark = "TRUNCATED",
+	{.name = "resync", .text = "resyncs to term {aux} ({detail})", .cat = TC_NODE},
+	{.name = "truncate", .text = "truncates {key}: {detail}", .mark = "TRUNCATED",
 	 .cat = TC_REFUSED},
 	{.name = "stale-term", .text = "{op} refused: term {aux} is old", .cat = TC_REFUSED},
 	{.name = "forward", .text = "{op} forwarded to the primary {node}", .cat = TC_MESSAGE},
@@ -473,7 +473,9 @@ static void hold(struct prep *r, struct msg *c)
 static void send_catchup(struct node *n, uint32_t p, uint32_t j);
 
 /* Kernel event: a backup's wait for a missing seq_no is over (arg:
- * partition << 16 | replica). */
+ * partition << 16 | replica): it asks the primary for a resync, and asks
+ * again every `failover` while it still waits (the request, or the resync,
+ * may be lost too). */
 static void gap_due(struct kernel *k, void *node, uint64_t arg)
 {
 	(void)k;
@@ -481,8 +483,10 @@ static void gap_due(struct kernel *k, void *node, uint64_t arg)
 	uint32_t p = (uint32_t)(arg >> 16), j = (uint32_t)(arg & 0xffff);
 	struct prep *r = rep_p(n->w, p, j);
 	r->gap = KERNEL_NO_EVENT;
-	if (r->held && !run_of(n->w)->stopped)
-		send_catchup(n, p, j);
+	if (!r->held || run_of(n->w)->stopped)
+		return;
+	send_catchup(n, p, j);
+	r->gap = node_timer(n, opts_of(n->w)->failover, gap_due, arg);
 }
 
 /* A backup receives the copy of seq_no c->seq_no. */
@@ -587,7 +591,7 @@ static void install_resync(struct node *n, uint32_t p, struct prep *r, struct ms
 			}
 			if (node_tracing(n)) {
 				char text[64];
-				snprintf(text, sizeof(text), "seq %llu of term %llu",
+				snprintf(text, sizeof(text), "the write of seq %llu, term %llu",
 					 (unsigned long long)run->vseq[v], (unsigned long long)run->vterm[v]);
 				struct msg t = {.key = key, .version = v, .op_id = UINT64_MAX};
 				node_trace2(n, &t, PE_TRUNCATE, -1, 0, 0, text);
@@ -598,7 +602,14 @@ static void install_resync(struct node *n, uint32_t p, struct prep *r, struct ms
 	r->seq = c->seq_no;
 	r->last_term = c->term;
 	r->synced = c->term;
-	node_trace_key(n, b && b->n ? b->keys[0] : 0, UINT64_MAX, PE_RESYNC, (int64_t)c->term);
+	if (node_tracing(n)) {
+		char text[64];
+		snprintf(text, sizeof(text), "%u keys, up to seq %llu", b ? b->n : 0,
+			 (unsigned long long)c->seq_no);
+		struct msg t = {.key = b && b->n ? b->keys[0] : 0, .version = HIST_NONE,
+				.op_id = UINT64_MAX};
+		node_trace2(n, &t, PE_RESYNC, -1, (int64_t)c->term, 0, text);
+	}
 	flush_held(n, r);
 }
 
@@ -746,10 +757,13 @@ static bool promote(struct world *w, uint32_t p)
 	run->synced[p] = 1ULL << best;
 	w->stats.failovers++;
 	struct node *n = &w->nodes[world_part_node(w, p, best)];
-	if (run->pstart[p + 1] > run->pstart[p])
-		node_trace2(n, &(struct msg){.key = run->pkeys[run->pstart[p]], .op_id = UINT64_MAX,
-					     .version = HIST_NONE},
-			    PE_PROMOTE, -1, (int64_t)r->term, (uint32_t)r->seq, NULL);
+	if (node_tracing(n) && run->pstart[p + 1] > run->pstart[p]) {
+		char text[64];
+		snprintf(text, sizeof(text), "from seq %llu", (unsigned long long)r->seq);
+		struct msg t = {.key = run->pkeys[run->pstart[p]], .op_id = UINT64_MAX,
+				.version = HIST_NONE};
+		node_trace2(n, &t, PE_PROMOTE, -1, (int64_t)r->term, 0, text);
+	}
 	resync_round(w, p);
 	return true;
 }
@@ -802,6 +816,8 @@ static void primary_changed(struct world *w)
 	if (!run->faults)
 		return;
 	for (uint32_t p = 0; p < run->nparts; p++) {
+		if (run->pstart[p + 1] == run->pstart[p])
+			continue; /* a partition holding no key: nothing to fail over */
 		watch(w, p);
 		resync_round(w, p);
 	}

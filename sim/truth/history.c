@@ -153,7 +153,8 @@ static bool contains(const uint32_t *set, uint32_t n, uint32_t v)
 	return false;
 }
 
-/* Adds the versions of old missing from new_state to blind write v's
+/* Adds the versions of old missing from new_state, and created before v,
+ * to blind write v's
  * cover parents (those it has already are kept). */
 static void set_covers(struct history *h, uint32_t v, const uint32_t *old, uint32_t nold,
 		       const uint32_t *new_state, uint32_t nnew)
@@ -162,13 +163,13 @@ static void set_covers(struct history *h, uint32_t v, const uint32_t *old, uint3
 	const uint32_t *have = (h->flags[v] & HIST_COVER) ? history_parents(h, v, &have_n) : NULL;
 	uint32_t n = 0;
 	for (uint32_t i = 0; i < nold; i++)
-		n += !contains(new_state, nnew, old[i]) && !contains(have, have_n, old[i]) && old[i] != v;
+		n += !contains(new_state, nnew, old[i]) && !contains(have, have_n, old[i]) && old[i] < v;
 	if (n == 0)
 		return;
 	uint32_t total = have_n + n;
 	if (total == 1) {
 		for (uint32_t i = 0; i < nold; i++)
-			if (!contains(new_state, nnew, old[i]) && old[i] != v)
+			if (!contains(new_state, nnew, old[i]) && old[i] < v)
 				h->parent[v] = old[i];
 		h->flags[v] |= HIST_COVER;
 		return;
@@ -184,7 +185,7 @@ static void set_covers(struct history *h, uint32_t v, const uint32_t *old, uint3
 	for (uint32_t i = 0; i < have_n; i++)
 		h->extra[h->nextra++] = have[i];
 	for (uint32_t i = 0; i < nold; i++)
-		if (!contains(new_state, nnew, old[i]) && !contains(have, have_n, old[i]) && old[i] != v)
+		if (!contains(new_state, nnew, old[i]) && !contains(have, have_n, old[i]) && old[i] < v)
 			h->extra[h->nextra++] = old[i];
 	h->parent[v] = at;
 	h->flags[v] |= HIST_COVER | HIST_MULTI;

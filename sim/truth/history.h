@@ -39,7 +39,9 @@
  * recorded.  State changes of every copy go through history_state_change()
  * (a merge or an install at a replica as much as a write at its
  * coordinator); a blind write that enters a copy by a merge covers what it
- * replaced there too.  A loss (a truncation, a crash) is a state change
+ * replaced there too, if it was created before the blind write: a version
+ * written after it (a later increment that a put's newer timestamp beats
+ * when replicas reconcile) was not overwritten on purpose, and is lost.  A loss (a truncation, a crash) is a state change
  * with no version written.
  *
  * Memory: 17 bytes per version (4 parent, 8 ack time, 1 flags, 4 writer;
