@@ -138,6 +138,7 @@ int cli_parse(int argc, char **argv, int first, const char *cmd, const char *acc
 			{"o", "o"}, {"output", "o"}, {"j", "j"}, {"jobs", "j"}, {"set", "set"},
 			{"record", "record"}, {"format", "format"}, {"policy", "policy"},
 			{"point", "point"}, {"ops", "ops"},
+			{"shard", "shard"},
 		};
 		const char *opt = NULL;
 		for (size_t k = 0; k < sizeof(map) / sizeof(map[0]); k++)
@@ -176,6 +177,8 @@ int cli_parse(int argc, char **argv, int first, const char *cmd, const char *acc
 			a->policy = value;
 		} else if (strcmp(opt, "point") == 0) {
 			a->point = value;
+		} else if (strcmp(opt, "shard") == 0) {
+			a->shard = value;
 		} else if (strcmp(opt, "ops") == 0) {
 			if (parse_int(cmd, "--ops", value, 1, 100000, &x))
 				return EXIT_USAGE;
@@ -200,6 +203,7 @@ static const char usage[] =
 	"  report DB           the policies side by side, for each sweep point\n"
 	"  plot DB             comparison charts (gnuplot) into plots/NAME/\n"
 	"  trace SCENARIO      the timeline of one small run, in the terminal and as a chart\n"
+	"  merge OUT IN...     copy the runs of databases IN (e.g. shards) into OUT\n"
 	"\n"
 	"  clobber COMMAND --help    help on one command\n"
 	"  clobber --version\n"
@@ -232,6 +236,7 @@ int cli_main(int argc, char **argv)
 		{"report", cmd_report},
 		{"plot", cmd_plot},
 		{"trace", cmd_trace},
+		{"merge", cmd_merge},
 	};
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		if (strcmp(cmd, cmds[i].name) == 0)

@@ -29,6 +29,7 @@ struct cli_args {
 	const char *policy;  /* --policy LABEL */
 	const char *point;   /* --point N */
 	long limit;	     /* --ops N */
+	const char *shard;   /* --shard I/N, as written (shard_parse) */
 	bool help;
 };
 
@@ -64,6 +65,7 @@ int cmd_policies(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
 int cmd_trace(int argc, char **argv);
+int cmd_merge(int argc, char **argv);
 
 /* The entry point: dispatches argv[1]. */
 int cli_main(int argc, char **argv);
