@@ -378,14 +378,17 @@ static int merge_plan(struct merge *m)
 	return 0;
 }
 
-/* Creates in OUT the tables an input has and OUT lacks, and checks that
- * OUT has every column of every input table (else rows would be lost). */
-static int merge_prepare_out(struct merge *m)
+/* Checks that `like` (OUT, or a new database with OUT's schema when OUT
+ * does not exist yet) has every column of every input table that it has
+ * (else rows would be lost), and when `create`, creates in it the tables
+ * an input has and it lacks, from the input's own statement.  Returns 0,
+ * -1 (an error) or -2 (refused). */
+static int merge_check_tables(struct merge *m, struct results *like, const char *like_path, bool create)
 {
-	sqlite3 *out = results_db(m->out);
+	sqlite3 *out = results_db(like);
 	struct merge_table *ot;
 	size_t not;
-	if (merge_tables(m, out, m->out_path, &ot, &not) < 0)
+	if (merge_tables(m, out, like_path, &ot, &not) < 0)
 		return -1;
 	int rc = 0;
 	for (size_t i = 0; i < m->nin && rc == 0; i++) {
@@ -396,11 +399,12 @@ static int merge_prepare_out(struct merge *m)
 				continue;
 			struct merge_table *o = merge_find_table(ot, not, t->name);
 			if (!o) {
-				if (sqlite3_exec(out, t->sql, NULL, NULL, NULL) != SQLITE_OK) {
+				/* (a merge running at the same time may have just
+				 * created it: that is no error) */
+				if (create && sqlite3_exec(out, t->sql, NULL, NULL, NULL) != SQLITE_OK &&
+				    !strstr(sqlite3_errmsg(out), "already exists"))
 					rc = merge_db_error(m, out, m->out_path, "creating a table");
-					break;
-				}
-				continue; /* created from the input's own statement */
+				continue;
 			}
 			for (size_t c = 0; c < t->ncols && rc == 0; c++) {
 				bool found = false;
@@ -408,9 +412,9 @@ static int merge_prepare_out(struct merge *m)
 					found |= strcmp(t->cols[c], o->cols[d]) == 0;
 				if (!found) {
 					snprintf(m->err, sizeof(m->err),
-						 "%s: its table %s has a column %s that %s lacks: they were written by different versions of clobber",
+						 "%s: its table %s has a column %s that %s lacks: they were written by different versions of clobber; nothing was merged",
 						 in->path, t->name, t->cols[c], m->out_path);
-					rc = -1;
+					rc = -2;
 				}
 			}
 		}
@@ -781,14 +785,30 @@ int cmd_merge(int argc, char **argv)
 		rc = EXIT_USAGE;
 		goto out_free;
 	}
+	/* the columns, against OUT or, before creating it, against its schema
+	 * in memory */
+	struct results *like = m.out;
+	if (!like && results_open(":memory:", true, &like, m.err, sizeof(m.err)) < 0) {
+		fprintf(stderr, "clobber merge: %s\n", m.err);
+		rc = EXIT_RUNTIME;
+		goto out_free;
+	}
+	int trc = merge_check_tables(&m, like, m.out_path, false);
+	if (like != m.out)
+		results_close(like);
+	if (trc < 0) {
+		fprintf(stderr, "clobber merge: %s\n", m.err);
+		rc = trc == -2 ? EXIT_USAGE : EXIT_RUNTIME;
+		goto out_free;
+	}
 	if (!m.out && results_open(m.out_path, true, &m.out, m.err, sizeof(m.err)) < 0) {
 		fprintf(stderr, "clobber merge: %s\n", m.err);
 		rc = EXIT_RUNTIME;
 		goto out_free;
 	}
-	if (merge_prepare_out(&m) < 0) {
+	if (merge_check_tables(&m, m.out, m.out_path, true) < 0) {
 		fprintf(stderr, "clobber merge: %s\n", m.err);
-		rc = EXIT_USAGE;
+		rc = EXIT_RUNTIME;
 		goto out_free;
 	}
 	long long before = merge_count_runs(m.out);
