@@ -343,6 +343,8 @@ static int merge_refuse_edited(struct merge *m, const struct merge_run *a, const
  * against OUT. */
 static int merge_plan(struct merge *m)
 {
+	if (m->nruns == 0)
+		return 0;
 	qsort(m->runs, m->nruns, sizeof(*m->runs), merge_by_identity);
 	for (size_t i = 0; i < m->nruns; i++) {
 		struct merge_run *r = &m->runs[i];
@@ -631,7 +633,8 @@ static int merge_copy_run(struct merge *m, struct merge_input *in, const struct 
 		if (t->rowid) {
 			struct merge_range key = {.run_id = r->id};
 			const struct merge_range *g =
-				bsearch(&key, t->ranges, t->nranges, sizeof(key), merge_range_cmp);
+				t->nranges ? bsearch(&key, t->ranges, t->nranges, sizeof(key), merge_range_cmp)
+					   : NULL;
 			if (!g)
 				continue; /* no rows of this run in this table */
 			sqlite3_bind_int64(t->read, 2, g->lo);
