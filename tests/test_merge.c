@@ -395,6 +395,18 @@ static void test_refused_inputs(void **state)
 	assert_int_equal(clobber(empty), 0);
 	assert_non_null(strstr(tp_output("out.txt"), "no runs yet"));
 	assert_same("from-empty.db", "single.db");
+	/* a bad --shard: a usage error naming what was expected, nothing written */
+	static const char *const bad[] = {"0/3", "4/3", "3", "1/0", "x/2", "2/3/4"};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		for (int check = 0; check < 2; check++) {
+			const char *args[] = {check ? "check" : "run", tp_path("a.yaml"), "--shard", bad[i],
+					      check ? NULL : "-o", tp_path("bad-shard.db"), NULL};
+			int rc = clobber(args);
+			const char *msg = tp_output("out.txt");
+			if (rc != 2 || !strstr(msg, "--shard expects I/N") || !strstr(msg, bad[i]) ||
+			    tp_exists("bad-shard.db"))
+				fail_msg("%s --shard %s: status %d, '%s'", args[0], bad[i], rc, msg);
+		}
 	/* usage */
 	const char *one[] = {"merge", tp_path("x.db"), NULL};
 	assert_int_equal(clobber(one), 2);

@@ -476,11 +476,12 @@ static int merge_select_stmt(struct merge *m, struct merge_input *in, const stru
 }
 
 /* Copies the rows of st (stepped here) into ins, binding run_id_col (if
- * not SIZE_MAX) to new_id. */
-static int merge_copy_rows(sqlite3_stmt *st, sqlite3_stmt *ins, size_t ncols, size_t run_id_col,
-			   sqlite3_int64 new_id)
+ * not SIZE_MAX) to new_id.  Returns the number of rows, or -1. */
+static long merge_copy_rows(sqlite3_stmt *st, sqlite3_stmt *ins, size_t ncols, size_t run_id_col,
+			    sqlite3_int64 new_id)
 {
 	int rc;
+	long rows = 0;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		for (size_t c = 0; c < ncols; c++) {
 			if (c == run_id_col)
@@ -490,11 +491,14 @@ static int merge_copy_rows(sqlite3_stmt *st, sqlite3_stmt *ins, size_t ncols, si
 		}
 		int irc = sqlite3_step(ins);
 		sqlite3_reset(ins);
-		if (irc != SQLITE_DONE)
+		if (irc != SQLITE_DONE) {
+			sqlite3_reset(st);
 			return -1;
+		}
+		rows++;
 	}
 	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : -1;
+	return rc == SQLITE_DONE ? rows : -1;
 }
 
 /* Shared tables (no run_id): adds the rows OUT lacks, in one transaction. */
@@ -619,8 +623,9 @@ static int merge_copy_run(struct merge *m, struct merge_input *in, const struct 
 	if (rc != 0)
 		goto out_rollback;
 	sqlite3_bind_int64(run_sel, 1, r->id);
-	/* the runs row without its id: OUT gives the next one */
-	if (merge_copy_rows(run_sel, run_ins, in->runs.ncols, SIZE_MAX, 0) < 0) {
+	/* the runs row without its id: OUT gives the next one (exactly one
+	 * row, else the rows below would go to another run) */
+	if (merge_copy_rows(run_sel, run_ins, in->runs.ncols, SIZE_MAX, 0) != 1) {
 		rc = merge_db_error(m, out, m->out_path, "writing a run");
 		goto out_rollback;
 	}
