@@ -72,6 +72,9 @@ else
 	tar -C "$target" -cf "$tarball.part" . && mv "$tarball.part" "$tarball"
 	echo "test-fresh: minimal Debian 12 root built by debootstrap from $mirror in $(($(date +%s) - t0))s (cached in $tarball)"
 fi
+# / as on any system (mktemp made it 0700, and the cached tarball kept that):
+# nobody must be able to enter it
+chmod 755 "$target"
 # it is the minimal system: no make, no compiler
 for tool in make cc gcc; do
 	[ ! -e "$target/usr/bin/$tool" ] || { echo "test-fresh: the minimal root already has $tool" >&2; exit 1; }
