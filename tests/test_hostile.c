@@ -218,7 +218,7 @@ static void test_unwritable(void **state)
 	chmod(tp_path("ro.db"), 0444);
 	/* nobody runs a copy of the binary in tp_dir, in tp_dir: the clone may
 	 * be where nobody cannot go (/root is 0700) */
-	char copy[600];
+	char copy[3 * 1024 + 64];
 	snprintf(copy, sizeof(copy), "cp '%s' '%s' && chmod 755 '%s'", tp_bin, tp_path("clobber-copy"),
 		 tp_path("clobber-copy"));
 	assert_int_equal(system(copy), 0);
