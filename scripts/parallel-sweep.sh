@@ -6,10 +6,11 @@
 #
 #   -n N       the number of shards (slices of the run list, clobber run --shard I/N)
 #   -o OUT.db  the merged database (created, or completed if it exists)
-#   -S HOSTS   GNU parallel's --sshlogin: "host1,host2", "4/host3" (4 jobs
-#              there), ":" this machine (the default)
-#   -j JOBS    shards at once per host (default 1: each shard runs its runs on
-#              all the host's cores; -- -j K changes that)
+#   -S HOSTS   GNU parallel's --sshlogin: "host1,host2", ":" this machine
+#              (the default), "4/host3" (a host with 4 cores)
+#   -j JOBS    shards at once per host, as parallel's -j (default 1: each
+#              shard runs its runs on all the host's cores; "-j 100% -- -j 1"
+#              runs one single-threaded shard per core instead)
 #   after --    more options for every `clobber run` (--set, --record, -j)
 #   CLOBBER    the clobber command on every host (default: clobber)
 #
