@@ -119,7 +119,8 @@ build/.setup-fresh: scripts/setup.sh
 # Static analysis and a leak check (CI runs it after the tests):
 #   cppcheck with the checks warning, performance, portability and style
 #   (inline suppressions carry their reason); valgrind --leak-check=full on
-#   an end-to-end run with two threads and both recordings: no leak, no error.
+#   an end-to-end run with two threads and both recordings, its merge into a
+#   new database and a shard's run list: no leak, no error.
 CPPCHECK_CHECKS := warning,performance,portability,style
 analyze: build/.setup-analyze bin/clobber
 	cppcheck --enable=$(CPPCHECK_CHECKS) --std=c11 -D_POSIX_C_SOURCE=200809L -I. --inline-suppr \
@@ -132,6 +133,11 @@ analyze: build/.setup-analyze bin/clobber
 		--set replications=1 --record ops --record trace
 	valgrind --quiet --leak-check=full --show-leak-kinds=all --errors-for-leak-kinds=all \
 		--error-exitcode=1 ./bin/clobber report build/analyze.db >/dev/null
+	@rm -f build/analyze-merged.db build/analyze-merged.db-wal build/analyze-merged.db-shm
+	valgrind --quiet --leak-check=full --show-leak-kinds=all --errors-for-leak-kinds=all \
+		--error-exitcode=1 ./bin/clobber merge build/analyze-merged.db build/analyze.db >/dev/null
+	valgrind --quiet --leak-check=full --show-leak-kinds=all --errors-for-leak-kinds=all \
+		--error-exitcode=1 ./bin/clobber check scenarios/compare.yaml --shard 2/3 >/dev/null
 	@echo "make analyze: cppcheck clean, valgrind: no leaks, no errors"
 build/.setup-analyze: scripts/setup.sh
 	@sh scripts/setup.sh build analyze
