@@ -94,9 +94,9 @@ static struct run_config case_config(const struct bench_case *bc)
 	c.stop_ops = bc->ops;
 	c.mix[OP_INCR] = 0.8;
 	c.mix[OP_READ] = 0.2;
-	c.think = (struct dist){DIST_EXP, 10e6, 0};
-	c.latency = (struct dist){DIST_EXP, 0.5e6, 0};
-	c.compute = (struct dist){DIST_EXP, 1e6, 0};
+	c.think = (struct dist){.kind = DIST_EXP, .a = 10e6, .b = 0};
+	c.latency = (struct dist){.kind = DIST_EXP, .a = 0.5e6, .b = 0};
+	c.compute = (struct dist){.kind = DIST_EXP, .a = 1e6, .b = 0};
 	c.timeout = 0; /* a hot key with 10,000 clients would time everything out */
 	c.retries = 5;
 	return c;
@@ -407,10 +407,10 @@ static int peer(int reps)
 		c.clients = 50;
 		c.keys = 100;
 		c.stop_ops = 100000;
-		c.think = (struct dist){DIST_EXP, 5e6, 0};
-		c.latency = (struct dist){DIST_EXP, 0.5e6, 0};
-		c.compute = (struct dist){DIST_CONST, 0, 0};
-		c.backoff = (struct dist){DIST_EXP, 1e6, 0};
+		c.think = (struct dist){.kind = DIST_EXP, .a = 5e6, .b = 0};
+		c.latency = (struct dist){.kind = DIST_EXP, .a = 0.5e6, .b = 0};
+		c.compute = (struct dist){.kind = DIST_CONST, .a = 0, .b = 0};
+		c.backoff = (struct dist){.kind = DIST_EXP, .a = 1e6, .b = 0};
 		c.retries = 10;
 		c.timeout = 0;
 		struct run_result r;

@@ -212,7 +212,17 @@ static void op_end(struct world *w, uint32_t slot, enum op_status status)
 	int64_t now = kernel_now(w->k);
 	const struct run_config *cfg = w->cfg;
 	kernel_cancel(w->k, op->timeout);
-	switch (status) {
+	bool probe = op->kind == OP_PROBE;
+	w->live_ops--;
+	switch (probe ? OPST_NKINDS : status) {
+	case OPST_NKINDS:
+		/* a probe: its latency kept apart, and outside the counts of
+		 * operations, so that probing changes no other metric */
+		if (status == OPST_OK && op->begin >= cfg->warmup)
+			histo_add(&w->stats.latency[OP_PROBE], now - op->begin);
+		trace_op(w, op, status == OPST_OK ? TR_DONE : TR_TIMEOUT, op->version, -1,
+			 now - op->begin);
+		break;
 	case OPST_OK: {
 		w->stats.ops_ok++;
 		if (op->begin >= cfg->warmup) {
@@ -253,8 +263,9 @@ static void op_end(struct world *w, uint32_t slot, enum op_status status)
 	}
 	uint32_t client = op->client;
 	op_release(w, slot);
-	if (cfg->arrival == ARRIVAL_CLOSED)
+	if (cfg->arrival == ARRIVAL_CLOSED && !probe)
 		schedule_issue(w, client);
+	world_check_done(w);
 }
 
 /* Kernel event: the backoff before a retry is over. */
@@ -319,9 +330,10 @@ static void got_read(struct world *w, struct op *op, uint32_t slot, struct msg *
 		return;
 	}
 	trace_op(w, op, TR_GOT, m->version, m->value, m->nversions);
-	if (op->kind == OP_READ) {
+	if (op_is_read(op->kind)) {
+		w->stats.reads_ok++;
 		if (m->read_id != HIST_NONE)
-			history_read_observed(w->hist, m->read_id);
+			history_read_observed(w->hist, m->read_id, kernel_now(w->k));
 		op_end(w, slot, OPST_OK);
 		return;
 	}
@@ -347,6 +359,16 @@ static void got_read(struct world *w, struct op *op, uint32_t slot, struct msg *
 	kernel_schedule(w->k, compute, compute_done, w, op_ref(op, slot));
 }
 
+static void issue(struct world *w, uint32_t client, int kind, int64_t key, int64_t compute);
+
+/* Kernel event: a probe of key (arg & 0xffffffff) by client (arg >> 32)
+ * is due. */
+static void probe_due(struct kernel *k, void *world, uint64_t arg)
+{
+	(void)k;
+	issue(world, (uint32_t)(arg >> 32), OP_PROBE, (uint32_t)arg, -1);
+}
+
 static void got_write(struct world *w, struct op *op, uint32_t slot, struct msg *m)
 {
 	if (m->status != ST_OK) {
@@ -359,6 +381,9 @@ static void got_write(struct world *w, struct op *op, uint32_t slot, struct msg 
 		history_ack(w->hist, m->version, now);
 	if (op_is_rmw(op->kind))
 		w->stats.writes_acked++;
+	for (uint32_t i = 0; i < w->cfg->nprobe; i++)
+		kernel_schedule(w->k, w->cfg->probe[i], probe_due, w,
+				(uint64_t)op->client << 32 | op->key);
 	trace_op(w, op, TR_ACK, m->version, m->value, 0);
 	op_end(w, slot, OPST_OK);
 }
@@ -381,10 +406,10 @@ void client_receive(struct world *w, struct msg *m)
 static uint8_t pick_kind(struct world *w, struct client *c)
 {
 	double u = rng_uniform(&c->choose.rng);
-	for (int i = 0; i < OP_NKINDS - 1; i++)
+	for (int i = 0; i < OP_NMIX - 1; i++)
 		if (u < w->mix_cum[i])
 			return (uint8_t)i;
-	return OP_NKINDS - 1;
+	return OP_NMIX - 1;
 }
 
 /* Starts a new operation of client c; kind and key drawn unless given. */
@@ -401,8 +426,11 @@ static void issue(struct world *w, uint32_t client, int kind, int64_t key, int64
 	memset(op, 0, sizeof(*op));
 	op->gen = gen;
 	op->client = client;
-	op->id = w->issued;
-	op->seq = c->op_seq++;
+	op->id = w->next_id++;
+	/* probes number their draws apart: a policy that acknowledges more
+	 * writes issues more probes, and must not shift the draws of the
+	 * client's own operations */
+	op->seq = kind == OP_PROBE ? PROBE_SEQ | c->probe_seq++ : c->op_seq++;
 	op->begin = kernel_now(w->k);
 	op->compute = compute;
 	op->version = HIST_NONE;
@@ -417,7 +445,9 @@ static void issue(struct world *w, uint32_t client, int kind, int64_t key, int64
 		op->kind = (uint8_t)kind;
 	}
 	op->st.kind = op->kind;
-	count_issue(w);
+	w->live_ops++;
+	if (op->kind != OP_PROBE)
+		count_issue(w);
 	trace_op(w, op, TR_ISSUE, HIST_NONE, -1, 0);
 	if (w->cfg->timeout > 0)
 		op->timeout = kernel_schedule(w->k, w->cfg->timeout, timeout_due, w,
@@ -430,8 +460,10 @@ static void arrival(struct kernel *k, void *world, uint64_t client)
 {
 	(void)k;
 	struct world *w = world;
-	if (!may_issue(w))
+	if (!may_issue(w)) {
+		world_check_done(w); /* the stop time has passed: maybe the end */
 		return;
+	}
 	issue(w, (uint32_t)client, -1, 0, -1);
 	if (w->cfg->arrival == ARRIVAL_OPEN)
 		schedule_issue(w, (uint32_t)client);

@@ -4,4 +4,4 @@
  */
 #include "models/config.h"
 
-const char *const op_kind_names[OP_NKINDS] = {"incr", "add", "put", "read"};
+const char *const op_kind_names[OP_NKINDS] = {"incr", "add", "put", "read", "probe"};

@@ -18,12 +18,14 @@
 #include "sim/core/keys.h"
 
 enum op_kind {
-	OP_INCR, /* read-modify-write of a counter */
-	OP_ADD,	 /* read-modify-write of a set: add a new unique element */
-	OP_PUT,	 /* blind write of a new value */
-	OP_READ, /* plain read */
+	OP_INCR,  /* read-modify-write of a counter */
+	OP_ADD,	  /* read-modify-write of a set: add a new unique element */
+	OP_PUT,	  /* blind write of a new value */
+	OP_READ,  /* plain read */
+	OP_PROBE, /* a read issued at a delay after an acknowledged write (workload.probe) */
 	OP_NKINDS
 };
+#define OP_NMIX OP_PROBE /* the kinds a workload's mix draws from */
 
 extern const char *const op_kind_names[OP_NKINDS];
 
@@ -31,6 +33,23 @@ static inline bool op_is_rmw(int kind)
 {
 	return kind == OP_INCR || kind == OP_ADD;
 }
+
+static inline bool op_is_read(int kind)
+{
+	return kind == OP_READ || kind == OP_PROBE;
+}
+
+/* Node-to-node message classes, each with its own latency (network.peer):
+ * the W, A, R and S of the PBS WARS model. */
+enum peer_class {
+	PEER_WRITE, /* a write (or a copy) sent to a replica */
+	PEER_ACK,   /* a replica's acknowledgement of a write */
+	PEER_READ,  /* a read sent to a replica */
+	PEER_REPLY, /* a replica's read reply */
+	PEER_NCLASSES
+};
+
+#define PROBES_MAX 16
 
 enum arrival {
 	ARRIVAL_CLOSED, /* issue, wait, think, repeat */
@@ -45,6 +64,12 @@ struct script_op {
 	uint32_t key;
 	uint8_t kind;	 /* enum op_kind */
 	int64_t compute; /* compute time override, ns; -1 draws from `compute` */
+};
+
+/* The end of a run (cluster.settle). */
+enum settle {
+	SETTLE_CONVERGE, /* replicas exchange until they agree; the checker reads that state */
+	SETTLE_NONE,	 /* the final state is what the replicas hold */
 };
 
 struct policy; /* models/policy.h */
@@ -72,7 +97,7 @@ struct run_config {
 	struct dist think;   /* closed loop */
 	double rate;	     /* open loop: operations per second per client */
 	struct keys_spec key;
-	double mix[OP_NKINDS]; /* weights, normalised at load */
+	double mix[OP_NMIX];   /* weights, normalised at load */
 	struct dist compute;   /* between a read-modify-write's read and its write */
 	uint32_t retries;      /* after a conflict; then the operation aborts */
 	struct dist backoff;   /* before each retry */
@@ -80,8 +105,13 @@ struct run_config {
 	const struct script_op *script;
 	uint32_t nscript;
 
+	int64_t probe[PROBES_MAX]; /* after each acknowledged write, a read at each delay */
+	uint32_t nprobe;
+
 	/* network */
-	struct dist latency; /* one-way, per message */
+	struct dist latency;		    /* client <-> node, one-way, per message */
+	struct dist peer[PEER_NCLASSES];    /* node <-> node, per message class */
+	bool peer_set[PEER_NCLASSES];	    /* written (else network.latency) */
 
 	/* clocks: local(t) = t + offset + drift*t, truncated to resolution */
 	struct dist offset;	/* ns */
@@ -102,6 +132,8 @@ struct run_config {
 
 	/* cluster */
 	uint32_t nodes;		 /* store nodes */
+	uint32_t vnodes;	 /* positions of each node on the placement ring */
+	int settle;		 /* enum settle */
 	const struct repl *repl; /* replication strategy */
 	union {
 		unsigned char bytes[REPL_OPTS_MAX];

@@ -20,8 +20,11 @@
  * served only while the lock is free (waiting or refused like an acquire),
  * and does not hold it.
  *
- * A copy (for backups) is the value and the newest token; the lock itself,
- * its holder, lease and queue live only where it is granted.
+ * The lock lives where the key's writes are ordered: the node of `none`,
+ * the primary of `primary`.  A copy (for backups) is the value and the
+ * newest token; the holder, lease and queue live only where the lock is
+ * granted.  A token carries the primary's term in its high bits, so a
+ * token granted by an old primary is older than every token of a new one.
  */
 #include <stddef.h>
 
@@ -155,7 +158,9 @@ static void grant(struct node *s, struct lock_key *k, struct msg *m)
 	struct lock_run *run = node_run_state(s);
 	count_wait(s, m);
 	k->held = true;
-	k->token = ++run->next_token;
+	/* the term in the high bits: any token of a newer primary is newer
+	 * than every token of an older one (term 1 gives plain counters) */
+	k->token = (node_term(s, m->key) - 1) << 40 | ++run->next_token;
 	k->holder_client = m->client;
 	k->holder_op = m->op;
 	k->holder_gen = m->gen;
@@ -186,7 +191,7 @@ static void next_holder(struct node *s, struct lock_key *k, uint32_t key)
 			k->qtail = NULL;
 		k->qlen--;
 		m->next = NULL;
-		if (m->kind == OP_READ)
+		if (op_is_read(m->kind))
 			locked_read(s, k, m);
 		else
 			grant(s, k, m);
@@ -206,7 +211,7 @@ static void lock_serve_read(struct node *s, void *ks, struct msg *m)
 {
 	const struct lock_opts *o = node_opts(s);
 	struct lock_key *k = ks;
-	bool plain = m->kind == OP_READ;
+	bool plain = op_is_read(m->kind);
 	if (plain && o->scope == SCOPE_WRITE) {
 		m->value = k->cell.value;
 		node_reply(s, m, ST_OK);
@@ -298,6 +303,12 @@ static void lock_report(const void *run_state, const struct node_stats *st, doub
 	values[3] = (double)run->fenced_writes;
 }
 
+static unsigned lock_needs(const void *opts)
+{
+	(void)opts;
+	return POLICY_NEEDS_PRIMARY | POLICY_NEEDS_COPY; /* the lock lives where writes are ordered */
+}
+
 /* A crash or the end of the run: the lease timer goes, queued requests
  * are dropped. */
 static void lock_key_free(struct node *s, void *ks)
@@ -334,6 +345,7 @@ const struct policy lock_policy = {
 	.summary = "pessimistic lock per key with a lease; optional fencing tokens",
 	.options = lock_options,
 	.options_size = sizeof(struct lock_opts),
+	.needs = lock_needs,
 	.key_state_size = sizeof(struct lock_key),
 	.run_state_size = sizeof(struct lock_run),
 	.metrics = lock_metrics,

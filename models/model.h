@@ -54,6 +54,12 @@ struct world_stats {
 	struct histo *latency; /* [OP_NKINDS + 1]: per kind, then all */
 	struct node_stats reads; /* read replies of all nodes */
 	uint64_t msgs_sent, msgs_lost;
+	uint64_t reads_ok;	 /* plain reads and probes that succeeded */
+	uint64_t diverged_at_stop; /* keys whose copies disagreed when the operations ended */
+	int64_t settle_ns;	 /* time the replicas took to agree after that */
+	/* what the replication strategy did (0 where it does not) */
+	uint64_t read_repairs, hints_delivered, ae_transfers;
+	uint64_t failovers, truncated_writes;
 };
 
 struct world;

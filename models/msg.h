@@ -100,6 +100,11 @@ struct msg {
 	int64_t arrived;    /* when the request reached the store */
 	struct parents parents; /* write: include parents */
 	union policy_ctx ctx;
+	/* between nodes, and where a write is ordered */
+	uint32_t req, req_gen;	/* the coordinator's request a peer message belongs to */
+	uint64_t seq_no;	/* the write's place in its partition's order (0: none yet) */
+	uint64_t term;		/* the term of the primary that ordered it */
+	uint16_t replica;	/* the copy (j) a peer message concerns */
 };
 
 struct policy;

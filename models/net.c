@@ -15,10 +15,12 @@ static void net_arrive(struct kernel *k, void *world, uint64_t arg)
 	world_deliver(world, (struct msg *)(uintptr_t)arg);
 }
 
-/* The latency distribution of a message on its link. */
+/* The latency distribution of a message on its link: between nodes (a
+ * proxy counts as a node) by the message's class, else the client's. */
 static const struct dist *link_latency(const struct world *w, const struct msg *m)
 {
-	(void)m;
+	if (EP_KIND(m->src) != EP_CLIENT && EP_KIND(m->dst) != EP_CLIENT && m->cls < PEER_NCLASSES)
+		return &w->cfg->peer[m->cls];
 	return &w->cfg->latency;
 }
 

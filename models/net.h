@@ -9,8 +9,9 @@
  *
  * Latency.  Each message takes a one-way latency drawn for its link
  * (source, destination): client <-> node links from network.latency,
- * node <-> node links from network.peer, per message class (the WARS
- * model's write, ack, read and reply).  The draw is keyed, not taken in
+ * node <-> node links from network.peer, per message class (msg.cls, an
+ * enum peer_class of config.h: the WARS model's write, ack, read and
+ * reply).  The draw is keyed, not taken in
  * sequence: it is a function of the run seed, the link and the message's
  * place in its operation (client, the client's operation number, attempt,
  * step; rng.h), so the same operation draws the same latencies under every
@@ -42,16 +43,6 @@ struct endpoint {
 	uint32_t id;	      /* EP_ID(kind, index) */
 	uint32_t incarnation; /* bumped by each crash */
 	bool down;	      /* crashed, not restarted */
-};
-
-/* Message classes between nodes, each with its own latency distribution
- * (network.peer). */
-enum msg_class {
-	MC_WRITE, /* a write (or a copy) sent to a replica */
-	MC_ACK,	  /* a replica's acknowledgement of a write */
-	MC_READ,  /* a read sent to a replica */
-	MC_REPLY, /* a replica's read reply */
-	MC_NCLASSES
 };
 
 struct net_stats {

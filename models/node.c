@@ -38,13 +38,20 @@ size_t node_bytes(const struct node *n)
 void *node_key_state(struct node *n, uint32_t key)
 {
 	struct world *w = n->w;
-	for (uint32_t j = 0; j < w->ncopies; j++)
-		if (world_replica(w, key, j) == n->index)
-			return world_copy(w, key, j);
-	return NULL;
+	if (n->proxy)
+		return NULL;
+	if (w->ncopies == 1)
+		return world_replica(w, key, 0) == n->index ? world_copy(w, key, 0) : NULL;
+	uint32_t j = world_replica_index(w, key, n->index);
+	return j == UINT32_MAX ? NULL : world_copy(w, key, j);
 }
 
 /* ---- services for policies ---- */
+
+uint32_t node_index(const struct node *n)
+{
+	return n->index;
+}
 
 int64_t node_now(const struct node *n)
 {
@@ -91,10 +98,42 @@ void node_trace_key(struct node *n, uint32_t key, uint64_t op_id, unsigned ev, i
 	world_trace(n->w, TRACE_NODE(n->index), op_id, key, 0, ev, HIST_NONE, -1, aux);
 }
 
+void node_trace2(struct node *n, const struct msg *m, unsigned ev, int64_t value, int64_t aux,
+		 uint32_t aux2, const char *detail)
+{
+	if (!node_tracing(n))
+		return;
+	struct world *w = n->w;
+	struct trace_row row = {
+		.time = kernel_now(w->k),
+		.op = m->op_id,
+		.actor = TRACE_NODE(n->index),
+		.key = m->key,
+		.version = m->version,
+		.event = (uint16_t)ev,
+		.kind = m->kind,
+		.value = value,
+		.aux = aux,
+		.aux2 = aux2,
+		.detail = detail ? record_text(w->rec, detail) : TRACE_NO_DETAIL,
+	};
+	record_trace(w->rec, &row);
+}
+
+uint64_t node_seq_no(struct node *n, struct msg *m)
+{
+	return repl_order(n->w->repl, n, m);
+}
+
+uint64_t node_term(const struct node *n, uint32_t key)
+{
+	return repl_term(n->w->repl, n, key);
+}
+
 static uint32_t new_version(struct node *n, struct msg *m, bool applied)
 {
 	uint32_t v = history_version(n->w->hist, m->key, op_is_rmw(m->kind), applied,
-				     parents_ids(&m->parents), m->parents.n);
+				     parents_ids(&m->parents), m->parents.n, m->client);
 	if (v == HIST_NONE)
 		n->w->failed = -ENOMEM;
 	return v;
@@ -174,8 +213,8 @@ void node_reply(struct node *n, struct msg *m, enum reply_status st)
 			uint32_t k = policy_state(w->policy, ks_of(n, m), &vs);
 			m->nversions = k;
 			m->version = k == 1 ? vs[0] : HIST_NONE;
-			if (m->kind == OP_READ)
-				m->read_id = history_read(w->hist, m->key, m->begin, vs, k);
+			if (op_is_read(m->kind))
+				m->read_id = history_read(w->hist, m->key, m->begin, m->client, vs, k);
 			n->stats.read_replies++;
 			n->stats.siblings_sum += k;
 			if (k > n->stats.siblings_max)
@@ -223,6 +262,27 @@ void node_serve(struct node *n, void *ks, bool scratch, struct msg *m)
 	n->scratch = false;
 }
 
+int node_install(struct node *n, uint32_t key, void *ks, const void *copy)
+{
+	struct world *w = n->w;
+	const struct policy *p = w->policy;
+	if (snapshot_old(n, ks) < 0)
+		return -ENOMEM;
+	policy_key_free(p, n, ks);
+	memset(ks, 0, w->kss);
+	policy_key_init(p, ks, w->popts);
+	n->serving_ks = ks;
+	int rc = policy_merge(p, n, ks, copy);
+	if (rc < 0) {
+		world_fail(w);
+		return rc;
+	}
+	const uint32_t *now;
+	uint32_t k = policy_state(p, ks, &now);
+	history_state_change(w->hist, key, n->old, n->nold, now, k, HIST_NONE);
+	return 0;
+}
+
 int node_merge(struct node *n, uint32_t key, void *ks, const void *copy)
 {
 	struct world *w = n->w;
@@ -250,9 +310,10 @@ static void node_served(struct kernel *k, void *node, uint64_t arg)
 	if (m->incarnation != n->ep.incarnation || n->ep.down) {
 		n->w->net.lost++; /* queued when the node crashed */
 		msg_free(&n->w->msgs, m);
-		return;
+	} else {
+		repl_serve(n->w->repl, n, m);
 	}
-	repl_serve(n->w->repl, n, m);
+	world_check_done(n->w);
 }
 
 void node_receive(struct node *n, struct msg *m)

@@ -51,6 +51,8 @@ struct node {
 	uint32_t *old;
 	uint32_t nold, oldcap;
 	uint32_t written;
+	uint64_t seq;	     /* writes this node ordered (the default order) */
+	bool proxy;	     /* a coordinator that holds no copy */
 	struct node_stats stats;
 };
 
@@ -70,18 +72,30 @@ void node_serve(struct node *n, void *ks, bool scratch, struct msg *m);
  * state change.  Returns 0 or -ENOMEM. */
 int node_merge(struct node *n, uint32_t key, void *ks, const void *copy);
 
+/* Replaces the node's key state ks for key `key` with copy (the primary's
+ * state, in order), recording the state change.  Returns 0 or -ENOMEM. */
+int node_install(struct node *n, uint32_t key, void *ks, const void *copy);
+
 /* The node's key state for key, or NULL if it holds no copy of it. */
 void *node_key_state(struct node *n, uint32_t key);
 
 /* ---- services for policies ---- */
 
 int64_t node_now(const struct node *n);
+/* The node's number: a policy's actor id for it (vnode and dvv clocks). */
+uint32_t node_index(const struct node *n);
 /* The node's local clock now. */
 int64_t node_clock(struct node *n);
 /* True time for `local` ns of the node's clock to pass (leases). */
 int64_t node_true_duration(const struct node *n, int64_t local);
 const void *node_opts(const struct node *n);
 void *node_run_state(struct node *n);
+
+/* The place of write m in its partition's order at this node, and the
+ * partition's term as this node knows it (Elasticsearch's seq_no and
+ * primary term; a lock's fencing token carries the term). */
+uint64_t node_seq_no(struct node *n, struct msg *m);
+uint64_t node_term(const struct node *n, uint32_t key);
 
 /* Records write m as a new version that is about to enter the key's state
  * and returns its id.  Call before changing the state, at most once per
@@ -112,6 +126,10 @@ bool node_cancel_timer(struct node *n, kernel_handle h);
  * explicitly when m is NULL). */
 void node_trace(struct node *n, const struct msg *m, unsigned ev, int64_t value, int64_t aux);
 void node_trace_key(struct node *n, uint32_t key, uint64_t op_id, unsigned ev, int64_t aux);
+/* The same with a second number (a peer node, a count) and a detail text
+ * (NULL: none). */
+void node_trace2(struct node *n, const struct msg *m, unsigned ev, int64_t value, int64_t aux,
+		 uint32_t aux2, const char *detail);
 bool node_tracing(const struct node *n);
 
 #endif

@@ -80,6 +80,11 @@ void policy_report(const struct policy *p, const void *run, const struct node_st
 		p->report(run, st, values);
 }
 
+unsigned policy_needs(const struct policy *p, const void *opts)
+{
+	return p->needs ? p->needs(opts) : 0;
+}
+
 /* ---- copies ---- */
 
 size_t policy_copy_size(const struct policy *p)

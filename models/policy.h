@@ -74,6 +74,12 @@ struct op_state {
 	uint8_t kind;		/* enum op_kind */
 };
 
+/* What a policy needs of a replication strategy (the `needs` slot). */
+enum policy_needs {
+	POLICY_NEEDS_PRIMARY = 0x1, /* one node ordering each key's writes (a lock, a seq_no) */
+	POLICY_NEEDS_COPY = 0x2,    /* writes ordered on a copy of the key, not a proxy's scratch */
+};
+
 struct policy {
 	const char *name;
 	const char *summary;
@@ -81,6 +87,10 @@ struct policy {
 	size_t options_size;	     /* <= POLICY_OPTS_MAX */
 	/* Optional: checks across options once all are set. */
 	int (*validate)(const void *opts, struct parse_error *e);
+	/* Optional: what the policy needs of a strategy, with these options
+	 * (enum policy_needs); default: nothing.  A combination that cannot
+	 * work is refused at load. */
+	unsigned (*needs)(const void *opts);
 
 	size_t key_state_size;
 	size_t run_state_size;
@@ -157,6 +167,8 @@ void policy_serve_cancel(const struct policy *p, struct node *n, void *ks, struc
 /* Fills values[] (metric_count(p->metrics) entries). */
 void policy_report(const struct policy *p, const void *run, const struct node_stats *st,
 		   double *values);
+
+unsigned policy_needs(const struct policy *p, const void *opts);
 
 size_t policy_copy_size(const struct policy *p);
 bool policy_can_merge(const struct policy *p);

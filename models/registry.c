@@ -20,9 +20,13 @@ static const struct policy *const policies[] = {
 };
 
 extern const struct repl repl_none;
+extern const struct repl repl_primary;
+extern const struct repl repl_quorum;
 
 static const struct repl *const repls[] = {
 	&repl_none,
+	&repl_primary,
+	&repl_quorum,
 };
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))

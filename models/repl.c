@@ -6,6 +6,8 @@
 
 #include <string.h>
 
+#include "models/node.h"
+
 const struct trace_vocab *repl_event(const struct repl *r, unsigned code)
 {
 	return code < TR_REPL ? NULL : trace_vocab_at(r->events, code - TR_REPL);
@@ -35,6 +37,46 @@ void repl_report(const struct repl *r, const struct world *w, double *values)
 {
 	if (r->report)
 		r->report(w, values);
+}
+
+unsigned repl_offers(const struct repl *r, const void *opts)
+{
+	return r->offers ? r->offers(opts) : 0;
+}
+
+int repl_init(const struct repl *r, struct world *w)
+{
+	return r->init ? r->init(w) : 0;
+}
+
+void repl_free(const struct repl *r, struct world *w)
+{
+	if (r->free)
+		r->free(w);
+}
+
+uint64_t repl_order(const struct repl *r, struct node *n, struct msg *m)
+{
+	if (m->seq_no)
+		return m->seq_no;
+	m->seq_no = r->order ? r->order(n, m) : ++n->seq;
+	return m->seq_no;
+}
+
+uint64_t repl_term(const struct repl *r, const struct node *n, uint32_t key)
+{
+	return r->term ? r->term(n, key) : 1;
+}
+
+uint64_t repl_settle(const struct repl *r, struct world *w)
+{
+	return r->settle ? r->settle(w) : 0;
+}
+
+void repl_stop(const struct repl *r, struct world *w)
+{
+	if (r->stop)
+		r->stop(w);
 }
 
 int repl_validate(const struct repl *r, const void *opts, const struct run_config *cfg,

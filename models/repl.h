@@ -38,6 +38,13 @@ struct world;
 struct run_config;
 struct policy;
 
+/* What a strategy offers a policy (the `offers` slot; see enum
+ * policy_needs). */
+enum repl_offers {
+	REPL_HAS_PRIMARY = 0x1,	   /* one node orders each key's writes */
+	REPL_ORDERS_ON_COPY = 0x2, /* writes are ordered on a copy of the key */
+};
+
 struct repl {
 	const char *name;
 	const char *summary;
@@ -54,6 +61,8 @@ struct repl {
 
 	/* Copies of each key. */
 	uint32_t (*copies)(const struct run_config *cfg);
+	/* What it offers a policy, with these options (enum repl_offers). */
+	unsigned (*offers)(const void *opts);
 	/* The endpoint a client's request m goes to. */
 	uint32_t (*route)(struct world *w, const struct msg *m);
 	/* Node n has served message m. */
@@ -62,9 +71,34 @@ struct repl {
 	void (*answered)(struct node *n, struct msg *m, enum reply_status st);
 	/* Optional: fills values[] for `metrics`. */
 	void (*report)(const struct world *w, double *values);
+
+	/* Optional: sets up and frees the strategy's state of a world (its
+	 * run_state_size bytes are zeroed before init). */
+	int (*init)(struct world *w);
+	void (*free)(struct world *w);
+	/* Optional: the place in its partition's order of write m, being
+	 * applied at node n (where it is ordered), taken once per write
+	 * (m->seq_no keeps it); default: a counter of the node. */
+	uint64_t (*order)(struct node *n, struct msg *m);
+	/* Optional: the term of key's partition as node n knows it; default 1. */
+	uint64_t (*term)(const struct node *n, uint32_t key);
+	/* Optional: the run's operations are over and no message is in
+	 * flight, but some key's copies disagree: sends what makes them agree
+	 * and returns how many messages it sent (0: it cannot help). */
+	uint64_t (*settle)(struct world *w);
+	/* Optional: the run is over: cancel the strategy's timers. */
+	void (*stop)(struct world *w);
 };
 
-/* The wrappers. */
+/* The wrappers.  repl_order() returns m->seq_no once set, so a write is
+ * ordered once; repl_settle() returns 0 for a strategy without the slot. */
+unsigned repl_offers(const struct repl *r, const void *opts);
+int repl_init(const struct repl *r, struct world *w);
+void repl_free(const struct repl *r, struct world *w);
+uint64_t repl_order(const struct repl *r, struct node *n, struct msg *m);
+uint64_t repl_term(const struct repl *r, const struct node *n, uint32_t key);
+uint64_t repl_settle(const struct repl *r, struct world *w);
+void repl_stop(const struct repl *r, struct world *w);
 uint32_t repl_copies(const struct repl *r, const struct run_config *cfg);
 uint32_t repl_route(const struct repl *r, struct world *w, const struct msg *m);
 void repl_serve(const struct repl *r, struct node *n, struct msg *m);

@@ -28,9 +28,16 @@ static void none_answered(struct node *n, struct msg *m, enum reply_status st)
 	net_send(n->w, m, n->ep.id, EP_ID(EP_CLIENT, m->client));
 }
 
+static unsigned none_offers(const void *opts)
+{
+	(void)opts;
+	return REPL_HAS_PRIMARY | REPL_ORDERS_ON_COPY; /* the key's one node */
+}
+
 const struct repl repl_none = {
 	.name = "none",
 	.summary = "one copy of each key, on one node: the node answers at once",
+	.offers = none_offers,
 	.route = none_route,
 	.serve = none_serve,
 	.answered = none_answered,

@@ -49,7 +49,7 @@
 enum { CLOCK_CLIENT, CLOCK_VNODE, CLOCK_DVV };
 enum { MERGE_UNION, MERGE_MAX, MERGE_LWW };
 
-#define NODE_ACTOR 0x80000000u /* the store node's actor id */
+#define NODE_ACTOR 0x80000000u /* node i's actor id is NODE_ACTOR | i */
 
 struct sib_opts {
 	int clock;
@@ -282,6 +282,7 @@ static void sib_serve_write(struct node *s, void *ks, struct msg *m)
 	int err = 0;
 	struct vclock *newclock = NULL, *objclock = NULL;
 	uint32_t dot_counter = 0, ctx_self = 0;
+	const uint32_t actor = NODE_ACTOR | node_index(s); /* vnode, dvv: the coordinating node */
 	uint32_t nkeep = 0;
 	bool obsolete = false;
 
@@ -325,10 +326,10 @@ static void sib_serve_write(struct node *s, void *ks, struct msg *m)
 		bool saw_all = vclock_descends(c->clock, oc);
 		for (uint32_t i = 0; i < nold; i++)
 			keep[i] = !saw_all;
-		uint32_t next = (vclock_get(c->clock, NODE_ACTOR) > vclock_get(oc, NODE_ACTOR)
-					 ? vclock_get(c->clock, NODE_ACTOR)
-					 : vclock_get(oc, NODE_ACTOR)) + 1;
-		objclock = vclock_join_with(c->clock, oc, NODE_ACTOR, next, node_clock(s), &err);
+		uint32_t next = (vclock_get(c->clock, actor) > vclock_get(oc, actor)
+					 ? vclock_get(c->clock, actor)
+					 : vclock_get(oc, actor)) + 1;
+		objclock = vclock_join_with(c->clock, oc, actor, next, node_clock(s), &err);
 		if (err)
 			goto out_nomem;
 		run->pruned += vclock_prune(objclock, node_clock(s), &prune);
@@ -339,10 +340,10 @@ static void sib_serve_write(struct node *s, void *ks, struct msg *m)
 		for (uint32_t i = 0; i < nold; i++)
 			keep[i] = !vclock_covers(c->clock, old->sib[i].dot_actor,
 						 old->sib[i].dot_counter);
-		dot_counter = (vclock_get(c->clock, NODE_ACTOR) > vclock_get(oc, NODE_ACTOR)
-				       ? vclock_get(c->clock, NODE_ACTOR)
-				       : vclock_get(oc, NODE_ACTOR)) + 1;
-		objclock = vclock_join_with(c->clock, oc, NODE_ACTOR, dot_counter, node_clock(s), &err);
+		dot_counter = (vclock_get(c->clock, actor) > vclock_get(oc, actor)
+				       ? vclock_get(c->clock, actor)
+				       : vclock_get(oc, actor)) + 1;
+		objclock = vclock_join_with(c->clock, oc, actor, dot_counter, node_clock(s), &err);
 		if (err)
 			goto out_nomem;
 		break;
@@ -371,7 +372,7 @@ static void sib_serve_write(struct node *s, void *ks, struct msg *m)
 		.value = m->value,
 		.stamp = c->stamp,
 		.clock = newclock,
-		.dot_actor = NODE_ACTOR,
+		.dot_actor = actor,
 		.dot_counter = dot_counter,
 		.writer = m->client,
 		.ctx_self = ctx_self,
@@ -500,12 +501,125 @@ static void sib_report(const void *run_state, const struct node_stats *st, doubl
 	values[6] = (double)run->false_desc;
 }
 
+/* ---- replicas ---- */
+
+static unsigned sib_needs(const void *opts)
+{
+	const struct sib_opts *o = opts;
+	/* vnode and dvv count with the coordinating node's entry, which a
+	 * proxy that holds no copy cannot keep */
+	return o->clock == CLOCK_CLIENT ? 0 : POLICY_NEEDS_COPY;
+}
+
+static void sib_copy_ref(void *copy)
+{
+	struct sib_key *k = copy;
+	if (k->set)
+		k->set->refs++;
+}
+
+static void sib_copy_drop(void *copy)
+{
+	sib_key_free(NULL, copy);
+}
+
+static bool has_version(const struct sibset *s, uint32_t v)
+{
+	for (uint32_t i = 0; s && i < s->n; i++)
+		if (s->sib[i].version == v)
+			return true;
+	return false;
+}
+
+/* Whether sibling x of a merge survives beside the siblings of `other`
+ * (the other side) and of `all` (every candidate, for client clocks). */
+static bool survives(const struct sib_opts *o, const struct sibling *x, const struct sibset *other,
+		     const struct sibling *const *all, uint32_t nall)
+{
+	switch (o->clock) {
+	case CLOCK_DVV:
+		/* a dot the other side has seen but no longer holds was replaced */
+		return has_version(other, x->version) ||
+		       !vclock_covers(other ? other->objclock : NULL, x->dot_actor, x->dot_counter);
+	case CLOCK_CLIENT:
+		for (uint32_t i = 0; i < nall; i++)
+			if (all[i] != x && vclock_descends(all[i]->clock, x->clock) &&
+			    !vclock_equal(all[i]->clock, x->clock))
+				return false; /* a descendant replaces it */
+		return true;
+	default:
+		return true; /* vnode: concurrent objects keep every sibling */
+	}
+}
+
+/* Folds a replica's sibling set into ks: the union of the two by causal
+ * context, as Riak reconciles replicas (on a read, a repair, an exchange):
+ * vnode clocks keep the object whose clock descends the other's, else
+ * every sibling of both; dotted version vectors drop exactly the siblings
+ * whose dots the other side has seen and replaced; client clocks drop the
+ * siblings another one descends. */
+static int sib_merge(struct node *s, void *ks, const void *copy)
+{
+	const struct sib_opts *o = node_opts(s);
+	struct sib_key *k = ks;
+	struct sibset *a = k->set, *b = ((const struct sib_key *)copy)->set;
+	if (!b || a == b)
+		return 0;
+	if (!a || (o->clock == CLOCK_VNODE && vclock_descends(b->objclock, a->objclock) &&
+		   !vclock_equal(a->objclock, b->objclock))) {
+		b->refs++;
+		k->set = b;
+		set_unref(a);
+		return 0;
+	}
+	if (o->clock == CLOCK_VNODE && vclock_descends(a->objclock, b->objclock))
+		return 0;
+	/* the candidates: a's siblings, then b's that a does not hold */
+	uint32_t ncand = 0;
+	const struct sibling *small[64];
+	const struct sibling **cand = a->n + b->n <= 64 ? small : malloc((a->n + b->n) * sizeof(*cand));
+	if (!cand)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < a->n; i++)
+		cand[ncand++] = &a->sib[i];
+	for (uint32_t i = 0; i < b->n; i++)
+		if (!has_version(a, b->sib[i].version))
+			cand[ncand++] = &b->sib[i];
+	int err = 0;
+	struct sibset *set = set_new(ncand < 4 ? 4 : ncand);
+	struct vclock *oc = o->clock == CLOCK_CLIENT ? NULL : vclock_join(a->objclock, b->objclock, &err);
+	if (!set || err) {
+		if (set)
+			set_unref(set);
+		vclock_unref(oc);
+		if (cand != small)
+			free(cand);
+		return -ENOMEM;
+	}
+	for (uint32_t i = 0; i < ncand; i++) {
+		const struct sibset *other = i < a->n ? b : a;
+		if (!survives(o, cand[i], other, cand, ncand))
+			continue;
+		set->sib[set->n] = *cand[i];
+		vclock_ref(set->sib[set->n].clock);
+		set->ids[set->n] = cand[i]->version;
+		set->n++;
+	}
+	set->objclock = oc;
+	if (cand != small)
+		free(cand);
+	k->set = set;
+	set_unref(a);
+	return 0;
+}
+
 const struct policy siblings_policy = {
 	.name = "siblings",
 	.summary = "keep concurrent writes as siblings (vector clocks or dotted version vectors); clients merge",
 	.options = sib_options,
 	.options_size = sizeof(struct sib_opts),
 	.validate = sib_validate,
+	.needs = sib_needs,
 	.key_state_size = sizeof(struct sib_key),
 	.run_state_size = sizeof(struct sib_run),
 	.metrics = sib_metrics,
@@ -516,6 +630,9 @@ const struct policy siblings_policy = {
 	.serve_read = sib_serve_read,
 	.serve_write = sib_serve_write,
 	.report = sib_report,
+	.copy_ref = sib_copy_ref,
+	.copy_drop = sib_copy_drop,
+	.merge = sib_merge,
 	.client_read = sib_client_read,
 	.client_write = sib_client_write,
 	.ctx_drop = sib_ctx_drop,

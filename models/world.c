@@ -48,7 +48,7 @@ const struct trace_vocab *model_event(const struct policy *p, const struct repl 
 
 static void free_copies(struct world *w)
 {
-	if (!w->copies)
+	if (!w->copies || !w->nodes)
 		return;
 	for (uint32_t k = 0; k < w->cfg->keys; k++)
 		for (uint32_t j = 0; j < w->ncopies; j++)
@@ -75,12 +75,12 @@ struct world *world_new(const struct run_config *cfg, struct kernel *k, struct h
 	msg_pool_init(&w->msgs, cfg->policy);
 	keys_init(&w->keys, &cfg->key, cfg->keys);
 	double total = 0;
-	for (int i = 0; i < OP_NKINDS; i++)
+	for (int i = 0; i < OP_NMIX; i++)
 		total += cfg->mix[i];
 	double run = 0;
-	for (int i = 0; i < OP_NKINDS; i++) {
+	for (int i = 0; i < OP_NMIX; i++) {
 		run += cfg->mix[i];
-		w->mix_cum[i] = total > 0 ? run / total : (i == OP_NKINDS - 1);
+		w->mix_cum[i] = total > 0 ? run / total : (i == OP_NMIX - 1);
 	}
 	w->stats.latency = malloc((OP_NKINDS + 1) * sizeof(*w->stats.latency));
 	if (!w->stats.latency)
@@ -88,15 +88,28 @@ struct world *world_new(const struct run_config *cfg, struct kernel *k, struct h
 	for (int i = 0; i <= OP_NKINDS; i++)
 		histo_init(&w->stats.latency[i]);
 	w->nnodes = cfg->nodes ? cfg->nodes : 1;
-	w->nodes = calloc(w->nnodes, sizeof(*w->nodes));
+	w->ncopies = repl_copies(w->repl, cfg);
+	w->nproxies = 1; /* a proxy coordinator, used or not: it costs one struct */
+	w->nodes = calloc(w->nnodes + w->nproxies, sizeof(*w->nodes));
 	w->run_state = calloc(1, w->policy->run_state_size ? w->policy->run_state_size : 1);
 	w->repl_state = calloc(1, w->repl->run_state_size ? w->repl->run_state_size : 1);
 	if (!w->nodes || !w->run_state || !w->repl_state)
 		goto out_free;
-	for (uint32_t i = 0; i < w->nnodes; i++)
+	for (uint32_t i = 0; i < w->nnodes + w->nproxies; i++)
 		if (node_init(&w->nodes[i], w, i) < 0)
 			goto out_free;
-	w->ncopies = repl_copies(w->repl, cfg);
+	for (uint32_t i = 0; i < w->nproxies; i++) {
+		struct node *p = &w->nodes[w->nnodes + i];
+		p->ep.id = EP_ID(EP_PROXY, i);
+		p->proxy = true;
+		p->instant = true; /* a router: no service queue */
+	}
+	if (w->nnodes > 1 && ring_init(&w->ring, w->nnodes, cfg->vnodes, w->ncopies) < 0)
+		goto out_free;
+	coord_init(&w->coord);
+	/* with replicas a read can miss a version on a clean key; probes
+	 * measure visibility: then every read is checked */
+	h->record_all = w->ncopies > 1 || cfg->nprobe > 0;
 	w->kss = w->policy->key_state_size ? w->policy->key_state_size : 1;
 	w->copies = calloc((size_t)cfg->keys * w->ncopies, w->kss);
 	if (!w->copies)
@@ -104,6 +117,8 @@ struct world *world_new(const struct run_config *cfg, struct kernel *k, struct h
 	for (uint32_t key = 0; key < cfg->keys; key++)
 		for (uint32_t j = 0; j < w->ncopies; j++)
 			policy_key_init(w->policy, world_copy(w, key, j), w->popts);
+	if (repl_init(w->repl, w) < 0)
+		goto out_free;
 	if (clients_new(w) < 0)
 		goto out_free;
 	return w;
@@ -117,10 +132,15 @@ void world_free(struct world *w)
 	if (!w)
 		return;
 	clients_free(w);
+	if (w->nodes)
+		coord_free(w, &w->coord);
+	if (w->repl_state)
+		repl_free(w->repl, w);
 	free_copies(w);
 	if (w->nodes)
-		for (uint32_t i = 0; i < w->nnodes; i++)
+		for (uint32_t i = 0; i < w->nnodes + w->nproxies; i++)
 			node_free(&w->nodes[i]);
+	ring_free(&w->ring);
 	free(w->nodes);
 	free(w->run_state);
 	free(w->repl_state);
@@ -134,15 +154,123 @@ void world_start(struct world *w)
 	clients_start(w);
 }
 
-/* The final state of a key: its first copy's (the copies agree once the
- * cluster has settled). */
-static void finish_keys(struct world *w)
+/* The final state of a key: its first copy's when the copies agree (after
+ * settling, or with one copy); otherwise (settle: none) every version any
+ * copy holds: an effect survives while some replica has it. */
+static int finish_keys(struct world *w)
 {
+	uint32_t *all = NULL;
+	size_t cap = 0;
 	for (uint32_t k = 0; k < w->cfg->keys; k++) {
 		const uint32_t *vs;
 		uint32_t n = policy_state(w->policy, world_copy(w, k, 0), &vs);
-		history_final(w->hist, k, vs, n);
+		if (w->ncopies == 1 || world_copies_agree(w, k)) {
+			history_final(w->hist, k, vs, n);
+			continue;
+		}
+		size_t m = 0;
+		for (uint32_t j = 0; j < w->ncopies; j++) {
+			uint32_t nj = policy_state(w->policy, world_copy(w, k, j), &vs);
+			if (m + nj > cap) {
+				size_t ncap = (m + nj) * 2;
+				uint32_t *a = realloc(all, ncap * sizeof(*a));
+				if (!a) {
+					free(all);
+					return -ENOMEM;
+				}
+				all = a;
+				cap = ncap;
+			}
+			for (uint32_t i = 0; i < nj; i++) {
+				bool dup = false;
+				for (size_t q = 0; q < m && !dup; q++)
+					dup = all[q] == vs[i];
+				if (!dup)
+					all[m++] = vs[i];
+			}
+		}
+		history_final(w->hist, k, all, (uint32_t)m);
 	}
+	free(all);
+	return 0;
+}
+
+struct node *world_node_of(struct world *w, uint32_t ep)
+{
+	uint32_t i = EP_INDEX(ep);
+	if (EP_KIND(ep) == EP_NODE && i < w->nnodes)
+		return &w->nodes[i];
+	if (EP_KIND(ep) == EP_PROXY && i < w->nproxies)
+		return &w->nodes[w->nnodes + i];
+	return NULL;
+}
+
+bool world_copies_agree(struct world *w, uint32_t key)
+{
+	const uint32_t *a, *b;
+	uint32_t na = policy_state(w->policy, world_copy(w, key, 0), &a);
+	for (uint32_t j = 1; j < w->ncopies; j++) {
+		uint32_t nb = policy_state(w->policy, world_copy(w, key, j), &b);
+		if (nb != na)
+			return false;
+		for (uint32_t i = 0; i < na; i++) {
+			bool found = false;
+			for (uint32_t q = 0; q < nb && !found; q++)
+				found = a[i] == b[q];
+			if (!found)
+				return false;
+		}
+	}
+	return true;
+}
+
+/* ---- the end of a run: drain, settle, stop ---- */
+
+static void settle_finish(struct world *w)
+{
+	w->settled = true;
+	w->stats.settle_ns = kernel_now(w->k) - w->drained_at;
+	kernel_cancel(w->k, w->settle_deadline);
+	w->settle_deadline = KERNEL_NO_EVENT;
+	repl_stop(w->repl, w);
+}
+
+/* Kernel event: the replicas have not agreed within the settle bound. */
+static void settle_give_up(struct kernel *k, void *world, uint64_t arg)
+{
+	(void)k;
+	(void)arg;
+	struct world *w = world;
+	w->settle_deadline = KERNEL_NO_EVENT;
+	settle_finish(w);
+}
+
+#define SETTLE_BOUND (60 * KERNEL_S) /* documented: settling gives up after it */
+
+void world_check_done(struct world *w)
+{
+	if (w->ncopies <= 1 || w->settled)
+		return; /* one copy: nothing to settle, no timers to stop */
+	if (!w->drained) {
+		if (!w->stopped || w->live_ops > 0)
+			return;
+		w->drained = true;
+		w->drained_at = kernel_now(w->k);
+		for (uint32_t k = 0; k < w->cfg->keys; k++)
+			w->stats.diverged_at_stop += !world_copies_agree(w, k);
+		w->settle_deadline = kernel_schedule(w->k, SETTLE_BOUND, settle_give_up, w, 0);
+	}
+	if (w->msgs.live > 0)
+		return; /* something is still in flight */
+	if (w->cfg->settle == SETTLE_NONE) {
+		settle_finish(w);
+		return;
+	}
+	bool agree = true;
+	for (uint32_t k = 0; k < w->cfg->keys && agree; k++)
+		agree = world_copies_agree(w, k);
+	if (agree || repl_settle(w->repl, w) == 0)
+		settle_finish(w);
 }
 
 int world_finish(struct world *w)
@@ -151,7 +279,8 @@ int world_finish(struct world *w)
 		w->stopped = true;
 		w->stats.t_stop = kernel_now(w->k);
 	}
-	finish_keys(w);
+	if (finish_keys(w) < 0)
+		w->failed = -ENOMEM;
 	struct node_stats *ss = &w->stats.reads;
 	memset(ss, 0, sizeof(*ss));
 	for (uint32_t i = 0; i < w->nnodes; i++) {
@@ -228,8 +357,26 @@ int64_t world_key_value(const struct world *w, uint32_t key)
 
 uint32_t world_replica(const struct world *w, uint32_t key, uint32_t j)
 {
-	(void)j;
-	return w->nnodes == 1 ? 0 : key % w->nnodes;
+	return world_part_node(w, world_partition(w, key), j);
+}
+
+uint32_t world_partition(const struct world *w, uint32_t key)
+{
+	return w->nnodes == 1 ? 0 : ring_partition(&w->ring, key);
+}
+
+uint32_t world_part_node(const struct world *w, uint32_t p, uint32_t j)
+{
+	return w->nnodes == 1 ? 0 : ring_node(&w->ring, p, j);
+}
+
+uint32_t world_replica_index(const struct world *w, uint32_t key, uint32_t node)
+{
+	uint32_t p = world_partition(w, key);
+	for (uint32_t j = 0; j < w->ncopies; j++)
+		if (world_part_node(w, p, j) == node)
+			return j;
+	return UINT32_MAX;
 }
 
 void *world_copy(struct world *w, uint32_t key, uint32_t j)
@@ -239,17 +386,16 @@ void *world_copy(struct world *w, uint32_t key, uint32_t j)
 
 void world_deliver(struct world *w, struct msg *m)
 {
-	switch (EP_KIND(m->dst)) {
-	case EP_CLIENT:
+	if (EP_KIND(m->dst) == EP_CLIENT) {
 		client_receive(w, m);
-		return;
-	case EP_NODE:
-		node_receive(&w->nodes[EP_INDEX(m->dst)], m);
-		return;
-	default:
-		msg_free(&w->msgs, m);
-		return;
+	} else {
+		struct node *n = world_node_of(w, m->dst);
+		if (n)
+			node_receive(n, m);
+		else
+			msg_free(&w->msgs, m);
 	}
+	world_check_done(w);
 }
 
 uint64_t world_msg_key(const struct world *w, uint32_t a, uint32_t b, uint32_t c,

@@ -26,12 +26,14 @@
 
 #include "models/clock.h"
 #include "models/config.h"
+#include "models/coord.h"
 #include "models/model.h"
 #include "models/msg.h"
 #include "models/net.h"
 #include "models/node.h"
 #include "models/policy.h"
 #include "models/repl.h"
+#include "models/ring.h"
 #include "sim/core/kernel.h"
 #include "sim/core/keys.h"
 #include "sim/core/rng.h"
@@ -60,7 +62,10 @@ struct client {
 	uint64_t work_key, retry_key; /* the keys of its keyed draws */
 	uint64_t write_seq; /* writes sent, for deterministic tie-breaks */
 	uint64_t op_seq;    /* operations issued */
+	uint64_t probe_seq; /* probes issued */
 };
+
+#define PROBE_SEQ (1ULL << 62) /* probes' operation numbers, apart from the others' */
 
 /* What an operation is waiting for. */
 enum op_phase { PH_READ, PH_COMPUTE, PH_WRITE, PH_BACKOFF };
@@ -94,9 +99,12 @@ struct world {
 	struct msg_pool msgs;
 	struct net_stats net;
 	/* nodes and copies */
-	struct node *nodes;
-	uint32_t nnodes;
+	struct node *nodes;	/* the store nodes, then the proxy (if any) */
+	uint32_t nnodes;	/* store nodes */
+	uint32_t nproxies;	/* coordinators that hold no copy: 0 or 1 */
 	uint32_t ncopies;	/* copies of each key */
+	struct ring ring;	/* placement, when there are several nodes */
+	struct coord coord;	/* coordinators' requests in progress */
 	unsigned char *copies;	/* nkeys * ncopies key states */
 	size_t kss;		/* bytes per key state */
 	void *run_state;	/* the policy's */
@@ -107,10 +115,17 @@ struct world {
 	struct op *ops;
 	uint32_t nops, opcap, free_op;
 	struct keys keys;
-	double mix_cum[OP_NKINDS]; /* cumulative, normalised weights */
-	/* stopping */
-	uint64_t issued;
+	double mix_cum[OP_NMIX]; /* cumulative, normalised weights */
+	/* stopping and settling */
+	uint64_t issued;	/* operations issued (probes apart) */
+	uint64_t next_id;	/* ids of operations, probes included */
+	uint64_t live_ops;	/* operations in progress */
 	bool stopped;
+	bool drained;		/* stopped, and no operation is left */
+	bool settled;		/* and the replicas have settled */
+	int64_t drained_at;
+	kernel_handle settle_deadline;
+	uint64_t bg_msgs;	/* messages outside any operation: their draw keys */
 	uint32_t script_next;
 	struct world_stats stats;
 	int failed; /* out of memory */
@@ -123,13 +138,29 @@ void clients_start(struct world *w);
 /* The network delivers message m to its client. */
 void client_receive(struct world *w, struct msg *m);
 
-/* The node holding copy j of key `key`. */
+/* The node holding copy j of key `key`; the key's partition; which copy
+ * of key node `node` holds (UINT32_MAX: none). */
 uint32_t world_replica(const struct world *w, uint32_t key, uint32_t j);
+uint32_t world_partition(const struct world *w, uint32_t key);
+uint32_t world_replica_index(const struct world *w, uint32_t key, uint32_t node);
+/* The node holding copy j of the keys of partition p. */
+uint32_t world_part_node(const struct world *w, uint32_t p, uint32_t j);
 /* The key state of copy j of key `key`. */
 void *world_copy(struct world *w, uint32_t key, uint32_t j);
 
 /* The network delivers m to its destination (net.c calls it). */
 void world_deliver(struct world *w, struct msg *m);
+
+/* An operation ended, or issuing stopped: once both hold and nothing is in
+ * flight, the cluster settles (design section 9) and background timers
+ * stop.  Called by the clients, the network and the nodes. */
+void world_check_done(struct world *w);
+
+/* The node an endpoint id names (a node or the proxy), or NULL. */
+struct node *world_node_of(struct world *w, uint32_t ep);
+
+/* True if every copy of key holds the same versions. */
+bool world_copies_agree(struct world *w, uint32_t key);
 
 /* The draw key of a message's latency or service time (rng.h): the stream
  * (a, b, c) of its entity, and its place in its operation. */

@@ -38,22 +38,22 @@ static void test_resurrection(void **state)
 	struct history h;
 	assert_int_equal(history_init(&h, 1), 0);
 	uint32_t none[1];
-	uint32_t v0 = history_version(&h, 0, true, true, none, 0);
+	uint32_t v0 = history_version(&h, 0, true, true, none, 0, 0);
 	history_state_change(&h, 0, none, 0, &v0, 1, v0);
 	history_ack(&h, v0, 11);
-	uint32_t v1 = history_version(&h, 0, true, true, &v0, 1);
+	uint32_t v1 = history_version(&h, 0, true, true, &v0, 1, 0);
 	history_state_change(&h, 0, &v0, 1, &v1, 1, v1);
 	history_ack(&h, v1, 21);
 	assert_int_equal(h.key_flags[0] & HIST_KEY_UNCLEAN, 0);
-	uint32_t v2 = history_version(&h, 0, true, true, &v0, 1);
+	uint32_t v2 = history_version(&h, 0, true, true, &v0, 1, 0);
 	history_state_change(&h, 0, &v1, 1, &v2, 1, v2);
 	history_ack(&h, v2, 31);
 	assert_true(h.key_flags[0] & HIST_KEY_UNCLEAN);
-	uint32_t r = history_read(&h, 0, 32, &v2, 1);
-	history_read_observed(&h, r);
-	uint32_t r2 = history_read(&h, 0, 15, &v2, 1);
-	history_read_observed(&h, r2);
-	uint32_t v3 = history_version(&h, 0, true, true, &v1, 1);
+	uint32_t r = history_read(&h, 0, 32, 0, &v2, 1);
+	history_read_observed(&h, r, 0);
+	uint32_t r2 = history_read(&h, 0, 15, 0, &v2, 1);
+	history_read_observed(&h, r2, 0);
+	uint32_t v3 = history_version(&h, 0, true, true, &v1, 1, 0);
 	history_state_change(&h, 0, &v2, 1, &v3, 1, v3);
 	history_ack(&h, v3, 41);
 	history_final(&h, 0, &v3, 1);
@@ -79,16 +79,16 @@ static void test_put_covers(void **state)
 	struct history h;
 	history_init(&h, 1);
 	uint32_t none[1];
-	uint32_t a = history_version(&h, 0, true, true, none, 0); /* incr */
+	uint32_t a = history_version(&h, 0, true, true, none, 0, 0); /* incr */
 	history_state_change(&h, 0, none, 0, &a, 1, a);
 	history_ack(&h, a, 1);
-	uint32_t b = history_version(&h, 0, true, true, &a, 1); /* incr, read a */
+	uint32_t b = history_version(&h, 0, true, true, &a, 1, 0); /* incr, read a */
 	history_state_change(&h, 0, &a, 1, &b, 1, b);
 	history_ack(&h, b, 2);
-	uint32_t p = history_version(&h, 0, false, true, none, 0); /* put over b */
+	uint32_t p = history_version(&h, 0, false, true, none, 0, 0); /* put over b */
 	history_state_change(&h, 0, &b, 1, &p, 1, p);
 	history_ack(&h, p, 3);
-	uint32_t c = history_version(&h, 0, true, true, &a, 1); /* incr that read a: stale */
+	uint32_t c = history_version(&h, 0, true, true, &a, 1, 0); /* incr that read a: stale */
 	history_state_change(&h, 0, &p, 1, &c, 1, c);
 	history_ack(&h, c, 4);
 	history_final(&h, 0, &c, 1);
@@ -106,13 +106,13 @@ static void test_put_covers(void **state)
 
 	/* the same without the stale incr: final p covers b and a */
 	history_init(&h, 1);
-	a = history_version(&h, 0, true, true, none, 0);
+	a = history_version(&h, 0, true, true, none, 0, 0);
 	history_state_change(&h, 0, none, 0, &a, 1, a);
 	history_ack(&h, a, 1);
-	b = history_version(&h, 0, true, true, &a, 1);
+	b = history_version(&h, 0, true, true, &a, 1, 0);
 	history_state_change(&h, 0, &a, 1, &b, 1, b);
 	history_ack(&h, b, 2);
-	p = history_version(&h, 0, false, true, none, 0);
+	p = history_version(&h, 0, false, true, none, 0, 0);
 	history_state_change(&h, 0, &b, 1, &p, 1, p);
 	history_ack(&h, p, 3);
 	history_final(&h, 0, &p, 1);
@@ -131,12 +131,12 @@ static void test_unacked(void **state)
 	struct history h;
 	history_init(&h, 1);
 	uint32_t none[1];
-	uint32_t a = history_version(&h, 0, true, true, none, 0); /* never acked */
+	uint32_t a = history_version(&h, 0, true, true, none, 0, 0); /* never acked */
 	history_state_change(&h, 0, none, 0, &a, 1, a);
-	uint32_t b = history_version(&h, 0, true, true, &a, 1);
+	uint32_t b = history_version(&h, 0, true, true, &a, 1, 0);
 	history_state_change(&h, 0, &a, 1, &b, 1, b);
 	history_ack(&h, b, 5);
-	uint32_t c2 = history_version(&h, 0, true, false, &a, 1); /* discarded, unacked */
+	uint32_t c2 = history_version(&h, 0, true, false, &a, 1, 0); /* discarded, unacked */
 	(void)c2;
 	history_final(&h, 0, &b, 1);
 	struct check_result c;
@@ -278,7 +278,7 @@ static void random_history(uint64_t seed, uint32_t nkeys, bool merging, struct h
 				}
 			}
 			bool applied = rng_uniform(r) < 0.85;
-			uint32_t v = history_version(h, key, rmw, applied, parents, np);
+			uint32_t v = history_version(h, key, rmw, applied, parents, np, 0);
 			struct bf_version *bv = &b->v[b->nv++];
 			bv->key = key;
 			bv->rmw = rmw;
@@ -327,10 +327,10 @@ static void random_history(uint64_t seed, uint32_t nkeys, bool merging, struct h
 		} else {
 			/* a plain read, issued a little before now */
 			int64_t begin = now - (int64_t)rng_below(r, 40);
-			uint32_t id = history_read(h, key, begin, cur[key], ncur[key]);
+			uint32_t id = history_read(h, key, begin, 0, cur[key], ncur[key]);
 			bool observed = rng_uniform(r) < 0.9;
 			if (observed && id != HIST_NONE)
-				history_read_observed(h, id);
+				history_read_observed(h, id, 0);
 			struct bf_read *br = &b->r[b->nr++];
 			br->key = key;
 			br->begin = begin;

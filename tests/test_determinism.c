@@ -16,10 +16,10 @@ static struct run_config busy(const char *policy)
 	c.mix[OP_ADD] = 0.2;
 	c.mix[OP_PUT] = 0.1;
 	c.mix[OP_READ] = 0.3;
-	c.offset = (struct dist){DIST_NORMAL, 0, 3 * KERNEL_MS};
-	c.drift = (struct dist){DIST_NORMAL, 0, 50};
+	c.offset = (struct dist){.kind = DIST_NORMAL, .a = 0, .b = 3 * KERNEL_MS};
+	c.drift = (struct dist){.kind = DIST_NORMAL, .a = 0, .b = 50};
 	c.sync_period = 200 * KERNEL_MS;
-	c.sync_error = (struct dist){DIST_NORMAL, 0, 100 * KERNEL_US};
+	c.sync_error = (struct dist){.kind = DIST_NORMAL, .a = 0, .b = 100 * KERNEL_US};
 	c.stop_ops = 3000;
 	c.record_ops = true;
 	c.record_trace = true;

@@ -73,7 +73,7 @@ static void test_moments(void **state)
 static void test_sample_ns(void **state)
 {
 	(void)state;
-	struct dist d = {DIST_NORMAL, 0, 1e6};
+	struct dist d = {.kind = DIST_NORMAL, .a = 0, .b = 1e6};
 	gsl_rng *r = rng_new(5);
 	int zeros = 0;
 	for (int i = 0; i < 10000; i++) {
@@ -83,7 +83,7 @@ static void test_sample_ns(void **state)
 	}
 	/* about half the draws of normal(0, 1ms) are negative */
 	assert_true(zeros > 4500 && zeros < 5500);
-	struct dist z = {DIST_EXP, 0, 0};
+	struct dist z = {.kind = DIST_EXP, .a = 0, .b = 0};
 	assert_int_equal(dist_sample_ns(&z, r), 0);
 	rng_free(r);
 }

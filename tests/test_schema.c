@@ -46,8 +46,9 @@ static void test_docs_match_tables(void **state)
 			 line, a, b);
 	}
 	/* every block the generator knows is in the document */
-	const char *expected[] = {"keys top", "keys stop", "keys store", "keys workload",
-				  "keys script", "keys network", "keys clocks", "metrics general"};
+	const char *expected[] = {"keys top",	  "keys stop",	  "keys store",	  "keys workload",
+				  "keys script",  "keys network", "keys clocks",  "keys cluster",
+				  "metrics general"};
 	for (size_t i = 0; i < sizeof(expected) / sizeof(expected[0]); i++) {
 		char marker[96];
 		snprintf(marker, sizeof(marker), "<!-- generated: %s -->", expected[i]);
@@ -63,6 +64,13 @@ static void test_docs_match_tables(void **state)
 		snprintf(marker, sizeof(marker), "<!-- generated: metrics %s -->", p->name);
 		if (p->metrics && !strstr(text, marker))
 			fail_msg("docs/scenarios.md does not document the metrics of %s", p->name);
+	}
+	for (size_t i = 0; i < registry_repl_count(); i++) {
+		const struct repl *r = registry_repl_at(i);
+		char marker[96];
+		snprintf(marker, sizeof(marker), "<!-- generated: options %s -->", r->name);
+		if (r->options && !strstr(text, marker))
+			fail_msg("docs/scenarios.md does not document the options of %s", r->name);
 	}
 	free(text);
 	sb_free(&out);

@@ -214,8 +214,8 @@ static void test_response_time_law(void **state)
 	test_option(&c, "mode", "fail");
 	c.clients = 12;
 	c.keys = 3;
-	c.think = (struct dist){DIST_LOGNORMAL, 5 * KERNEL_MS, 0.8};
-	c.latency = (struct dist){DIST_UNIFORM, 0.2 * KERNEL_MS, 1 * KERNEL_MS};
+	c.think = (struct dist){.kind = DIST_LOGNORMAL, .a = 5 * KERNEL_MS, .b = 0.8};
+	c.latency = (struct dist){.kind = DIST_UNIFORM, .a = 0.2 * KERNEL_MS, .b = 1 * KERNEL_MS};
 	c.timeout = 0;
 	c.retries = 1000;
 	c.stop_ops = 60000;

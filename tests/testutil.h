@@ -52,12 +52,12 @@ static inline void test_option(struct run_config *c, const char *name, const cha
 
 static inline struct dist dconst(double ns)
 {
-	return (struct dist){DIST_CONST, ns, 0};
+	return (struct dist){.kind = DIST_CONST, .a = ns, .b = 0};
 }
 
 static inline struct dist dexp(double mean_ns)
 {
-	return (struct dist){DIST_EXP, mean_ns, 0};
+	return (struct dist){.kind = DIST_EXP, .a = mean_ns, .b = 0};
 }
 
 static inline void test_run(const struct run_config *c, struct run_result *r)

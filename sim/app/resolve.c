@@ -232,10 +232,43 @@ static int check_script(struct rctx *c)
 	return 0;
 }
 
+/* Refuses a policy and a strategy that cannot work together (a lock with
+ * no primary; an order kept on a copy with a proxy coordinator). */
+static int combination(struct rctx *c, const struct run_config *cfg, const struct ynode *at)
+{
+	const struct scenario_policy *sp = &c->s->policies[c->out->policy];
+	unsigned needs = policy_needs(cfg->policy, cfg->popts.bytes);
+	unsigned offers = repl_offers(cfg->repl, cfg->ropts.bytes);
+	const char *why = NULL;
+	if ((needs & POLICY_NEEDS_PRIMARY) && !(offers & REPL_HAS_PRIMARY))
+		why = "needs one node to order each key's writes (a primary), and this strategy has none";
+	else if ((needs & POLICY_NEEDS_COPY) && !(offers & REPL_ORDERS_ON_COPY))
+		why = "orders writes on a copy of the key, and this strategy's coordinator holds none "
+		      "(use coordinator: replica)";
+	else if (repl_copies(cfg->repl, cfg) > 1 && !policy_can_merge(cfg->policy))
+		why = "cannot reconcile copies of a key";
+	if (!why)
+		return 0;
+	return sdiag_at(c->d, c->s, at == c->s->root ? sp->node : at, 0,
+			"policy %s cannot run on cluster.replication %s: it %s", sp->label,
+			cfg->repl->name, why);
+}
+
 static int cross_checks(struct rctx *c)
 {
-	const struct run_config *cfg = &c->out->cfg;
+	struct run_config *cfg = &c->out->cfg;
 	const struct ynode *root = c->s->root;
+	/* node-to-node classes not written take the client-node latency */
+	for (int k = 0; k < PEER_NCLASSES; k++)
+		if (!cfg->peer_set[k])
+			cfg->peer[k] = cfg->latency;
+	struct parse_error e;
+	const struct ynode *repl_node = at_path(root, "cluster", "replication");
+	if (repl_validate(cfg->repl, cfg->ropts.bytes, cfg, &e) < 0)
+		return sdiag_at(c->d, c->s, repl_node, 0, "cluster.replication: %s: %s",
+				cfg->repl->name, e.msg);
+	if (combination(c, cfg, repl_node) < 0)
+		return -1;
 	if (cfg->arrival == ARRIVAL_SCRIPT) {
 		if (check_script(c) < 0)
 			return -1;

@@ -21,7 +21,7 @@
 
 struct results {
 	sqlite3 *db;
-	sqlite3_stmt *has_run, *conflict, *run, *param, *latency;
+	sqlite3_stmt *has_run, *conflict, *run, *param, *latency, *visibility;
 	sqlite3_stmt *quantiles; /* all RUN_NQUANTILES rows in one statement */
 	sqlite3_stmt *metrics[RUN_MAX_METRICS + 1]; /* [n]: n rows in one statement */
 	sqlite3_stmt *ops_batch, *ops_one, *trace_batch, *trace_one;
@@ -58,7 +58,10 @@ static const char schema[] =
 	" run_id INTEGER NOT NULL REFERENCES runs(id), seq INTEGER NOT NULL, time_ms REAL NOT NULL,"
 	" actor INTEGER, op INTEGER NOT NULL, event TEXT NOT NULL, kind TEXT NOT NULL,"
 	" key INTEGER NOT NULL, version INTEGER, value INTEGER, aux INTEGER NOT NULL,"
-	" lost INTEGER NOT NULL);";
+	" lost INTEGER NOT NULL);"
+	"CREATE TABLE IF NOT EXISTS visibility("
+	" run_id INTEGER NOT NULL REFERENCES runs(id), t_ms REAL NOT NULL, reads INTEGER NOT NULL,"
+	" consistent INTEGER NOT NULL, PRIMARY KEY(run_id, t_ms)) WITHOUT ROWID;";
 
 static int db_error(sqlite3 *db, const char *what, char *err, size_t n)
 {
@@ -232,6 +235,7 @@ int results_open(const char *path, bool create, struct results **out, char *err,
 		    &r->run, err, n) ||
 	    prepare(r->db, "INSERT INTO run_params VALUES (?,?,?)", &r->param, err, n) ||
 	    prepare(r->db, "INSERT INTO latency VALUES (?,?,?,?,?,?,?,?,?)", &r->latency, err, n) ||
+	    prepare(r->db, "INSERT INTO visibility VALUES (?,?,?,?)", &r->visibility, err, n) ||
 	    prepare_multi(r->db, "quantiles", 3, RUN_NQUANTILES, &r->quantiles, err, n) ||
 	    prepare_multi(r->db, "ops", 11, RESULTS_BATCH, &r->ops_batch, err, n) ||
 	    prepare_multi(r->db, "ops", 11, 1, &r->ops_one, err, n) ||
@@ -251,7 +255,7 @@ void results_close(struct results *r)
 		return;
 	for (int i = 0; i <= RUN_MAX_METRICS; i++)
 		sqlite3_finalize(r->metrics[i]);
-	sqlite3_stmt *st[] = {r->has_run, r->conflict, r->run, r->param, r->latency, r->quantiles,
+	sqlite3_stmt *st[] = {r->has_run, r->conflict, r->run, r->param, r->latency, r->visibility, r->quantiles,
 			      r->ops_batch, r->ops_one, r->trace_batch, r->trace_one};
 	for (size_t i = 0; i < sizeof(st) / sizeof(st[0]); i++)
 		sqlite3_finalize(st[i]);
@@ -429,6 +433,26 @@ static int write_trace(struct results *r, sqlite3_int64 run, const struct run_re
 	return 0;
 }
 
+/* PBS t-visibility: the reads of each bin of t, and how many were
+ * consistent (only when every read was recorded). */
+static int write_visibility(struct results *r, sqlite3_int64 run, const struct run_result *res)
+{
+	if (!res->has_visibility)
+		return 0;
+	for (uint32_t b = 0; b < CHECK_VIS_BINS; b++) {
+		if (!res->check.vis_reads[b])
+			continue;
+		sqlite3_stmt *st = r->visibility;
+		sqlite3_bind_int64(st, 1, run);
+		sqlite3_bind_double(st, 2, checker_vis_edge_ms(b));
+		sqlite3_bind_int64(st, 3, (sqlite3_int64)res->check.vis_reads[b]);
+		sqlite3_bind_int64(st, 4, (sqlite3_int64)res->check.vis_consistent[b]);
+		if (step_done(st) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 int results_write_run(struct results *r, const struct run_row *row, const struct run_result *res,
 		      char *err, size_t n)
 {
@@ -507,7 +531,8 @@ int results_write_run(struct results *r, const struct run_row *row, const struct
 		if (step_done(st) < 0)
 			goto out_rollback;
 	}
-	if (write_ops(r, run, res) < 0 || write_trace(r, run, res) < 0)
+	if (write_visibility(r, run, res) < 0 || write_ops(r, run, res) < 0 ||
+	    write_trace(r, run, res) < 0)
 		goto out_rollback;
 	if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
 		goto out_rollback;

@@ -46,6 +46,17 @@ const struct metric_info run_metrics[M_NGENERAL + 1] = {
 			       "acknowledged: the operation had already ended (by timeout) when its write "
 			       "was applied or its acknowledgement arrived",
 			       0, NULL},
+	[M_READS] = {"reads", "", "plain reads (and probes) that succeeded", 0, NULL},
+	[M_STALE_READ_RATE] = {"stale_read_rate", "",
+			       "`stale_reads / reads` (0 when `reads` is 0): the staleness PBS measures "
+			       "when replicas are asked",
+			       METRIC_CHART | METRIC_RATE, "stale-read rate"},
+	[M_RYW] = {"read_your_writes_violations", "",
+		   "stale reads that missed a write of the reading client itself", 0, NULL},
+	[M_MONOTONIC] = {"monotonic_read_violations", "",
+			 "reads that missed an effect the same client's previous read of the key "
+			 "returned (that read having ended before this one began)",
+			 0, NULL},
 	[M_LATENCY_MEAN] = {"latency_mean_ms", "ms",
 			    "end-to-end latency, from issue to successful completion, retries, backoffs "
 			    "and lock waits included, of the successful operations issued at or after "
@@ -62,6 +73,31 @@ const struct metric_info run_metrics[M_NGENERAL + 1] = {
 			  "successful operations per simulated second, over the measurement window "
 			  "(below)",
 			  METRIC_CHART | METRIC_CARD, "throughput"},
+	[M_MSGS_SENT] = {"msgs_sent", "", "messages sent, between clients and nodes and between nodes",
+			 0, NULL},
+	[M_MSGS_LOST] = {"msgs_lost", "",
+			 "of which dropped: lost by the network, cut by a partition, or sent to a "
+			 "crashed endpoint",
+			 0, NULL},
+	[M_READ_REPAIRS] = {"read_repairs", "",
+			    "copies a quorum coordinator sent to replicas whose reply differed from "
+			    "the merge of all replies",
+			    0, NULL},
+	[M_HINTS] = {"hints_delivered", "",
+		     "writes a node held for an unreachable replica (a sloppy quorum) and handed over "
+		     "later",
+		     0, NULL},
+	[M_AE_TRANSFERS] = {"anti_entropy_transfers", "",
+			    "copies nodes sent each other to make replicas agree: anti-entropy "
+			    "rounds and the settling at the end",
+			    0, NULL},
+	[M_FAILOVERS] = {"failovers", "", "backups promoted to primary", 0, NULL},
+	[M_TRUNCATED] = {"truncated_writes", "",
+			 "writes a replica dropped because the new primary lacked them", 0, NULL},
+	[M_DIVERGED] = {"diverged_keys_at_stop", "",
+			"keys whose copies disagreed when the last operation ended", 0, NULL},
+	[M_SETTLE] = {"settle_ms", "ms",
+		      "time the replicas took after that to agree (settle: converge)", 0, NULL},
 	[M_SIM_TIME] = {"sim_time_s", "s",
 			"simulated time at the end of the run (the last event, draining included)", 0,
 			NULL},
@@ -135,6 +171,19 @@ static void fill_metrics(const struct run_config *cfg, const struct world_stats 
 	m[M_LOST_UPDATE_RATE] = ratio((double)chk->lost_updates, (double)st->writes_acked);
 	m[M_STALE_READS] = (double)chk->stale_reads;
 	m[M_UNACKED_EFFECTS] = (double)chk->unacked_effects;
+	m[M_READS] = (double)st->reads_ok;
+	m[M_STALE_READ_RATE] = ratio((double)chk->stale_reads, (double)st->reads_ok);
+	m[M_RYW] = (double)chk->ryw_violations;
+	m[M_MONOTONIC] = (double)chk->monotonic_violations;
+	m[M_MSGS_SENT] = (double)st->msgs_sent;
+	m[M_MSGS_LOST] = (double)st->msgs_lost;
+	m[M_READ_REPAIRS] = (double)st->read_repairs;
+	m[M_HINTS] = (double)st->hints_delivered;
+	m[M_AE_TRANSFERS] = (double)st->ae_transfers;
+	m[M_FAILOVERS] = (double)st->failovers;
+	m[M_TRUNCATED] = (double)st->truncated_writes;
+	m[M_DIVERGED] = (double)st->diverged_at_stop;
+	m[M_SETTLE] = (double)st->settle_ns / 1e6;
 	m[M_LATENCY_MEAN] = all.mean;
 	m[M_LATENCY_P50] = all.p50;
 	m[M_LATENCY_P90] = all.p90;
@@ -218,6 +267,7 @@ int runner_run(const struct run_config *cfg, struct run_result *out,
 	fill_metrics(cfg, world_stats(w), &out->check, k, 0, out);
 	out->policy = cfg->policy;
 	out->repl = cfg->repl;
+	out->has_visibility = h.record_all;
 	append_metrics(out, cfg->policy->metrics, w, world_policy_metrics);
 	append_metrics(out, cfg->repl->metrics, w, world_repl_metrics);
 	if (cfg->record_trace)

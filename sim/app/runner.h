@@ -33,6 +33,10 @@ enum metric_id {
 	M_LOST_UPDATE_RATE,
 	M_STALE_READS,
 	M_UNACKED_EFFECTS,
+	M_READS,
+	M_STALE_READ_RATE,
+	M_RYW,
+	M_MONOTONIC,
 	M_LATENCY_MEAN,
 	M_LATENCY_P50,
 	M_LATENCY_P90,
@@ -40,6 +44,15 @@ enum metric_id {
 	M_LATENCY_P999,
 	M_LATENCY_MAX,
 	M_THROUGHPUT,
+	M_MSGS_SENT,
+	M_MSGS_LOST,
+	M_READ_REPAIRS,
+	M_HINTS,
+	M_AE_TRANSFERS,
+	M_FAILOVERS,
+	M_TRUNCATED,
+	M_DIVERGED,
+	M_SETTLE,
 	M_SIM_TIME,
 	M_EVENTS,
 	M_WALL,
@@ -49,7 +62,7 @@ enum metric_id {
 /* The general metrics' descriptions, in that order (NULL-terminated). */
 extern const struct metric_info run_metrics[M_NGENERAL + 1];
 
-#define RUN_MAX_METRICS 32
+#define RUN_MAX_METRICS 64
 
 /* Latency of one operation kind, in milliseconds. */
 struct kind_latency {
@@ -73,6 +86,7 @@ struct run_result {
 	struct record rec;	 /* ops and trace rows, when asked for */
 	size_t history_bytes;	 /* peak memory of the history */
 	double think_mean_ms;	 /* mean think time drawn (closed loop) */
+	bool has_visibility;	 /* every read was recorded: check.vis_* hold PBS visibility */
 	const struct policy *policy; /* whose metrics and trace events these are */
 	const struct repl *repl;
 	int64_t t_stop;		 /* when issuing stopped, ns */

@@ -75,7 +75,7 @@ static const struct schema_custom stop_custom = {.parse = parse_stop,
 
 static int kind_index(const char *name)
 {
-	for (int k = 0; k < OP_NKINDS; k++)
+	for (int k = 0; k < OP_NMIX; k++)
 		if (strcmp(name, op_kind_names[k]) == 0)
 			return k;
 	return -1;
@@ -88,7 +88,7 @@ static int parse_mix(struct rctx *c, const struct ynode *v, const char *path)
 				"%s: expected a mapping of operation kinds to weights, such as {incr: 0.9, read: 0.1}",
 				path);
 	struct run_config *cfg = &c->out->cfg;
-	for (int k = 0; k < OP_NKINDS; k++)
+	for (int k = 0; k < OP_NMIX; k++)
 		cfg->mix[k] = 0;
 	static const struct field weight = {.name = "weight", .type = FT_NUMBER, .min = 0, .max = 1e9};
 	double total = 0;
@@ -97,7 +97,7 @@ static int parse_mix(struct rctx *c, const struct ynode *v, const char *path)
 		int k = kind_index(key->text);
 		if (k < 0) {
 			char hint[64];
-			sdiag_suggest(key->text, op_kind_names, OP_NKINDS, hint, sizeof(hint));
+			sdiag_suggest(key->text, op_kind_names, OP_NMIX, hint, sizeof(hint));
 			return sdiag_at(c->d, c->s, key, 0,
 					"%s: unknown operation kind '%s'%s (expected incr, add, put or read)",
 					path, key->text, hint);
@@ -124,7 +124,7 @@ static int parse_mix(struct rctx *c, const struct ynode *v, const char *path)
 
 static void defaults_mix(struct run_config *cfg)
 {
-	for (int k = 0; k < OP_NKINDS; k++)
+	for (int k = 0; k < OP_NMIX; k++)
 		cfg->mix[k] = 0;
 	cfg->mix[OP_INCR] = 1;
 }
@@ -132,7 +132,7 @@ static void defaults_mix(struct run_config *cfg)
 static void json_mix(const struct run_config *cfg, struct strbuf *b)
 {
 	sb_puts(b, "{");
-	for (int k = 0; k < OP_NKINDS; k++) {
+	for (int k = 0; k < OP_NMIX; k++) {
 		sb_printf(b, "%s\"%s\":", k ? "," : "", op_kind_names[k]);
 		sb_json_number(b, cfg->mix[k]);
 	}
@@ -281,6 +281,181 @@ static void json_offsets(const struct run_config *cfg, struct strbuf *b)
 static const struct schema_custom offsets_custom = {
 	.parse = parse_offsets, .json = json_offsets, .type = "list of durations"};
 
+/* ---- workload.probe ---- */
+
+static int parse_probe(struct rctx *c, const struct ynode *v, const char *path)
+{
+	if (v->type != Y_SEQ)
+		return sdiag_at(c->d, c->s, v, 0, "%s: expected a list of delays such as [0ms, 1ms, 10ms]",
+				path);
+	if (v->n > PROBES_MAX)
+		return sdiag_at(c->d, c->s, v, 0, "%s: at most %d delays", path, PROBES_MAX);
+	static const struct field delay = {.name = "delay", .type = FT_DURATION, .min = 0, .max = DMAX};
+	for (size_t i = 0; i < v->n; i++) {
+		char sub[96];
+		snprintf(sub, sizeof(sub), "%s[%zu]", path, i);
+		if (resolve_field(c, &delay, v->item[i], sub, &c->out->cfg.probe[i]) < 0)
+			return -1;
+	}
+	c->out->cfg.nprobe = (uint32_t)v->n;
+	return 0;
+}
+
+static void json_probe(const struct run_config *cfg, struct strbuf *b)
+{
+	char buf[48];
+	sb_puts(b, "[");
+	for (uint32_t i = 0; i < cfg->nprobe; i++) {
+		units_format_duration((double)cfg->probe[i], buf, sizeof(buf));
+		sb_puts(b, i ? "," : "");
+		sb_json_string(b, buf);
+	}
+	sb_puts(b, "]");
+}
+
+static const struct schema_custom probe_custom = {
+	.parse = parse_probe, .json = json_probe, .type = "list of durations"};
+
+/* ---- network.peer: one distribution for every class, or one per class ---- */
+
+static const char *const peer_names[PEER_NCLASSES] = {"write", "ack", "read", "reply"};
+
+static const struct field peer_fields[] = {
+	{.name = "write", .type = FT_DIST, .offset = offsetof(struct run_config, peer[PEER_WRITE]),
+	 .def_doc = "`network.latency`", .help = "a write or a copy sent to a replica (PBS's W)"},
+	{.name = "ack", .type = FT_DIST, .offset = offsetof(struct run_config, peer[PEER_ACK]),
+	 .def_doc = "`network.latency`", .help = "a replica's acknowledgement of a write (A)"},
+	{.name = "read", .type = FT_DIST, .offset = offsetof(struct run_config, peer[PEER_READ]),
+	 .def_doc = "`network.latency`", .help = "a read sent to a replica (R)"},
+	{.name = "reply", .type = FT_DIST, .offset = offsetof(struct run_config, peer[PEER_REPLY]),
+	 .def_doc = "`network.latency`", .help = "a replica's read reply (S)"},
+	{0},
+};
+
+static int parse_peer(struct rctx *c, const struct ynode *v, const char *path)
+{
+	struct run_config *cfg = &c->out->cfg;
+	if (v->type == Y_SCALAR) {
+		if (resolve_field(c, &peer_fields[0], v, path, cfg) < 0)
+			return -1;
+		for (int k = 0; k < PEER_NCLASSES; k++) {
+			cfg->peer[k] = cfg->peer[PEER_WRITE];
+			cfg->peer_set[k] = true;
+		}
+		return 0;
+	}
+	if (resolve_walk(c, v, peer_fields, path, cfg) < 0)
+		return -1;
+	for (int k = 0; k < PEER_NCLASSES; k++)
+		cfg->peer_set[k] = cfg->peer_set[k] || ydoc_get(v, peer_names[k]) != NULL;
+	return 0;
+}
+
+static void json_peer(const struct run_config *cfg, struct strbuf *b)
+{
+	sb_puts(b, "{");
+	for (int k = 0; k < PEER_NCLASSES; k++) {
+		char buf[160];
+		dist_format(cfg->peer_set[k] ? &cfg->peer[k] : &cfg->latency, DIST_DURATION, buf,
+			    sizeof(buf));
+		sb_printf(b, "%s\"%s\":", k ? "," : "", peer_names[k]);
+		sb_json_string(b, buf);
+	}
+	sb_puts(b, "}");
+}
+
+static const struct schema_custom peer_custom = {.parse = parse_peer,
+						 .json = json_peer,
+						 .type = "distribution, or mapping",
+						 .sub = peer_fields};
+
+/* ---- cluster.replication: a strategy's name, or {name: {options}} ---- */
+
+static int parse_replication(struct rctx *c, const struct ynode *v, const char *path)
+{
+	struct run_config *cfg = &c->out->cfg;
+	const struct ynode *name = v, *opts = NULL;
+	if (v->type == Y_MAP) {
+		if (v->n != 2)
+			return sdiag_at(c->d, c->s, v, 0,
+					"%s: expected one strategy, such as primary: {replicas: 3} or quorum: {n: 3, r: 1, w: 1}",
+					path);
+		name = v->item[0];
+		opts = v->item[1];
+		if (opts->type == Y_SCALAR && opts->text[0] == '\0' && opts->plain)
+			opts = NULL;
+		else if (opts->type != Y_MAP)
+			return sdiag_at(c->d, c->s, opts, 0, "%s: %s: expected a mapping of options, found %s",
+					path, name->text, ydoc_type_name(opts->type));
+	} else if (v->type != Y_SCALAR) {
+		return sdiag_at(c->d, c->s, v, 0, "%s: expected a strategy name, found %s", path,
+				ydoc_type_name(v->type));
+	}
+	const struct repl *r = registry_repl_find(name->text);
+	if (!r) {
+		const char *names[16];
+		size_t n = 0;
+		for (size_t i = 0; i < registry_repl_count() && n < 16; i++)
+			names[n++] = registry_repl_at(i)->name;
+		char list[200], hint[96];
+		sdiag_join(names, n, list, sizeof(list));
+		sdiag_suggest(name->text, names, n, hint, sizeof(hint));
+		return sdiag_at(c->d, c->s, name, 0, "%s: unknown replication strategy '%s'%s (the strategies are %s)",
+				path, name->text, hint, list);
+	}
+	cfg->repl = r;
+	repl_defaults(r, cfg->ropts.bytes);
+	for (size_t i = 0; opts && i + 1 < opts->n; i += 2) {
+		const struct ynode *key = opts->item[i], *val = opts->item[i + 1];
+		char sub[160];
+		snprintf(sub, sizeof(sub), "%s: %s", path, r->name);
+		struct parse_error e;
+		if (!field_find(r->options, key->text)) {
+			repl_set_option(r, cfg->ropts.bytes, key->text, "", &e);
+			return sdiag_at(c->d, c->s, key, 0, "%s: %s", sub, e.msg);
+		}
+		if (resolve_scalar(c, val, sub, "a value") < 0)
+			return -1;
+		if (repl_set_option(r, cfg->ropts.bytes, key->text, c->buf, &e) < 0) {
+			e.col = -1;
+			return resolve_bad_value(c, val, sub, &e);
+		}
+	}
+	return 0;
+}
+
+static void defaults_replication(struct run_config *cfg)
+{
+	cfg->repl = registry_repl_find("none");
+	repl_defaults(cfg->repl, cfg->ropts.bytes);
+}
+
+static void json_replication(const struct run_config *cfg, struct strbuf *b)
+{
+	sb_puts(b, "{\"name\":");
+	sb_json_string(b, cfg->repl->name);
+	sb_puts(b, ",\"options\":{");
+	bool first = true;
+	for (const struct field *o = cfg->repl->options; o && o->name; o++) {
+		char buf[128];
+		field_format(o, cfg->ropts.bytes, buf, sizeof(buf));
+		sb_puts(b, first ? "" : ",");
+		first = false;
+		sb_json_string(b, o->name);
+		sb_puts(b, ":");
+		if (o->type == FT_U32 || o->type == FT_U64 || o->type == FT_COUNT)
+			sb_puts(b, buf);
+		else
+			sb_json_string(b, buf);
+	}
+	sb_puts(b, "}}");
+}
+
+static const struct schema_custom replication_custom = {.parse = parse_replication,
+							.defaults = defaults_replication,
+							.json = json_replication,
+							.type = "a strategy, or {strategy: {options}}"};
+
 /* ---- the tables ---- */
 
 static const struct field store_fields[] = {
@@ -317,12 +492,37 @@ static const struct field workload_fields[] = {
 	{.name = "script", .type = FT_CUSTOM, .custom = &script_custom, .def_doc = "none",
 	 .range = "at most 100000 entries",
 	 .help = "`arrival: script`: the operations to issue (below)"},
+	{.name = "probe", .type = FT_CUSTOM, .custom = &probe_custom, .def_doc = "none",
+	 .range = "at most 16 delays, each 0 to 3200000000s",
+	 .help = "after every acknowledged write, a read of the same key at each of these delays, "
+		 "recorded as kind `probe` (PBS's t-visibility measurement)"},
 	{0},
 };
 
 static const struct field network_fields[] = {
 	{.name = "latency", .type = FT_DIST, .offset = CFG(latency), .def = "exp(0.5ms)",
-	 .help = "one-way latency, drawn independently for every message in each direction"},
+	 .help = "one-way latency between a client and a node, drawn independently for every "
+		 "message in each direction"},
+	{.name = "peer", .type = FT_CUSTOM, .custom = &peer_custom, .def_doc = "`network.latency`",
+	 .range = "non-negative",
+	 .help = "one-way latency between nodes: one distribution, or one per message class "
+		 "`{write, ack, read, reply}` (below)"},
+	{0},
+};
+
+static const struct field cluster_fields[] = {
+	{.name = "nodes", .type = FT_U32, .offset = CFG(nodes), .def = "1", .min = 1, .max = 1024,
+	 .help = "store nodes, numbered from 0; 1 is the single store of sections 6-9"},
+	{.name = "replication", .type = FT_CUSTOM, .custom = &replication_custom, .def = "none",
+	 .range = "see [16](#16-cluster-and-replication)",
+	 .help = "how copies of a key are kept: `none`, `primary` or `quorum`, with options"},
+	{.name = "settle", .type = FT_ENUM, .offset = CFG(settle), .def = "converge",
+	 .choices = "converge|none",
+	 .help = "at the end of a run, `converge`: the replicas exchange until they agree, and the "
+		 "checker reads that state; `none`: the final state is what the replicas hold (an "
+		 "effect any replica holds survives)"},
+	{.name = "vnodes", .type = FT_U32, .offset = CFG(vnodes), .def = "8", .min = 1, .max = 1024,
+	 .help = "positions of each node on the placement ring (virtual nodes)"},
 	{0},
 };
 
@@ -380,6 +580,9 @@ const struct field schema_top[] = {
 	 .help = "message latency"},
 	{.name = "clocks", .type = FT_MAP, .sub = clocks_fields, .def_doc = "see [9](#9-clocks)",
 	 .help = "the local clocks of clients and store"},
+	{.name = "cluster", .type = FT_MAP, .sub = cluster_fields,
+	 .def_doc = "see [16](#16-cluster-and-replication)",
+	 .help = "the store nodes and how they replicate"},
 	{0},
 };
 
@@ -410,6 +613,4 @@ void config_defaults(struct run_config *c)
 	memset(c, 0, sizeof(*c));
 	c->seed = 1;
 	table_defaults(schema_top, c);
-	c->nodes = 1;
-	c->repl = registry_repl_find("none");
 }

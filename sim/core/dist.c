@@ -5,6 +5,7 @@
 #include "sim/core/dist.h"
 
 #include <ctype.h>
+#include <stdbool.h>
 #include <gsl/gsl_randist.h>
 #include <math.h>
 #include <stdio.h>
@@ -24,6 +25,7 @@ static const struct {
 	{"normal", DIST_NORMAL, 2, "normal(mu, sigma)"},
 	{"lognormal", DIST_LOGNORMAL, 2, "lognormal(median, sigma)"},
 	{"pareto", DIST_PARETO, 2, "pareto(scale, shape)"},
+	{"mix", DIST_MIX, 3, "mix(p, D1, D2)"},
 };
 #define NKINDS (sizeof(kinds) / sizeof(kinds[0]))
 
@@ -57,6 +59,7 @@ static int check(const struct dist *d, struct parse_error *e, size_t argcol)
 	int col = (int)argcol;
 	switch (d->kind) {
 	case DIST_CONST:
+	case DIST_MIX:
 		return 0;
 	case DIST_UNIFORM:
 		if (d->a > d->b)
@@ -86,6 +89,9 @@ static int check(const struct dist *d, struct parse_error *e, size_t argcol)
 	return 0;
 }
 
+static int parse_mix(const char *text, const size_t *args, const size_t *ends,
+		     enum dist_unit unit, struct dist *d, struct parse_error *e);
+
 int dist_parse(const char *text, enum dist_unit unit, struct dist *d,
 	       struct parse_error *e)
 {
@@ -106,7 +112,7 @@ int dist_parse(const char *text, enum dist_unit unit, struct dist *d,
 		if (parse_arg(text, 0, strlen(text), 0, unit, &d->a, e) < 0) {
 			if (name_len > 0 && e)
 				units_fail(e, (int)name_start,
-					   "expected a value or a distribution (const, uniform, exp, normal, lognormal, pareto), found '%s'",
+					   "expected a value or a distribution (const, uniform, exp, normal, lognormal, pareto, mix), found '%s'",
 					   text + name_start);
 			return -1;
 		}
@@ -119,7 +125,7 @@ int dist_parse(const char *text, enum dist_unit unit, struct dist *d,
 			break;
 	if (k == NKINDS)
 		return units_fail(e, (int)name_start,
-				  "unknown distribution '%.*s': expected const, uniform, exp, normal, lognormal or pareto",
+				  "unknown distribution '%.*s': expected const, uniform, exp, normal, lognormal, pareto or mix",
 				  (int)name_len, text + name_start);
 	size_t open = j;
 	size_t close = strlen(text);
@@ -132,15 +138,21 @@ int dist_parse(const char *text, enum dist_unit unit, struct dist *d,
 	size_t ends[3];
 	int nargs = 0;
 	size_t from = open + 1;
+	int depth = 0; /* parentheses of a mixture's components */
+	bool nested = kinds[k].kind == DIST_MIX;
 	for (size_t p = open + 1; p <= close; p++) {
-		if (p == close || text[p] == ',') {
-			if (nargs == 2)
+		if (p == close || (text[p] == ',' && depth == 0)) {
+			if (nargs == 3)
 				return units_fail(e, (int)p, "too many arguments: expected %s",
 						  kinds[k].usage);
 			args[nargs] = from;
 			ends[nargs] = p;
 			nargs++;
 			from = p + 1;
+		} else if (nested && text[p] == '(') {
+			depth++;
+		} else if (nested && text[p] == ')' && depth > 0) {
+			depth--;
 		} else if (text[p] == '(' || text[p] == ')') {
 			return units_fail(e, (int)p, "unexpected '%c': expected %s", text[p],
 					  kinds[k].usage);
@@ -150,14 +162,51 @@ int dist_parse(const char *text, enum dist_unit unit, struct dist *d,
 		return units_fail(e, (int)open, "%s takes %d argument%s, found %d",
 				  kinds[k].usage, kinds[k].nargs, kinds[k].nargs == 1 ? "" : "s",
 				  nargs);
+	memset(d, 0, sizeof(*d));
 	d->kind = kinds[k].kind;
-	d->b = 0;
+	if (d->kind == DIST_MIX)
+		return parse_mix(text, args, ends, unit, d, e);
 	int second_plain = d->kind == DIST_LOGNORMAL || d->kind == DIST_PARETO;
 	if (parse_arg(text, args[0], ends[0], 0, unit, &d->a, e) < 0)
 		return -1;
 	if (nargs == 2 && parse_arg(text, args[1], ends[1], second_plain, unit, &d->b, e) < 0)
 		return -1;
 	return check(d, e, args[0]);
+}
+
+/* mix(p, D1, D2): p a probability, D1 and D2 distributions but mixtures. */
+static int parse_mix(const char *text, const size_t *args, const size_t *ends,
+		     enum dist_unit unit, struct dist *d, struct parse_error *e)
+{
+	if (parse_arg(text, args[0], ends[0], 1, unit, &d->p, e) < 0)
+		return -1;
+	if (!(d->p >= 0 && d->p <= 1))
+		return units_fail(e, (int)args[0], "mix(p, D1, D2) needs 0 <= p <= 1");
+	for (int i = 0; i < 2; i++) {
+		char buf[256];
+		size_t from = args[i + 1], to = ends[i + 1];
+		if (to - from >= sizeof(buf))
+			return units_fail(e, (int)from, "argument too long");
+		memcpy(buf, text + from, to - from);
+		buf[to - from] = '\0';
+		struct dist part;
+		if (dist_parse(buf, unit, &part, e) < 0) {
+			if (e)
+				e->col += (int)from;
+			return -1;
+		}
+		if (part.kind == DIST_MIX)
+			return units_fail(e, (int)from, "a mixture's components cannot be mixtures");
+		d->part[i] = (struct dist_part){part.kind, part.a, part.b};
+	}
+	return 0;
+}
+
+/* A component of a mixture as a distribution of its own. */
+static struct dist part_dist(const struct dist *d, int i)
+{
+	struct dist x = {.kind = d->part[i].kind, .a = d->part[i].a, .b = d->part[i].b};
+	return x;
 }
 
 static int fmt_value(double v, int plain, enum dist_unit unit, char *buf, size_t n)
@@ -186,6 +235,14 @@ int dist_format(const struct dist *d, enum dist_unit unit, char *buf, size_t n)
 		return snprintf(buf, n, "lognormal(%s, %s)", a, b);
 	case DIST_PARETO:
 		return snprintf(buf, n, "pareto(%s, %s)", a, b);
+	case DIST_MIX: {
+		char p[48], d1[100], d2[100];
+		struct dist x = part_dist(d, 0), y = part_dist(d, 1);
+		units_format_number(d->p, p, sizeof(p));
+		dist_format(&x, unit, d1, sizeof(d1));
+		dist_format(&y, unit, d2, sizeof(d2));
+		return snprintf(buf, n, "mix(%s, %s, %s)", p, d1, d2);
+	}
 	}
 	return snprintf(buf, n, "?");
 }
@@ -216,6 +273,10 @@ double dist_sample(const struct dist *d, gsl_rng *r)
 		return gsl_ran_lognormal(r, log(d->a), d->b);
 	case DIST_PARETO:
 		return gsl_ran_pareto(r, d->b, d->a);
+	case DIST_MIX: {
+		struct dist x = part_dist(d, rng_uniform(r) < d->p ? 0 : 1);
+		return dist_sample(&x, r);
+	}
 	}
 	return 0;
 }
@@ -248,6 +309,10 @@ double dist_mean(const struct dist *d)
 		return d->a * exp(d->b * d->b / 2);
 	case DIST_PARETO:
 		return d->b > 1 ? d->b * d->a / (d->b - 1) : INFINITY;
+	case DIST_MIX: {
+		struct dist x = part_dist(d, 0), y = part_dist(d, 1);
+		return d->p * dist_mean(&x) + (1 - d->p) * dist_mean(&y);
+	}
 	}
 	return NAN;
 }
@@ -271,6 +336,13 @@ double dist_variance(const struct dist *d)
 		if (d->b <= 2)
 			return INFINITY;
 		return d->a * d->a * d->b / ((d->b - 1) * (d->b - 1) * (d->b - 2));
+	case DIST_MIX: {
+		/* E[X^2] - E[X]^2, E[X^2] mixed from the components' */
+		struct dist x = part_dist(d, 0), y = part_dist(d, 1);
+		double mx = dist_mean(&x), my = dist_mean(&y), m = dist_mean(d);
+		return d->p * (dist_variance(&x) + mx * mx) + (1 - d->p) * (dist_variance(&y) + my * my) -
+		       m * m;
+	}
 	}
 	return NAN;
 }
@@ -289,6 +361,11 @@ double dist_min(const struct dist *d)
 		return d->b == 0 ? d->a : 0;
 	case DIST_PARETO:
 		return d->a;
+	case DIST_MIX: {
+		struct dist x = part_dist(d, 0), y = part_dist(d, 1);
+		double a = d->p > 0 ? dist_min(&x) : INFINITY, b = d->p < 1 ? dist_min(&y) : INFINITY;
+		return a < b ? a : b;
+	}
 	}
 	return -INFINITY;
 }
@@ -307,6 +384,14 @@ int dist_is_const(const struct dist *d)
 		return d->b == 0;
 	case DIST_PARETO:
 		return 0;
+	case DIST_MIX: {
+		struct dist x = part_dist(d, 0), y = part_dist(d, 1);
+		if (d->p == 1)
+			return dist_is_const(&x);
+		if (d->p == 0)
+			return dist_is_const(&y);
+		return dist_is_const(&x) && dist_is_const(&y) && dist_mean(&x) == dist_mean(&y);
+	}
 	}
 	return 0;
 }

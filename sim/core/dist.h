@@ -8,6 +8,9 @@
  *   normal(mu, sigma)   Gaussian
  *   lognormal(median, sigma)   exp(N(ln median, sigma^2))
  *   pareto(scale, shape)       P(X > x) = (scale/x)^shape for x >= scale
+ *   mix(p, D1, D2)      with probability p a draw of D1, else of D2 (D1 and
+ *                       D2 any of the above but mix): the published latency
+ *                       fits of PBS (Bailis et al. 2012) are such mixtures
  *
  * A distribution is parsed for one kind of quantity: a duration (parameters
  * carry units and are stored in nanoseconds) or a plain number (clock drift
@@ -30,6 +33,7 @@ enum dist_kind {
 	DIST_NORMAL,
 	DIST_LOGNORMAL,
 	DIST_PARETO,
+	DIST_MIX,
 };
 
 enum dist_unit {
@@ -37,10 +41,18 @@ enum dist_unit {
 	DIST_NUMBER,   /* parameters are plain numbers */
 };
 
+/* One component of a mixture: a distribution that is not a mixture. */
+struct dist_part {
+	enum dist_kind kind;
+	double a, b;
+};
+
 struct dist {
 	enum dist_kind kind;
 	double a; /* const: x; uniform: low; exp: mean; normal/lognormal: mu or median; pareto: scale */
 	double b; /* uniform: high; normal/lognormal: sigma; pareto: shape */
+	double p; /* mix: the probability of part[0] */
+	struct dist_part part[2]; /* mix: the components */
 };
 
 /* Parses text into d.  On failure fills e (column within text) and returns -1. */

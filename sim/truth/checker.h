@@ -12,6 +12,15 @@
  *    misses a version v in F (of key k) acknowledged before b, that is,
  *    some v in F \ incl(S) with ack(v) < b.  A lost write is not in F, so
  *    it counts as lost, not as stale.
+ *  - read-your-writes violation: a stale read where such a v was written by
+ *    the reading client itself.
+ *  - monotonic-read violation: a read that misses a version of F the same
+ *    client's previous read of the key returned (that read having ended
+ *    before this one began).
+ *  - visibility (PBS's t-visibility, when every read is recorded): each
+ *    observed read is counted at t = b - ack(W), W the newest version of F
+ *    of its key acknowledged at or before b (a probe at delay 0 begins at
+ *    the ack's instant), and as consistent when W is in incl(S).
  *
  * Method and cost.  F is marked by one depth-first walk from the final
  * states: O(versions + parents).  Stale reads are checked only for reads of
@@ -39,11 +48,19 @@
 
 #include "sim/truth/history.h"
 
+/* Visibility bins: t = 0, then a 1-2-5 series of upper edges from 1 us to
+ * 10^4 s (checker_vis_edge_ms). */
+#define CHECK_VIS_BINS 32
+
 struct check_result {
 	uint64_t lost_updates;
 	uint64_t unacked_effects;
 	uint64_t stale_reads;
-	uint64_t reads_checked;	 /* observed reads of unclean keys */
+	uint64_t ryw_violations;
+	uint64_t monotonic_violations;
+	uint64_t reads_checked;	 /* observed reads recorded (of unclean keys, or all) */
+	uint64_t vis_reads[CHECK_VIS_BINS];	 /* reads in each bin of t */
+	uint64_t vis_consistent[CHECK_VIS_BINS]; /* of which returned the newest write */
 	uint8_t *in_final;	 /* bitmap of F, when asked for; caller frees */
 	uint8_t *accounted;	 /* bitmap of A, when asked for; caller frees */
 	size_t work_bytes;	 /* peak working memory of the check */
@@ -58,6 +75,20 @@ bool checker_in_final(const struct check_result *r, uint32_t v);
 
 /* True if version v is accounted for by the final state (needs keep_marks). */
 bool checker_accounted(const struct check_result *r, uint32_t v);
+
+/* Marks incl(roots) in bitmap bm, or with `covers` everything the roots
+ * account for; versions already marked are not walked again.  stack must
+ * hold nversions entries; list, if not NULL, gets every newly marked
+ * version appended. */
+void checker_mark(const struct history *h, const uint32_t *roots, uint32_t nroots, uint8_t *bm,
+		  uint32_t *stack, uint32_t *list, size_t *nlist, bool covers);
+
+/* The checks of observed reads (reads.c): adds to out's stale reads,
+ * session violations and visibility.  Returns 0 or -ENOMEM. */
+int checker_reads(const struct history *h, struct check_result *out);
+
+/* The upper edge, in ms, of visibility bin `bin` (0 for bin 0). */
+double checker_vis_edge_ms(uint32_t bin);
 
 /* True if version v is a lost update (needs keep_marks). */
 bool checker_is_lost(const struct check_result *r, const struct history *h, uint32_t v);

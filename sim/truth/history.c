@@ -30,6 +30,7 @@ void history_free(struct history *h)
 	free(h->parent);
 	free(h->ack);
 	free(h->flags);
+	free(h->writer);
 	free(h->extra);
 	free(h->key_flags);
 	free(h->final);
@@ -69,6 +70,10 @@ static int resize_versions(struct history *h, uint32_t ncap)
 	if (!flags)
 		return -ENOMEM;
 	h->flags = flags;
+	uint32_t *writer = realloc(h->writer, ncap * sizeof(*writer));
+	if (!writer)
+		return -ENOMEM;
+	h->writer = writer;
 	h->cap = ncap;
 	return 0;
 }
@@ -82,7 +87,7 @@ static int grow_versions(struct history *h)
 }
 
 uint32_t history_version(struct history *h, uint32_t key, bool rmw, bool applied,
-			 const uint32_t *parents, uint32_t nparents)
+			 const uint32_t *parents, uint32_t nparents, uint32_t writer)
 {
 	if (h->nversions == h->cap && grow_versions(h) < 0) {
 		h->failed = true;
@@ -109,6 +114,7 @@ uint32_t history_version(struct history *h, uint32_t key, bool rmw, bool applied
 	}
 	h->flags[v] = f;
 	h->ack[v] = HIST_UNACKED;
+	h->writer[v] = writer;
 	h->nversions++;
 	return v;
 }
@@ -147,32 +153,63 @@ static bool contains(const uint32_t *set, uint32_t n, uint32_t v)
 	return false;
 }
 
-/* Records the versions a blind write replaced as its cover parents. */
+/* Adds the versions of old missing from new_state to blind write v's
+ * cover parents (those it has already are kept). */
 static void set_covers(struct history *h, uint32_t v, const uint32_t *old, uint32_t nold,
 		       const uint32_t *new_state, uint32_t nnew)
 {
+	uint32_t have_n = 0;
+	const uint32_t *have = (h->flags[v] & HIST_COVER) ? history_parents(h, v, &have_n) : NULL;
 	uint32_t n = 0;
 	for (uint32_t i = 0; i < nold; i++)
-		n += !contains(new_state, nnew, old[i]);
+		n += !contains(new_state, nnew, old[i]) && !contains(have, have_n, old[i]) && old[i] != v;
 	if (n == 0)
 		return;
-	h->flags[v] |= HIST_COVER;
-	if (n == 1) {
+	uint32_t total = have_n + n;
+	if (total == 1) {
 		for (uint32_t i = 0; i < nold; i++)
-			if (!contains(new_state, nnew, old[i]))
+			if (!contains(new_state, nnew, old[i]) && old[i] != v)
 				h->parent[v] = old[i];
+		h->flags[v] |= HIST_COVER;
 		return;
 	}
-	if (reserve((void **)&h->extra, &h->extracap, h->nextra + n + 1, sizeof(*h->extra)) < 0) {
+	if (reserve((void **)&h->extra, &h->extracap, h->nextra + total + 1, sizeof(*h->extra)) < 0) {
 		h->failed = true;
 		return;
 	}
-	h->parent[v] = (uint32_t)h->nextra;
-	h->extra[h->nextra++] = n;
+	/* have may point into extra, which reserve may have moved */
+	have = (h->flags[v] & HIST_COVER) ? history_parents(h, v, &have_n) : NULL;
+	uint32_t at = (uint32_t)h->nextra;
+	h->extra[h->nextra++] = total;
+	for (uint32_t i = 0; i < have_n; i++)
+		h->extra[h->nextra++] = have[i];
 	for (uint32_t i = 0; i < nold; i++)
-		if (!contains(new_state, nnew, old[i]))
+		if (!contains(new_state, nnew, old[i]) && !contains(have, have_n, old[i]) && old[i] != v)
 			h->extra[h->nextra++] = old[i];
-	h->flags[v] |= HIST_MULTI;
+	h->parent[v] = at;
+	h->flags[v] |= HIST_COVER | HIST_MULTI;
+}
+
+static bool is_blind(const struct history *h, uint32_t v)
+{
+	return !(h->flags[v] & HIST_RMW) &&
+	       ((h->flags[v] & HIST_COVER) || h->parent[v] == HIST_NONE);
+}
+
+/* True if v is among the include parents of a version of state that was
+ * not in old (one that entered with this change). */
+static bool included_by_entering(const struct history *h, uint32_t v, const uint32_t *old,
+				 uint32_t nold, const uint32_t *new_state, uint32_t nnew)
+{
+	for (uint32_t i = 0; i < nnew; i++) {
+		if (contains(old, nold, new_state[i]))
+			continue;
+		uint32_t np;
+		const uint32_t *p = history_includes(h, new_state[i], &np);
+		if (contains(p, np, v))
+			return true;
+	}
+	return false;
 }
 
 void history_state_change(struct history *h, uint32_t key, const uint32_t *old,
@@ -180,25 +217,28 @@ void history_state_change(struct history *h, uint32_t key, const uint32_t *old,
 			  uint32_t written)
 {
 	h->last_snap[key] = HIST_NONE; /* the state changed: snapshots are stale */
-	if (written == HIST_NONE)
-		return;
-	bool blind = !(h->flags[written] & HIST_RMW) && h->parent[written] == HIST_NONE;
-	if (blind)
-		set_covers(h, written, old, nold, new_state, nnew);
+	if (written != HIST_NONE) {
+		if (is_blind(h, written))
+			set_covers(h, written, old, nold, new_state, nnew);
+	} else {
+		for (uint32_t i = 0; i < nnew; i++)
+			if (!contains(old, nold, new_state[i]) && is_blind(h, new_state[i]))
+				set_covers(h, new_state[i], old, nold, new_state, nnew);
+	}
 	if (h->key_flags[key] & HIST_KEY_UNCLEAN)
 		return;
-	uint32_t np;
-	const uint32_t *parents = history_includes(h, written, &np);
 	for (uint32_t i = 0; i < nold; i++) {
-		if (contains(new_state, nnew, old[i]) || contains(parents, np, old[i]))
+		if (contains(new_state, nnew, old[i]) ||
+		    included_by_entering(h, old[i], old, nold, new_state, nnew))
 			continue;
 		h->key_flags[key] |= HIST_KEY_UNCLEAN;
 		return;
 	}
 }
 
-/* Stores state[0..n) as a snapshot, reusing the key's last one when the
- * state has not changed since; returns its reference. */
+/* Stores state[0..n) as a snapshot, reusing the key's last one when it
+ * holds the same versions (with replicas, copies of one key differ: the
+ * last snapshot may be another copy's); returns its reference. */
 static uint32_t snapshot(struct history *h, uint32_t key, const uint32_t *state, uint32_t n)
 {
 	if (n == 0)
@@ -206,7 +246,8 @@ static uint32_t snapshot(struct history *h, uint32_t key, const uint32_t *state,
 	if (n == 1)
 		return state[0];
 	uint32_t last = h->last_snap[key];
-	if (last != HIST_NONE)
+	if (last != HIST_NONE && h->snap[last & ~HIST_SNAP] == n &&
+	    memcmp(h->snap + (last & ~HIST_SNAP) + 1, state, n * sizeof(*state)) == 0)
 		return last;
 	if (h->nsnap + n + 1 >= HIST_SNAP ||
 	    reserve((void **)&h->snap, &h->snapcap, h->nsnap + n + 1, sizeof(*h->snap)) < 0) {
@@ -221,10 +262,10 @@ static uint32_t snapshot(struct history *h, uint32_t key, const uint32_t *state,
 	return ref;
 }
 
-uint32_t history_read(struct history *h, uint32_t key, int64_t begin,
+uint32_t history_read(struct history *h, uint32_t key, int64_t begin, uint32_t client,
 		      const uint32_t *state, uint32_t n)
 {
-	if (!(h->key_flags[key] & HIST_KEY_UNCLEAN))
+	if (!h->record_all && !(h->key_flags[key] & HIST_KEY_UNCLEAN))
 		return HIST_NONE;
 	if (h->nreads >= HIST_NONE - 1 ||
 	    reserve((void **)&h->reads, &h->readcap, h->nreads + 1, sizeof(*h->reads)) < 0) {
@@ -233,15 +274,19 @@ uint32_t history_read(struct history *h, uint32_t key, int64_t begin,
 	}
 	struct hist_read *r = &h->reads[h->nreads];
 	r->begin = begin;
+	r->end = begin;
+	r->client = client;
 	r->key = key;
 	r->state = snapshot(h, key, state, n);
 	return (uint32_t)h->nreads++;
 }
 
-void history_read_observed(struct history *h, uint32_t read_id)
+void history_read_observed(struct history *h, uint32_t read_id, int64_t end)
 {
-	if (read_id < h->nreads)
+	if (read_id < h->nreads) {
 		h->reads[read_id].key |= HIST_READ_OBSERVED;
+		h->reads[read_id].end = end;
+	}
 }
 
 void history_final(struct history *h, uint32_t key, const uint32_t *state, uint32_t n)
@@ -299,7 +344,8 @@ out:
 
 size_t history_bytes(const struct history *h)
 {
-	return (size_t)h->cap * (sizeof(*h->parent) + sizeof(*h->ack) + sizeof(*h->flags)) +
+	return (size_t)h->cap * (sizeof(*h->parent) + sizeof(*h->ack) + sizeof(*h->flags) +
+				 sizeof(*h->writer)) +
 	       h->extracap * sizeof(*h->extra) + h->readcap * sizeof(*h->reads) +
 	       h->snapcap * sizeof(*h->snap) +
 	       (size_t)h->nkeys * (sizeof(*h->key_flags) + 2 * sizeof(uint32_t));

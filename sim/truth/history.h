@@ -33,12 +33,21 @@
  *  - Reads of unclean keys are recorded with the state they returned, and
  *    checked exactly after the run.
  *
- * Memory: 13 bytes per version (4 parent, 8 ack time, 1 flags; arrays grow
- * by a quarter, so at most 25% more is held), plus 4 bytes
- * per extra parent of a merge (or cover parent beyond the first), plus 16 bytes per read of an unclean key and
- * 4 bytes per version held by a multi-version state such a read returned.
- * The checker adds at most 12 bytes per version while it runs (see
- * checker.h): under 32 bytes per write in all.
+ * Replicas.  With several copies of a key, a read may miss a version
+ * without the key being unclean (it asked a replica that lagged), so a
+ * world with replicas (or with probe reads) sets record_all: every read is
+ * recorded.  State changes of every copy go through history_state_change()
+ * (a merge or an install at a replica as much as a write at its
+ * coordinator); a blind write that enters a copy by a merge covers what it
+ * replaced there too.  A loss (a truncation, a crash) is a state change
+ * with no version written.
+ *
+ * Memory: 17 bytes per version (4 parent, 8 ack time, 1 flags, 4 writer;
+ * arrays grow by a quarter, so at most 25% more is held), plus 4 bytes per
+ * extra parent of a merge (or cover parent beyond the first), plus 28
+ * bytes per recorded read and 4 bytes per version held by a multi-version
+ * state such a read returned.  The checker adds at most 12 bytes per
+ * version while it runs (see checker.h): under 32 bytes per write in all.
  */
 #ifndef CLOBBER_HISTORY_H
 #define CLOBBER_HISTORY_H
@@ -62,8 +71,10 @@
 
 struct hist_read {
 	int64_t begin;	/* when the read operation was issued */
+	int64_t end;	/* when its client accepted the reply (observed reads) */
 	uint32_t key;	/* with HIST_READ_OBSERVED in the top bit */
 	uint32_t state; /* a version id, HIST_NONE (empty), or HIST_SNAP|offset */
+	uint32_t client;
 };
 #define HIST_READ_OBSERVED 0x80000000u
 #define HIST_SNAP 0x80000000u
@@ -73,6 +84,7 @@ struct history {
 	uint32_t *parent;
 	int64_t *ack;
 	uint8_t *flags;
+	uint32_t *writer; /* the client whose operation wrote it */
 
 	uint32_t *extra; /* multi-parent lists: count, ids... */
 	size_t nextra, extracap;
@@ -88,6 +100,7 @@ struct history {
 	uint32_t *snap; /* snapshots of multi-version states: count, ids... */
 	size_t nsnap, snapcap;
 
+	bool record_all; /* record every read, clean keys too (replicas; probes) */
 	bool failed; /* out of memory: the run must be reported as failed */
 };
 
@@ -101,26 +114,29 @@ void history_free(struct history *h);
  * enters the state; an applied version must then be passed to
  * history_state_change(). */
 uint32_t history_version(struct history *h, uint32_t key, bool rmw, bool applied,
-			 const uint32_t *parents, uint32_t nparents);
+			 const uint32_t *parents, uint32_t nparents, uint32_t writer);
 
 /* The client received the acknowledgement of version v at time t. */
 void history_ack(struct history *h, uint32_t v, int64_t t);
 
-/* A key's state went from old[0..nold) to new[0..nnew) because version
- * `written` was applied.  For a blind write, records the replaced versions
- * as its cover parents.  Marks the key unclean if a replaced version is not
- * among written's include parents (so any blind write that replaces
- * something makes its key unclean). */
+/* A key's state (one copy's) went from old[0..nold) to new[0..nnew)
+ * because version `written` was applied, or, with written HIST_NONE,
+ * because of a merge, an install or a loss.  A blind write that enters the
+ * state records the versions it replaced as cover parents (adding to those
+ * it has).  Marks the key unclean if a replaced version is not among the
+ * entering versions' include parents (so any blind write that replaces
+ * something, and any loss, makes its key unclean). */
 void history_state_change(struct history *h, uint32_t key, const uint32_t *old,
 			  uint32_t nold, const uint32_t *new_state, uint32_t nnew,
 			  uint32_t written);
 
-/* A read operation issued at `begin` was served the state[0..n) of `key`.
- * Returns a read id to pass to history_read_observed() when the client
- * accepts the reply, or HIST_NONE when the read needs no check (clean key). */
-uint32_t history_read(struct history *h, uint32_t key, int64_t begin,
+/* A read operation of `client` issued at `begin` was served the
+ * state[0..n) of `key`.  Returns a read id to pass to
+ * history_read_observed() when the client accepts the reply at `end`, or
+ * HIST_NONE when the read needs no check (clean key, unless record_all). */
+uint32_t history_read(struct history *h, uint32_t key, int64_t begin, uint32_t client,
 		      const uint32_t *state, uint32_t n);
-void history_read_observed(struct history *h, uint32_t read_id);
+void history_read_observed(struct history *h, uint32_t read_id, int64_t end);
 
 /* The key's state when the run ended (all operations finished). */
 void history_final(struct history *h, uint32_t key, const uint32_t *state, uint32_t n);

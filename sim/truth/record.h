@@ -17,6 +17,7 @@ enum op_status {
 	OPST_OK,
 	OPST_ABORTED, /* gave up after conflicts */
 	OPST_FAILED,  /* timed out */
+	OPST_NKINDS
 };
 
 extern const char *const op_status_names[3];
