@@ -27,9 +27,10 @@ static const char scen_a[] =
 static const char scen_a_edited[] = /* the same labels and sweep, other keys */
 	"name: merge-a\nstop: {ops: $n}\nsweep: {n: [100, 200, 400, 800, 1600]}\n"
 	"policies: [lww, version]\nworkload: {clients: 4, key: zipf(1.0)}\nstore: {keys: 5}\n";
-static const char scen_b[] =
-	"name: merge-b\nstop: {ops: 300}\npolicies: [lww, {siblings: {merge: union}}, {lock: {mode: fail}}]\n"
-	"workload: {clients: 3, mix: {add: 0.8, read: 0.2}}\nstore: {keys: 2}\n";
+static const char scen_b[] = /* replicated, with probes: the visibility table too */
+	"name: merge-b\nstop: {ops: 300}\npolicies: [lww, {siblings: {merge: union}}, version]\n"
+	"workload: {clients: 3, mix: {add: 0.8, read: 0.2}, probe: [0ms, 1ms]}\nstore: {keys: 2}\n"
+	"cluster: {nodes: 3, replication: {quorum: {n: 3, r: 1, w: 1}}}\n";
 #define RUNS 13
 
 static char script[1024]; /* scripts/parallel-sweep.sh, absolute */
@@ -93,7 +94,7 @@ static void compare(const char *a, const char *b, long long *a_not_b, long long 
 		fail_msg("attach %s: %s", b, sqlite3_errmsg(db));
 	static char names[32][64], cols[32][1024];
 	size_t n = run_tables(db, names, cols, 32);
-	assert_true(n >= 6); /* run_params metrics latency quantiles ops trace */
+	assert_true(n >= 7); /* run_params metrics latency quantiles ops trace visibility */
 	*a_not_b = *b_not_a = 0;
 	for (int dir = 0; dir < 2; dir++) {
 		const char *x = dir ? "other" : "main", *y = dir ? "main" : "other";
@@ -193,6 +194,7 @@ static void test_shards_equal_single(void **state)
 	assert_true(x > 0 && y > 0);
 	assert_true(query("single.db", "SELECT count(*) FROM ops") > 1000);
 	assert_true(query("single.db", "SELECT count(*) FROM trace") > 1000);
+	assert_true(query("single.db", "SELECT count(*) FROM visibility") > 10);
 
 	static const unsigned ns[] = {1, 2, 3, 7};
 	for (size_t i = 0; i < sizeof(ns) / sizeof(ns[0]); i++) {

@@ -71,30 +71,42 @@ static uint64_t cost_of(const char *text)
 static void test_cost(void **state)
 {
 	(void)state;
-	/* stop.ops alone: ops x 5 events on one node */
-	assert_int_equal(cost_of("name: c\npolicies: [lww]\nstop: {ops: 1234}\n"), 1234 * 5);
+	/* stop.ops alone: ops x 6 events with one copy */
+	assert_int_equal(cost_of("name: c\npolicies: [lww]\nstop: {ops: 1234}\n"), 1234 * 6);
+	/* 5 nodes, one copy each (no replication): the same */
+	assert_int_equal(cost_of("name: c\npolicies: [lww]\nstop: {ops: 1234}\ncluster: {nodes: 5}\n"), 1234 * 6);
+	/* a quorum of 3 copies: 6 + 2 x 4 = 14 per operation */
+	assert_int_equal(cost_of("name: c\npolicies: [lww]\nstop: {ops: 1000}\n"
+				 "cluster: {nodes: 5, replication: {quorum: {n: 3, r: 2, w: 2}}}\n"),
+			 14000);
+	/* two probes after each write, writes 80% of the mix: 1000 x (1 + 2 x
+	 * 0.8) = 2600 operations x 14 */
+	assert_int_equal(cost_of("name: c\npolicies: [lww]\nstop: {ops: 1000}\n"
+				 "workload: {mix: {incr: 0.8, read: 0.2}, probe: [0ms, 1ms]}\n"
+				 "cluster: {nodes: 3, replication: {quorum: {n: 3}}}\n"),
+			 2600 * 14);
 	/* closed loop, stop.time 1 s: cycle = think 10 + compute 2 + 4 x 0.5
 	 * latency + 2 x 0 service = 14 ms; 4 clients x 1000/14 = 285.71 ops,
-	 * rounded 286, x 5 = 1430 */
+	 * rounded 286, x 6 = 1716 */
 	assert_int_equal(cost_of("name: c\npolicies: [lww]\nstop: {time: 1s}\n"
 				 "workload: {clients: 4, think: const(10ms), compute: const(2ms)}\n"
 				 "network: {latency: const(0.5ms)}\n"),
-			 1430);
-	/* the same capped by stop.ops: 100 ops x 5 */
+			 1716);
+	/* the same capped by stop.ops: 100 ops x 6 */
 	assert_int_equal(cost_of("name: c\npolicies: [lww]\nstop: {time: 1s, ops: 100}\n"
 				 "workload: {clients: 4, think: const(10ms), compute: const(2ms)}\n"
 				 "network: {latency: const(0.5ms)}\n"),
-			 500);
-	/* open loop: 3 clients x 100/s x 2 s = 600 ops x 5 */
+			 600);
+	/* open loop: 3 clients x 100/s x 2 s = 600 ops x 6 */
 	assert_int_equal(cost_of("name: c\npolicies: [lww]\nstop: {time: 2s}\n"
 				 "workload: {clients: 3, arrival: open, rate: 100/s}\n"),
-			 3000);
+			 3600);
 }
 
 static const char five[] =
 	"name: five\npolicies: [lww]\nstop: {ops: $n}\nsweep: {n: [1000, 2000, 3000, 4000, 5000]}\n";
 
-/* Worked by hand: costs 5000, 4000, 3000, 2000, 1000 (x 5).  5000 -> 1;
+/* Worked by hand: costs 5000, 4000, 3000, 2000, 1000 (x 6).  5000 -> 1;
  * 4000 -> 2; 3000 -> 2 (4000 < 5000); 2000 -> 1 (5000 < 7000); 1000 -> 1
  * (7000 = 7000: the lower number).  Slice 1 = {5000, 2000, 1000} = 8000,
  * slice 2 = {4000, 3000} = 7000. */
@@ -111,9 +123,9 @@ static void test_deal_by_hand(void **state)
 		if (p.runs[i].slice != want[i] || p.runs[i].run != i)
 			fail_msg("run %zu (n=%zu): slice %u, expected %u", i, (i + 1) * 1000,
 				 p.runs[i].slice, want[i]);
-	assert_int_equal(p.load[0], 8000 * 5);
-	assert_int_equal(p.load[1], 7000 * 5);
-	assert_int_equal(p.total, 15000 * 5);
+	assert_int_equal(p.load[0], 8000 * 6);
+	assert_int_equal(p.load[1], 7000 * 6);
+	assert_int_equal(p.total, 15000 * 6);
 	bool *sel = shard_select(&p, 0, 5, 2);
 	assert_non_null(sel);
 	assert_true(!sel[0] && !sel[1] && sel[2] && sel[3] && !sel[4]);
@@ -232,7 +244,7 @@ static void test_same_run_twice(void **state)
 	assert_int_equal(shard_plan_build(aa, 2, 3, &p, err, sizeof(err)), 0);
 	for (size_t i = 0; i < 5; i++)
 		assert_int_equal(p.runs[i].slice, p.runs[5 + i].slice);
-	assert_int_equal(p.total, 15000 * 5); /* counted once */
+	assert_int_equal(p.total, 15000 * 6); /* counted once */
 	shard_plan_free(&p);
 	scenario_free(a);
 	scenario_free(b);

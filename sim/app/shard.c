@@ -71,12 +71,23 @@ static double expected_ops(const struct run_config *c)
 
 uint64_t shard_cost(const struct run_config *cfg)
 {
-	uint64_t per_op = 5 + 2 * (uint64_t)(cfg->nodes > 1 ? cfg->nodes - 1 : 0);
-	/* with stop.ops alone (the usual case) the estimate is whole numbers
-	 * throughout; else the operations are rounded to a whole number */
-	if (cfg->stop_time <= 0 && cfg->stop_ops)
+	uint32_t copies = cfg->repl ? repl_copies(cfg->repl, cfg) : 1;
+	uint64_t per_op = 6 + 4 * (uint64_t)(copies > 1 ? copies - 1 : 0);
+	/* with stop.ops alone and no probes (the usual case) the estimate is
+	 * whole numbers throughout; else the operations are rounded to a
+	 * whole number */
+	if (cfg->stop_time <= 0 && cfg->stop_ops && cfg->nprobe == 0)
 		return cfg->stop_ops * per_op;
 	double ops = expected_ops(cfg);
+	if (cfg->nprobe) {
+		/* a probe read per delay after each write */
+		double writes = 0, all = 0;
+		for (int k = 0; k < OP_NMIX; k++) {
+			all += cfg->mix[k];
+			writes += k == OP_INCR || k == OP_ADD || k == OP_PUT ? cfg->mix[k] : 0;
+		}
+		ops *= 1 + (double)cfg->nprobe * (all > 0 ? writes / all : 0);
+	}
 	if (!(ops >= 1))
 		ops = 1;
 	if (ops > 1e15)

@@ -49,13 +49,18 @@ int shard_parse(const char *text, struct shard *out, char *err, size_t n);
  *     clients' offered load over that time (open loop: clients x rate x time;
  *     closed loop: clients x time / (think + compute + two round trips of
  *     network latency + two services), with the means of those
- *     distributions; script: its operations), capped by stop.ops.
- *   events per operation: 5 on one node (issue, request, service, reply,
- *     completion: measured 5.4 to 7.9 over the shipped scenarios, the excess
- *     being retries, which cannot be known before the run), plus 2 per
- *     further node (a message to it and its reply).
- * Measured wall time per event varies by a factor of about 2 between
- * policies (docs: README, "Many machines"), which the estimate ignores. */
+ *     distributions; script: its operations), capped by stop.ops; plus,
+ *     with workload.probe, a probe read per delay after each write (the
+ *     mix's share of incr, add and put).
+ *   events per operation: 6 with one copy of each key, plus 4 per further
+ *     copy (repl_copies: a request to it and its answer, each sent and
+ *     received).  Measured with clients: 4 and lww: 6.0 on one node (5.4 to
+ *     7.9 over the shipped scenarios, the excess being retries, which cannot
+ *     be known before the run), 10.0 with primary and 3 replicas, 14.0 with
+ *     a quorum of n = 3 and 22.2 of n = 5.
+ * The wall time per event also differs, by policy and with the number of
+ * copies (125 ns on one node, 325 ns with n = 5), which the estimate
+ * ignores. */
 uint64_t shard_cost(const struct run_config *cfg);
 
 /* One run of the list, as the slicing sees it. */
