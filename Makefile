@@ -4,6 +4,8 @@
 #   make test       build and run the tests, then again under ASan+UBSan
 #   make demo       build, run scenarios/compare.yaml, draw its charts
 #   make bench      the benchmark suite
+#   make test-slurm the Slurm recipe on a single-node cluster it starts (root)
+#   make test-fresh the README's commands on a fresh minimal Debian 12 (root)
 #   make install    bin/clobber and clobber.1 under $(PREFIX)
 #
 # Every object but main.o goes into one static library per variant, which
@@ -31,6 +33,7 @@ SAN_FLAGS := -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanit
 
 .SECONDARY:
 .PHONY: all test test-rel test-san demo bench install clean setup setup-test fuzz analyze docs
+.PHONY: test-slurm test-fresh
 .DEFAULT_GOAL := all
 
 all: bin/clobber
@@ -106,10 +109,27 @@ test-san: $(TEST_NAMES:%=$(SAN)/tests/%) $(SAN)/bin/clobber $(FUZZ_NAMES:%=$(SAN
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1 \
 		$(SAN)/tests/fuzz/replay_parsers tests/fuzz/regressions/parsers tests/fuzz/seeds/parsers
 
+# The Slurm recipe (scripts/slurm-sweep.sh) on a single-node cluster that
+# tests/slurm.sh starts on 127.0.0.1 and stops again (as root).
+test-slurm: build/.setup-slurm bin/clobber
+	@sh tests/slurm.sh bin/clobber
+build/.setup-slurm: scripts/setup.sh
+	@sh scripts/setup.sh slurm
+	@mkdir -p build && touch $@
+
+# The README's two commands, as typed, on a fresh minimal Debian 12 built by
+# debootstrap (tests/fresh.sh; as root).
+test-fresh: build/.setup-fresh
+	@sh tests/fresh.sh
+build/.setup-fresh: scripts/setup.sh
+	@sh scripts/setup.sh fresh
+	@mkdir -p build && touch $@
+
 # Static analysis and a leak check (CI runs it after the tests):
 #   cppcheck with the checks warning, performance, portability and style
 #   (inline suppressions carry their reason); valgrind --leak-check=full on
-#   an end-to-end run with two threads and both recordings: no leak, no error.
+#   an end-to-end run with two threads and both recordings, its merge into a
+#   new database and a shard's run list: no leak, no error.
 CPPCHECK_CHECKS := warning,performance,portability,style
 analyze: build/.setup-analyze bin/clobber
 	cppcheck --enable=$(CPPCHECK_CHECKS) --std=c11 -D_POSIX_C_SOURCE=200809L -I. -Ibuild/gen --inline-suppr \
@@ -122,6 +142,11 @@ analyze: build/.setup-analyze bin/clobber
 		--set replications=1 --record ops --record trace
 	valgrind --quiet --leak-check=full --show-leak-kinds=all --errors-for-leak-kinds=all \
 		--error-exitcode=1 ./bin/clobber report build/analyze.db >/dev/null
+	@rm -f build/analyze-merged.db build/analyze-merged.db-wal build/analyze-merged.db-shm
+	valgrind --quiet --leak-check=full --show-leak-kinds=all --errors-for-leak-kinds=all \
+		--error-exitcode=1 ./bin/clobber merge build/analyze-merged.db build/analyze.db >/dev/null
+	valgrind --quiet --leak-check=full --show-leak-kinds=all --errors-for-leak-kinds=all \
+		--error-exitcode=1 ./bin/clobber check scenarios/compare.yaml --shard 2/3 >/dev/null
 	@echo "make analyze: cppcheck clean, valgrind: no leaks, no errors"
 build/.setup-analyze: scripts/setup.sh
 	@sh scripts/setup.sh build analyze

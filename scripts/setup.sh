@@ -2,7 +2,7 @@
 # setup.sh - check for the Debian packages clobber needs, and install the
 # missing ones when run as root.
 #
-#   scripts/setup.sh [build|test|demo|bench|fuzz|analyze]...   (default: build)
+#   scripts/setup.sh [make|build|test|demo|bench|fuzz|analyze|slurm|fresh]...   (default: build)
 #
 # As root: runs `apt-get update` once, then `apt-get install` of what is
 # missing.  Otherwise: prints the exact command to run and exits 1.
@@ -13,13 +13,16 @@ add() { want="$want $*"; }
 [ $# -eq 0 ] && set -- build
 for purpose in "$@"; do
 	case "$purpose" in
+	make) add make ;;
 	build) add gcc make libc6-dev libsqlite3-dev libyaml-dev libgsl-dev ;;
-	test) add gcc make libc6-dev libsqlite3-dev libyaml-dev libgsl-dev libcmocka-dev gnuplot-nox sqlite3 python3 chromium ;;
+	test) add gcc make libc6-dev libsqlite3-dev libyaml-dev libgsl-dev libcmocka-dev gnuplot-nox sqlite3 python3 chromium parallel ;;
 	demo) add gcc make libc6-dev libsqlite3-dev libyaml-dev libgsl-dev gnuplot-nox ;;
 	bench) add gcc make libc6-dev libsqlite3-dev libyaml-dev libgsl-dev python3 python3-simpy3 valgrind ;;
 	fuzz) add clang libclang-rt-dev ;;
 	analyze) add cppcheck valgrind ;;
-	*) echo "setup.sh: unknown purpose '$purpose' (build, test, demo, bench, fuzz, analyze)" >&2; exit 2 ;;
+	slurm) add slurm-wlm munge sqlite3 ;;
+	fresh) add debootstrap ;;
+	*) echo "setup.sh: unknown purpose '$purpose' (make, build, test, demo, bench, fuzz, analyze, slurm, fresh)" >&2; exit 2 ;;
 	esac
 done
 

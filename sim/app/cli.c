@@ -185,6 +185,7 @@ int cli_parse(int argc, char **argv, int first, const char *cmd, const char *acc
 			{"record", "record"}, {"format", "format"}, {"policy", "policy"},
 			{"point", "point"}, {"ops", "ops"}, {"metric", "metric"}, {"width", "width"},
 			{"run", "run"},
+			{"shard", "shard"},
 		};
 		enum { NMAP = sizeof(map) / sizeof(map[0]) };
 		const char *opt = NULL;
@@ -245,6 +246,8 @@ int cli_parse(int argc, char **argv, int first, const char *cmd, const char *acc
 			a->points[a->npoints++] = value;
 		} else if (strcmp(opt, "metric") == 0) {
 			a->metrics[a->nmetrics++] = value;
+		} else if (strcmp(opt, "shard") == 0) {
+			a->shard = value;
 		} else if (strcmp(opt, "ops") == 0) {
 			if (parse_int(cmd, "--ops", value, 1, 100000, &x))
 				return EXIT_USAGE;
@@ -277,6 +280,7 @@ static const char usage[] =
 	"  export DB --csv     one row per run: sweep values and metrics as columns\n"
 	"  trace SCENARIO      the timeline of one small run, in the terminal and as a chart\n"
 	"  trace --run ID DB   the same for a run stored with --record trace\n"
+	"  merge OUT IN...     copy the runs of databases IN (e.g. shards) into OUT\n"
 	"\n"
 	"  clobber help COMMAND      help on one command (or: clobber COMMAND --help)\n"
 	"  clobber --version\n"
@@ -311,6 +315,7 @@ int cli_main(int argc, char **argv)
 		{"plot", cmd_plot},
 		{"trace", cmd_trace},
 		{"export", cmd_export},
+		{"merge", cmd_merge},
 	};
 	enum { NCMDS = sizeof(cmds) / sizeof(cmds[0]) };
 	if (help) {

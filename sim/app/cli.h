@@ -38,6 +38,7 @@ struct cli_args {
 	bool csv;	     /* --csv */
 	int width;	     /* --width N (40 to 1000); 0: not given */
 	const char *run;     /* --run ID */
+	const char *shard;   /* --shard I/N, as written (shard_parse) */
 	bool help;
 };
 
@@ -74,6 +75,7 @@ int cmd_report(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
 int cmd_trace(int argc, char **argv);
 int cmd_export(int argc, char **argv);
+int cmd_merge(int argc, char **argv);
 
 /* The entry point: dispatches argv[1]. */
 int cli_main(int argc, char **argv);

@@ -2,7 +2,8 @@
  * cmd_run.c - `clobber run` and `clobber check`.
  *
  * Both load and fully check every scenario first; `run` runs nothing and
- * writes nothing unless all of them are valid.
+ * writes nothing unless all of them are valid.  With --shard I/N both take
+ * the I-th of N slices of the run list of all the scenarios (shard.h).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -16,9 +17,11 @@
 #include "sim/app/results.h"
 #include "sim/app/runner.h"
 #include "sim/app/scenario.h"
+#include "sim/app/shard.h"
 
 static const char run_help[] =
 	"usage: clobber run SCENARIO... [-o DB] [-j N] [--set NAME=VALUE]... [--record ops|trace]\n"
+	"                   [--shard I/N]\n"
 	"\n"
 	"Runs every run of each scenario (sweep points x policies x replications) and\n"
 	"stores them in results/NAME.db, NAME being the scenario's name.  Runs already\n"
@@ -31,15 +34,21 @@ static const char run_help[] =
 	"                     by its path (--set workload.clients=4); VALUE is YAML\n"
 	"  --record ops       also store one row per operation (table ops)\n"
 	"  --record trace     also store every message and decision (table trace)\n"
+	"  --shard I/N        run only slice I of N of the run list of all the scenarios\n"
+	"                     given: the same slices on every machine, balanced by\n"
+	"                     estimated cost; combine the databases with clobber merge\n"
 	"\n"
 	"On a terminal, progress is shown on stderr; otherwise only the summary.\n";
 
 static const char check_help[] =
-	"usage: clobber check SCENARIO... [--set NAME=VALUE]...\n"
+	"usage: clobber check SCENARIO... [--set NAME=VALUE]... [--shard I/N]\n"
 	"\n"
 	"Validates each scenario, resolving every sweep point with every policy, and\n"
 	"prints how many runs it expands to.  Exit status 2 and a message naming the\n"
-	"file, line and column if anything is wrong.\n";
+	"file, line and column if anything is wrong.\n"
+	"\n"
+	"  --shard I/N        also print the runs of slice I of N (as run --shard I/N\n"
+	"                     would run them) and each slice's estimated cost\n";
 
 static bool same_file(const char *a, const char *b)
 {
@@ -87,21 +96,76 @@ static struct scenario **load_all(const struct cli_args *a, bool running)
 	return sc;
 }
 
+/* --shard I/N into *sh (count 0 without the option); EXIT_USAGE after
+ * printing the problem. */
+static int parse_shard(const struct cli_args *a, struct shard *sh)
+{
+	sh->index = sh->count = 0;
+	char err[256];
+	if (a->shard && shard_parse(a->shard, sh, err, sizeof(err)) < 0)
+		return cli_usage_error(a->cmd, "%s", err);
+	return 0;
+}
+
+/* check --shard: the runs of one slice, one line each, and the balance. */
+static int print_slice(struct scenario **sc, const struct cli_args *a, struct shard sh)
+{
+	struct shard_plan p;
+	char err[1024];
+	if (shard_plan_build(sc, a->npos, sh.count, &p, err, sizeof(err)) < 0) {
+		fprintf(stderr, "clobber check: %s\n", err);
+		return EXIT_RUNTIME;
+	}
+	size_t in_slice = 0;
+	uint64_t largest = 0;
+	for (size_t i = 0; i < p.nruns; i++)
+		in_slice += p.runs[i].slice == sh.index;
+	for (unsigned k = 0; k < p.count; k++)
+		largest = p.load[k] > largest ? p.load[k] : largest;
+	double total = p.total ? (double)p.total : 1;
+	printf("shard %u/%u: %zu of %zu runs, estimated cost %.4g of %.4g events (%.1f%%; the largest slice %.1f%%)\n",
+	       sh.index, sh.count, in_slice, p.nruns, (double)p.load[sh.index - 1], (double)p.total,
+	       100.0 * (double)p.load[sh.index - 1] / total, 100.0 * (double)largest / total);
+	for (size_t i = 0; i < p.nruns; i++) {
+		const struct shard_run *r = &p.runs[i];
+		if (r->slice != sh.index)
+			continue;
+		const struct scenario *s = sc[r->scenario];
+		uint64_t point, rep;
+		size_t pol;
+		scenario_run_index(s, r->run, &point, &pol, &rep);
+		printf("  %s: run %llu: point %llu", s->name, (unsigned long long)r->run,
+		       (unsigned long long)point);
+		for (size_t ax = 0; ax < s->naxes; ax++)
+			printf("%s%s=%s", ax ? ", " : " (", s->axes[ax].name, scenario_axis_value(s, point, ax));
+		printf("%s, %s, replication %llu, seed %llu, cost %llu\n", s->naxes ? ")" : "",
+		       s->policies[pol].label, (unsigned long long)rep,
+		       (unsigned long long)(s->seed + rep), (unsigned long long)r->cost);
+	}
+	shard_plan_free(&p);
+	return EXIT_OK;
+}
+
 int cmd_check(int argc, char **argv)
 {
 	struct cli_args a;
-	int rc = cli_parse(argc, argv, 2, "check", "set", check_help, &a);
+	struct shard sh;
+	int rc = cli_parse(argc, argv, 2, "check", "set shard", check_help, &a);
 	if (rc || a.help)
 		goto out;
 	if (a.npos == 0) {
 		rc = cli_usage_error("check", "name at least one scenario file");
 		goto out;
 	}
+	if ((rc = parse_shard(&a, &sh)))
+		goto out;
 	struct scenario **sc = load_all(&a, false);
 	if (!sc) {
 		rc = EXIT_USAGE;
 		goto out;
 	}
+	if (sh.count)
+		rc = print_slice(sc, &a, sh);
 	for (size_t i = 0; i < a.npos; i++) {
 		struct scenario *s = sc[i];
 		printf("%s: %s: %llu point%s x %zu polic%s x %llu replication%s = %llu runs\n", a.pos[i],
@@ -109,8 +173,9 @@ int cmd_check(int argc, char **argv)
 		       s->npolicies, s->npolicies == 1 ? "y" : "ies",
 		       (unsigned long long)s->replications, s->replications == 1 ? "" : "s",
 		       (unsigned long long)scenario_runs(s));
-		scenario_free(s);
 	}
+	for (size_t i = 0; i < a.npos; i++)
+		scenario_free(sc[i]);
 	free(sc);
 out:
 	cli_args_free(&a);
@@ -135,20 +200,49 @@ static int db_path(const struct cli_args *a, const struct scenario *s, char *buf
 	return 0;
 }
 
+/* run --shard: sel[i] for each scenario, the flags of its runs in the
+ * slice.  Returns 0, or -1 after printing the problem. */
+static int select_slice(struct scenario **sc, const struct cli_args *a, struct shard sh,
+			bool **sel)
+{
+	struct shard_plan p;
+	char err[1024];
+	if (shard_plan_build(sc, a->npos, sh.count, &p, err, sizeof(err)) < 0) {
+		fprintf(stderr, "clobber run: %s\n", err);
+		return -1;
+	}
+	int rc = 0;
+	for (size_t i = 0; i < a->npos && rc == 0; i++)
+		if (!(sel[i] = shard_select(&p, i, scenario_runs(sc[i]), sh.index))) {
+			fprintf(stderr, "clobber run: out of memory\n");
+			rc = -1;
+		}
+	shard_plan_free(&p);
+	return rc;
+}
+
 int cmd_run(int argc, char **argv)
 {
 	struct cli_args a;
-	int rc = cli_parse(argc, argv, 2, "run", "o j set record", run_help, &a);
+	struct shard sh;
+	int rc = cli_parse(argc, argv, 2, "run", "o j set record shard", run_help, &a);
 	if (rc || a.help)
 		goto out;
 	if (a.npos == 0) {
 		rc = cli_usage_error("run", "name at least one scenario file");
 		goto out;
 	}
+	if ((rc = parse_shard(&a, &sh)))
+		goto out;
 	struct scenario **sc = load_all(&a, true);
 	if (!sc) {
 		rc = EXIT_USAGE;
 		goto out;
+	}
+	bool **sel = calloc(a.npos, sizeof(*sel)); /* per scenario: the runs of the slice */
+	if (!sel || (sh.count && select_slice(sc, &a, sh, sel) < 0)) {
+		rc = EXIT_RUNTIME;
+		goto out_free;
 	}
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	struct exec_opts o = {
@@ -175,6 +269,7 @@ int cmd_run(int argc, char **argv)
 			break;
 		}
 		struct exec_summary sum;
+		o.select = sel[i];
 		int erc = exec_scenario(s, db, &o, &sum, err, sizeof(err));
 		results_close(db);
 		if (erc == -2) {
@@ -189,12 +284,19 @@ int cmd_run(int argc, char **argv)
 			rc = EXIT_RUNTIME;
 			break;
 		}
-		printf("%s: %llu runs (%llu new, %llu already there) in %s, %.3g events in %.2f s\n",
-		       s->name, (unsigned long long)sum.runs, (unsigned long long)sum.written,
+		char slice[64] = "";
+		if (sh.count)
+			snprintf(slice, sizeof(slice), " of shard %u/%u", sh.index, sh.count);
+		printf("%s: %llu runs%s (%llu new, %llu already there) in %s, %.3g events in %.2f s\n",
+		       s->name, (unsigned long long)sum.runs, slice, (unsigned long long)sum.written,
 		       (unsigned long long)sum.skipped, path, (double)sum.events, sum.wall);
 	}
-	for (size_t i = 0; i < a.npos; i++)
+out_free:
+	for (size_t i = 0; i < a.npos; i++) {
 		scenario_free(sc[i]);
+		free(sel ? sel[i] : NULL);
+	}
+	free(sel);
 	free(sc);
 out:
 	cli_args_free(&a);

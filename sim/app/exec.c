@@ -88,7 +88,8 @@ static void *worker(void *arg)
 
 /* Builds the list of runs still to do; specs[point * npolicies + policy]. */
 static int plan(const struct scenario *s, struct results *db, struct run_spec *specs,
-		struct job **out, size_t *nout, uint64_t *skipped, char *err, size_t n)
+		const bool *select, struct job **out, size_t *nout, uint64_t *skipped, char *err,
+		size_t n)
 {
 	uint64_t runs = scenario_runs(s);
 	struct job *jobs = calloc(runs ? runs : 1, sizeof(*jobs));
@@ -100,6 +101,8 @@ static int plan(const struct scenario *s, struct results *db, struct run_spec *s
 	struct strbuf b;
 	sb_init(&b);
 	for (uint64_t i = 0; i < runs; i++) {
+		if (select && !select[i])
+			continue;
 		uint64_t point, rep;
 		size_t pol;
 		scenario_run_index(s, i, &point, &pol, &rep);
@@ -196,8 +199,10 @@ int exec_scenario(const struct scenario *s, struct results *db, const struct exe
 	}
 	struct pool p = {.specs = specs, .o = o};
 	double tplan = now_s();
-	if (plan(s, db, specs, &p.jobs, &p.njobs, &sum->skipped, err, n) < 0)
+	if (plan(s, db, specs, o->select, &p.jobs, &p.njobs, &sum->skipped, err, n) < 0)
 		goto out_specs;
+	if (o->select)
+		sum->runs = p.njobs + sum->skipped;
 	sum->plan_s = now_s() - tplan;
 	int nworkers = o->jobs < 1 ? 1 : o->jobs;
 	if ((size_t)nworkers > p.njobs)

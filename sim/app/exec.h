@@ -7,7 +7,8 @@
  * started_at differ).  Workers run at most a window of runs ahead of the
  * writer, which bounds the memory held by finished, unwritten runs.
  *
- * Runs already in the database (same scenario and parameters) are skipped.
+ * Runs already in the database (same scenario and parameters) are skipped,
+ * and so are runs outside the selection (a --shard slice), if one is given.
  * On an interrupt (the flag turns non-zero) no new run starts, runs in
  * progress are abandoned, finished ones are written.
  */
@@ -26,11 +27,12 @@ struct exec_opts {
 	bool record_ops;
 	bool record_trace;
 	bool progress;		/* draw progress on stderr (a terminal) */
+	const bool *select;	/* NULL: every run; else run i only if select[i] */
 	volatile sig_atomic_t *interrupted;
 };
 
 struct exec_summary {
-	uint64_t runs;	  /* in the scenario */
+	uint64_t runs;	  /* in the scenario (in the selection, if one is given) */
 	uint64_t skipped; /* already in the database */
 	uint64_t written; /* run and written now */
 	uint64_t events;  /* kernel events of the runs written */
