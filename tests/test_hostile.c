@@ -60,7 +60,7 @@ static const struct hostile cases[] = {
 	{"nesting 200 deep", NULL, 1, "nesting deeper than 64 levels"},
 	{"a NUL byte", NULL, 1, "invalid YAML"},
 	{"binary garbage", "\x7f" "ELF\x02\x01\x01\xff\xfe", 0, "invalid YAML"},
-	{"a control character in the name", "name: \"a\\x07b\"\npolicies: [lww]\n", 1, "without control characters"},
+	{"a control character in the name", "name: \"a\\x07b\"\npolicies: [lww]\n", 1, "is \\x07, a control or formatting character"},
 	{"a 300-character name", NULL, 1, "1 to 100 characters"},
 	{"an undefined $name", OK_HEAD "workload: {clients: $nobody}\n", 4, "undefined sweep name '$nobody'"},
 	{"a lone $", OK_HEAD "workload: {clients: '$'}\n", 4, "'$' must start a sweep name"},

@@ -89,7 +89,7 @@ static const struct bad_case bad[] = {
 	{HEAD "workload: {think: 'pareto(1ms, 0.8)'}\n", 4, 20, "has no finite mean: pareto needs shape > 1"},
 	/* structure */
 	{"policies: [lww]\nstop: {ops: 1}\n", 1, 1, "a scenario needs a 'name'"},
-	{"name: \"a\\tb\"\npolicies: [lww]\nstop: {ops: 1}\n", 1, 7, "name: expected a name of 1 to 100 characters without control characters"},
+	{"name: \"a\\tb\"\npolicies: [lww]\nstop: {ops: 1}\n", 1, 7, "name: character 2 of the value is \\x09, a control or formatting character"},
 	{"name: t\npolicies: [lww]\nstop: {}\n", 3, 7, "stop: needs ops"},
 	{"name: [unclosed\n", 2, 1, "invalid YAML"},
 	{"name: t\nname: u\n", 2, 1, "duplicate key 'name'"},

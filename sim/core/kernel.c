@@ -40,6 +40,10 @@ struct kernel {
 	bool stopped;
 	bool failed;
 	bool interrupted;
+	int refused;		  /* -ERANGE or -ELOOP: the guards stopped the run */
+	int64_t instant;	  /* the time of the events being counted */
+	uint64_t at_instant;	  /* events run at that time */
+	uint64_t instant_limit;
 	/* While a handler runs, its own entry stays at the root of the heap
 	 * (it is the least entry, so the heap stays valid) until the handler's
 	 * first kernel_schedule() overwrites it and sifts it down: a pop and a
@@ -73,6 +77,7 @@ struct kernel *kernel_new(size_t hint)
 		return NULL;
 	}
 	k->free_slot = NO_SLOT;
+	k->instant_limit = KERNEL_INSTANT_MAX;
 	return k;
 }
 
@@ -161,6 +166,11 @@ kernel_handle kernel_schedule(struct kernel *k, int64_t delay, kernel_fn *fn,
 	uint32_t s;
 	if (delay < 0)
 		delay = 0; /* never in the past: callers clamp, this is a guard */
+	if (delay > KERNEL_TIME_MAX - k->now) {
+		k->refused = -ERANGE;
+		k->stopped = true;
+		return KERNEL_NO_EVENT;
+	}
 	if (k->free_slot != NO_SLOT) {
 		s = k->free_slot;
 		k->free_slot = k->slots[s].pos;
@@ -224,6 +234,22 @@ void kernel_set_interrupt(struct kernel *k, const volatile sig_atomic_t *flag)
 	k->interrupt = flag;
 }
 
+void kernel_set_instant_limit(struct kernel *k, uint64_t limit)
+{
+	k->instant_limit = limit ? limit : KERNEL_INSTANT_MAX;
+}
+
+/* The guard against runs that cannot advance time: true once the events
+ * at time t exceed the instant limit. */
+static bool instant_exceeded(struct kernel *k, int64_t t)
+{
+	if (t != k->instant) {
+		k->instant = t;
+		k->at_instant = 0;
+	}
+	return ++k->at_instant > k->instant_limit;
+}
+
 int64_t kernel_pop(struct kernel *k)
 {
 	if (k->n == 0)
@@ -237,11 +263,15 @@ int64_t kernel_pop(struct kernel *k)
 
 int kernel_run(struct kernel *k, int64_t until)
 {
-	k->stopped = k->failed;
+	k->stopped = k->failed || k->refused;
 	while (k->n > 0 && !k->stopped) {
 		struct heap_entry top = k->heap[0];
 		if (top.time > until)
 			break;
+		if (instant_exceeded(k, top.time)) {
+			k->refused = -ELOOP;
+			break;
+		}
 		struct slot *sl = &k->slots[top.slot];
 		kernel_fn *fn = sl->fn;
 		void *obj = sl->obj;
@@ -260,5 +290,5 @@ int kernel_run(struct kernel *k, int64_t until)
 			break;
 		}
 	}
-	return k->failed ? -ENOMEM : k->interrupted ? -EINTR : 0;
+	return k->failed ? -ENOMEM : k->refused ? k->refused : k->interrupted ? -EINTR : 0;
 }
