@@ -157,13 +157,13 @@ build/.setup-analyze: scripts/setup.sh
 # written to tests/fuzz/found/ (fix, then move them to regressions/).
 FUZZ_TIME ?= 120
 FUZZ := build/fuzz
-FUZZ_FLAGS := -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
+FUZZ_FLAGS := -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_OBJ := $(LIB_SRC:%.c=$(FUZZ)/%.o)
 $(FUZZ)/%.o: %.c | build/.setup-fuzz
 	@mkdir -p $(dir $@)
 	clang $(BASEFLAGS) $(FUZZ_FLAGS) -c $< -o $@
 $(FUZZ)/fuzz_%: $(FUZZ)/tests/fuzz/fuzz_%.o $(FUZZ_OBJ)
-	clang -fsanitize=fuzzer,address,undefined -o $@ $^ $(LIBS)
+	clang -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $^ $(LIBS)
 build/.setup-fuzz: scripts/setup.sh
 	@sh scripts/setup.sh build fuzz
 	@mkdir -p build && touch $@

@@ -197,6 +197,11 @@ struct run_config {
 	/* recording */
 	bool record_ops;
 	bool record_trace;
+
+	/* bounds on the run itself, not part of its identity (0: the kernel's
+	 * defaults): the fuzz harness runs what it loads a little and quickly */
+	uint64_t max_events;	/* events in all; more fail the run (-E2BIG) */
+	uint64_t instant_limit; /* events at one instant; more fail it (-ELOOP) */
 };
 
 #endif

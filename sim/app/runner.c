@@ -294,6 +294,8 @@ int runner_run(const struct run_config *cfg, struct run_result *out,
 	if (!k)
 		return -ENOMEM;
 	kernel_set_interrupt(k, interrupt_flag);
+	kernel_set_event_limit(k, cfg->max_events);
+	kernel_set_instant_limit(k, cfg->instant_limit);
 	if (history_init(&h, cfg->keys) < 0)
 		goto out_kernel;
 	bool recording = cfg->record_ops || cfg->record_trace;
@@ -353,6 +355,9 @@ void runner_strerror(int rc, const struct run_result *r, char *buf, size_t n)
 			 "network.latency, store.service, compute and backoff all 0, or a lock refused "
 			 "with backoff 0); give one of these delays a value above 0",
 			 (unsigned long long)KERNEL_INSTANT_MAX, at);
+		break;
+	case -E2BIG:
+		snprintf(buf, n, "the run reached its limit on events (max_events) at t = %.6g s", at);
 		break;
 	case -EINTR:
 		snprintf(buf, n, "interrupted");

@@ -101,8 +101,9 @@ typedef void runner_inspect_fn(const void *world, const struct history *h,
 /* Runs cfg.  Returns 0, or a negative error code when the simulator could
  * not go on: -ENOMEM (out of memory), -ERANGE (an event would have lain
  * after KERNEL_TIME_MAX), -ELOOP (the run could not advance time: more than
- * KERNEL_INSTANT_MAX events at one instant), -EINTR (interrupted).  out is
- * then freed, but for out->failed_at. */
+ * cfg->instant_limit, by default KERNEL_INSTANT_MAX, events at one
+ * instant), -E2BIG (cfg->max_events reached), -EINTR (interrupted).  out
+ * is then freed, but for out->failed_at. */
 int runner_run(const struct run_config *cfg, struct run_result *out,
 	       runner_inspect_fn *inspect, void *arg);
 

@@ -40,10 +40,11 @@ struct kernel {
 	bool stopped;
 	bool failed;
 	bool interrupted;
-	int refused;		  /* -ERANGE or -ELOOP: the guards stopped the run */
+	int refused;		  /* -ERANGE, -ELOOP or -E2BIG: the guards stopped the run */
 	int64_t instant;	  /* the time of the events being counted */
 	uint64_t at_instant;	  /* events run at that time */
 	uint64_t instant_limit;
+	uint64_t event_limit;	  /* events a run may have in all (-E2BIG past it) */
 	/* While a handler runs, its own entry stays at the root of the heap
 	 * (it is the least entry, so the heap stays valid) until the handler's
 	 * first kernel_schedule() overwrites it and sifts it down: a pop and a
@@ -78,6 +79,7 @@ struct kernel *kernel_new(size_t hint)
 	}
 	k->free_slot = NO_SLOT;
 	k->instant_limit = KERNEL_INSTANT_MAX;
+	k->event_limit = UINT64_MAX;
 	return k;
 }
 
@@ -239,6 +241,11 @@ void kernel_set_instant_limit(struct kernel *k, uint64_t limit)
 	k->instant_limit = limit ? limit : KERNEL_INSTANT_MAX;
 }
 
+void kernel_set_event_limit(struct kernel *k, uint64_t limit)
+{
+	k->event_limit = limit ? limit : UINT64_MAX;
+}
+
 /* The guard against runs that cannot advance time: true once the events
  * at time t exceed the instant limit. */
 static bool instant_exceeded(struct kernel *k, int64_t t)
@@ -270,6 +277,10 @@ int kernel_run(struct kernel *k, int64_t until)
 			break;
 		if (instant_exceeded(k, top.time)) {
 			k->refused = -ELOOP;
+			break;
+		}
+		if (k->events >= k->event_limit) {
+			k->refused = -E2BIG;
 			break;
 		}
 		struct slot *sl = &k->slots[top.slot];

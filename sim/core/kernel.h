@@ -89,8 +89,8 @@ uint64_t kernel_events(const struct kernel *k);
  * event lies after `until` (pass INT64_MAX for no limit).  Returns 0, or a
  * negative error code: -ENOMEM if scheduling failed for want of memory,
  * -ERANGE if an event was refused for lying after KERNEL_TIME_MAX, -ELOOP
- * if more events than the instant limit ran at one instant, -EINTR if the
- * interrupt flag was raised. */
+ * if more events than the instant limit ran at one instant, -E2BIG if the
+ * event limit was reached, -EINTR if the interrupt flag was raised. */
 int kernel_run(struct kernel *k, int64_t until);
 
 /* Makes kernel_run() return after the current event. */
@@ -102,6 +102,11 @@ void kernel_set_interrupt(struct kernel *k, const volatile sig_atomic_t *flag);
 
 /* Sets how many events may run at one instant (0: KERNEL_INSTANT_MAX). */
 void kernel_set_instant_limit(struct kernel *k, uint64_t limit);
+
+/* Sets how many events may run in all (0: no limit, the default); once
+ * they have, kernel_run() returns -E2BIG before running another.  A budget
+ * for the fuzz harness, which runs every scenario it loads a little. */
+void kernel_set_event_limit(struct kernel *k, uint64_t limit);
 
 /* Pops the earliest event without running it and returns its time, or -1
  * when empty.  For the hold-model benchmark, which measures the queue alone. */
