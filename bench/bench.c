@@ -10,7 +10,8 @@
  * rates, measured side by side, is what counts on a noisy machine.
  *
  * Also measured: the checker's memory per write, memory growth with run
- * length, --record ops rows per second, -j 2 against -j 1.  The SimPy peer
+ * length, --record ops rows per second, -j 2 against -j 1, planning a
+ * resumed sweep, loading a reversed script.  The SimPy peer
  * is bench/peer.py, run by the Makefile with the same model (bench prints
  * clobber's side with --peer).
  *
@@ -18,6 +19,7 @@
  *   bench --peer R   the peer case, R replications: mean latency, conflict
  *                    rate and their 95% CIs, ops/s
  *   bench --quick    a shorter suite (CI smoke test)
+ *   bench --resume   planning a resumed sweep, loading a reversed script
  */
 #include <errno.h>
 #include <gsl/gsl_randist.h>
@@ -390,6 +392,80 @@ static void jobs_speedup(bool quick)
 	scenario_free(s);
 }
 
+static void unlink_db(const char *path)
+{
+	char extra[80];
+	unlink(path);
+	snprintf(extra, sizeof(extra), "%s-wal", path);
+	unlink(extra);
+	snprintf(extra, sizeof(extra), "%s-shm", path);
+	unlink(extra);
+}
+
+/* Planning a sweep of 10000 small runs with none stored, then with every
+ * other one stored (the resume of issue 15 point 3: 1.8 s and 31 s before
+ * the runs were looked up by index), and sorting a reversed script of
+ * 100000 operations (point 9). */
+static void resume_and_sort(bool quick)
+{
+	int values = quick ? 30 : 100;
+	struct strbuf b;
+	sb_init(&b);
+	sb_puts(&b, "name: resume\npolicies: [lww]\nstop: {ops: 1}\nsweep:\n  a: [");
+	for (int i = 0; i < values; i++)
+		sb_printf(&b, "%s%d", i ? "," : "", i + 1);
+	sb_puts(&b, "]\n  b: [");
+	for (int i = 0; i < values; i++)
+		sb_printf(&b, "%s%d", i ? "," : "", i + 1);
+	sb_puts(&b, "]\nworkload: {clients: $a, retries: $b}\n");
+	struct sdiag d;
+	struct scenario *s = scenario_parse("resume.yaml", b.s, b.len, NULL, 0, &d);
+	sb_free(&b);
+	if (!s) {
+		printf("resume: %s\n", d.text);
+		return;
+	}
+	uint64_t runs = scenario_runs(s);
+	bool *half = calloc(runs, sizeof(*half));
+	char path[64], err[512];
+	snprintf(path, sizeof(path), "/tmp/clobber-bench-resume-%d.db", (int)getpid());
+	struct results *db;
+	if (!half || results_open(path, true, &db, err, sizeof(err)) < 0) {
+		printf("resume: cannot open %s\n", path);
+		free(half);
+		scenario_free(s);
+		return;
+	}
+	for (uint64_t i = 0; i < runs; i++)
+		half[i] = i % 2 == 0;
+	struct exec_opts o = {.jobs = 2, .select = half};
+	struct exec_summary fresh, resumed;
+	exec_scenario(s, db, &o, &fresh, err, sizeof(err));
+	o.select = NULL;
+	exec_scenario(s, db, &o, &resumed, err, sizeof(err));
+	results_close(db);
+	unlink_db(path);
+	free(half);
+	scenario_free(s);
+	printf("\nplanning %llu runs: %.3f s with none stored, %.3f s with %llu stored (%.1f us a run)\n",
+	       (unsigned long long)runs, fresh.plan_s, resumed.plan_s,
+	       (unsigned long long)resumed.skipped, resumed.plan_s / (double)runs * 1e6);
+
+	sb_init(&b);
+	sb_puts(&b, "name: sort\npolicies: [lww]\nworkload:\n  clients: 2\n  arrival: script\n  script:\n");
+	for (int i = 0; i < 100000; i++)
+		sb_printf(&b, "    - {at: %dms, client: %d}\n", 100000 - i, i % 2);
+	double t0 = now_s();
+	s = scenario_parse("sort.yaml", b.s, b.len, NULL, 0, &d);
+	struct run_spec r;
+	if (s && scenario_resolve(s, 0, 0, &r, &d) == 0) {
+		printf("loading a reversed script of 100000 operations: %.3f s\n", now_s() - t0);
+		run_spec_free(&r);
+	}
+	scenario_free(s);
+	sb_free(&b);
+}
+
 /* The SimPy peer's model, in clobber: closed-loop clients doing
  * version-checked increments on uniformly chosen keys, exponential one-way
  * latency, exponential think time, retries with exponential backoff. */
@@ -459,6 +535,10 @@ int main(int argc, char **argv)
 		jobs_speedup(false);
 		return 0;
 	}
+	if (argc > 1 && strcmp(argv[1], "--resume") == 0) {
+		resume_and_sort(false);
+		return 0;
+	}
 	if (argc > 1 && strcmp(argv[1], "--record") == 0) {
 		record_rate(false);
 		return 0;
@@ -468,5 +548,6 @@ int main(int argc, char **argv)
 	growth(quick);
 	record_rate(quick);
 	jobs_speedup(quick);
+	resume_and_sort(quick);
 	return 0;
 }

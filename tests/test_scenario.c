@@ -181,6 +181,43 @@ static void test_script_order(void **state)
 	scenario_free(s);
 }
 
+/* Issue 15 point 9: a reversed script of 100000 operations (the most
+ * allowed), in pairs at equal times, once sorted quadratically.  The order
+ * expected is worked out here from how the file was written: entry i is at
+ * (N/2 - 1 - i/2) ms, so sorted position j holds time j/2 ms, and of the
+ * pair at that time the one written first (client 0) comes first.  How
+ * long the sort takes is `make bench`'s business. */
+static void test_script_reversed(void **state)
+{
+	(void)state;
+	enum { N = 100000 };
+	struct strbuf b;
+	sb_init(&b);
+	sb_puts(&b, "name: s\npolicies: [lww]\nstore: {keys: 1000}\nworkload:\n  clients: 2\n"
+		    "  arrival: script\n  script:\n");
+	for (int i = 0; i < N; i++)
+		sb_printf(&b, "    - {at: %dms, client: %d, key: %d}\n", N / 2 - 1 - i / 2, i % 2, i % 1000);
+	struct sdiag d;
+	struct scenario *s = scenario_parse("t.yaml", b.s, b.len, NULL, 0, &d);
+	sb_free(&b);
+	if (!s)
+		fail_msg("%s", d.text);
+	struct run_spec r;
+	if (scenario_resolve(s, 0, 0, &r, &d) < 0)
+		fail_msg("%s", d.text);
+	assert_int_equal(r.cfg.nscript, N);
+	for (int j = 0; j < N; j++) {
+		const struct script_op *o = &r.cfg.script[j];
+		int i = 2 * (N / 2 - 1 - j / 2) + j % 2; /* where it was written */
+		if (o->at != (int64_t)(j / 2) * KERNEL_MS || o->client != (uint32_t)(j % 2) ||
+		    o->key != (uint32_t)(i % 1000))
+			fail_msg("position %d: at %lld ns, client %u, key %u; expected %d ms, client %d, key %d",
+				 j, (long long)o->at, o->client, o->key, j / 2, j % 2, i % 1000);
+	}
+	run_spec_free(&r);
+	scenario_free(s);
+}
+
 /* The sweep is too big: refused at load, before anything is allocated for
  * the runs. */
 static void test_too_many_runs(void **state)
@@ -408,6 +445,7 @@ int main(void)
 		cmocka_unit_test(test_too_many_runs),
 		cmocka_unit_test(test_file_names),
 		cmocka_unit_test(test_script_order),
+		cmocka_unit_test(test_script_reversed),
 		cmocka_unit_test(test_sweep_expansion),
 		cmocka_unit_test(test_set),
 		cmocka_unit_test(test_params),

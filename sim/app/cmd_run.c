@@ -224,14 +224,15 @@ static int check_memory(const struct cli_args *a, const struct scenario *s,
 		snprintf(what, sizeof(what), "make the runs smaller");
 	char part[120] = "";
 	if (rec && m->kept > 0)
-		snprintf(part, sizeof(part), " (%.1f GiB of it %s rows, which also %zu finished runs keep "
-			 "until they are written)", m->kept / 1073741824.0, rec, exec_window(w, true) - (size_t)w);
+		snprintf(part, sizeof(part), " (%.1f GiB of it %s rows, which also %zu finished run%s keep "
+			 "until written)", m->kept / 1073741824.0, rec, exec_window(w, true) - (size_t)w,
+			 exec_window(w, true) - (size_t)w == 1 ? "" : "s");
 	fprintf(stderr,
-		"clobber run: %s: %d runs at once (-j %d) would need about %.1f GiB of memory, each up to "
-		"%.1f GiB%s, more than this machine's %.1f GiB allows: %s (stop.ops or stop.time, "
+		"clobber run: %s: %d run%s at once (-j %d) would need about %.1f GiB of memory, each up "
+		"to %.1f GiB%s, more than this machine's %.1f GiB allows: %s (stop.ops or stop.time, "
 		"workload.clients)\n",
-		s->path, w, jobs, need / 1073741824.0, m->run / 1073741824.0, part, ram / 1073741824.0,
-		what);
+		s->path, w, w == 1 ? "" : "s", jobs, need / 1073741824.0, m->run / 1073741824.0, part,
+		ram / 1073741824.0, what);
 	return EXIT_USAGE;
 }
 
@@ -359,6 +360,15 @@ int cmd_run(int argc, char **argv)
 			break;
 		}
 		if (results_open(path, true, &db, err, sizeof(err)) < 0) {
+			if (cli_interrupted) {
+				/* while waiting for another process holding it */
+				fprintf(stderr,
+					"clobber run: interrupted while waiting for another process writing %s: "
+					"nothing of %s was written; run the same command again\n",
+					path, s->name);
+				rc = cli_interrupted == SIGTERM ? 143 : 130;
+				break;
+			}
 			fprintf(stderr, "clobber run: %s\n", err);
 			rc = EXIT_RUNTIME;
 			break;

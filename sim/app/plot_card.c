@@ -9,7 +9,6 @@
  */
 #include "sim/app/plot.h"
 
-#define PLOT_MAX_PIXELS 32000
 
 #include <math.h>
 #include <stdio.h>
@@ -106,8 +105,8 @@ int plot_card_chart(struct plotter *pl)
 	pw = pw < 340 ? 340 : pw;
 	/* Cairo draws nothing wider than 32767 pixels: with hundreds of
 	 * policies the bars get narrower (and their labels crowd) instead */
-	if (cols * pw + 40 > PLOT_MAX_PIXELS)
-		pw = (PLOT_MAX_PIXELS - 40) / cols;
+	if (cols * pw + 40 > GP_MAX_PIXELS)
+		pw = (GP_MAX_PIXELS - 40) / cols;
 	int footh = 24 * (pl->keyed + (zero.len > 0)) + 16;
 	int width = cols * pw + 40, height = rows * 310 + 90 + footh;
 	char desc[1024], title[1500];

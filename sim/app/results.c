@@ -174,12 +174,12 @@ static int check_version(sqlite3 *db, const char *path, char *err, size_t n, boo
 	/* one statement, one snapshot: another process may be creating the
 	 * schema at this very moment */
 	sqlite3_stmt *st;
-	if (prepare(db,
-		    "SELECT (SELECT count(*) FROM sqlite_master), user_version, (SELECT count(*) FROM "
-		    "pragma_table_info('runs') WHERE name IN ('id', 'scenario', 'label', 'replication', "
-		    "'params')) FROM pragma_user_version",
-		    &st, err, n) < 0)
-		return -1;
+	if (sqlite3_prepare_v2(db,
+			       "SELECT (SELECT count(*) FROM sqlite_master), user_version, (SELECT count(*) "
+			       "FROM pragma_table_info('runs') WHERE name IN ('id', 'scenario', 'label', "
+			       "'replication', 'params')) FROM pragma_user_version",
+			       -1, &st, NULL) != SQLITE_OK)
+		return db_error(db, path, err, n); /* a damaged file: named */
 	int objects = 0, version = 0, columns = 0;
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		objects = sqlite3_column_int(st, 0);
@@ -691,8 +691,11 @@ int results_write_run(struct results *r, const struct run_row *row, const struct
 		      char *err, size_t n)
 {
 	sqlite3 *db = r->db;
-	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
+		if (write_interrupted())
+			return -2; /* while waiting for another writer */
 		return db_error(db, "starting a transaction", err, n);
+	}
 	/* checked again here, where no other writer can come between the
 	 * check and the insert */
 	bool conflict;

@@ -114,9 +114,9 @@ int results_conflict(struct results *r, const char *scenario, const char *label,
  * wrote it first: nothing is written); 2 if a conflicting run is there
  * (results_conflict(), checked in the same transaction: another process
  * running the scenario with other parameters wrote it first; nothing is
- * written); -2 if interrupted while writing its recorded rows (the flag of
- * results_set_interrupt; nothing written); or -1 with err filled (nothing
- * written). */
+ * written); -2 if interrupted while waiting for another writer or writing
+ * its recorded rows (the flag of results_set_interrupt; nothing written);
+ * or -1 with err filled (nothing written). */
 int results_write_run(struct results *r, const struct run_row *row, const struct run_result *res,
 		      char *err, size_t n);
 
