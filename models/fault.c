@@ -480,6 +480,17 @@ bool fault_reachable(const struct world *w, uint32_t a, uint32_t b)
 	return r->cut[a * w->nnodes + b] == 0 && r->cut[b * w->nnodes + a] == 0;
 }
 
+bool fault_majority(const struct world *w, uint32_t p, uint32_t j)
+{
+	uint32_t jn = world_part_node(w, p, j), reach = 1;
+	if (!fault_running(w, jn))
+		return false;
+	for (uint32_t q = 0; q < w->ncopies; q++)
+		if (q != j && fault_reachable(w, jn, world_part_node(w, p, q)))
+			reach++;
+	return reach >= w->ncopies / 2 + 1;
+}
+
 const void *fault_durable(struct world *w, struct node *n, uint32_t key, void *ks, void *copy)
 {
 	const struct run_config *cfg = w->cfg;

@@ -65,6 +65,10 @@ bool fault_running(const struct world *w, uint32_t i);
 /* Nodes a and b are both running and the links between them are up. */
 bool fault_reachable(const struct world *w, uint32_t a, uint32_t b);
 
+/* Copy j of partition p runs and reaches a majority of the partition's
+ * copies, itself included (what an election needs). */
+bool fault_majority(const struct world *w, uint32_t p, uint32_t j);
+
 /* What durability keeps of node n's key state ks for key: a copy written
  * into `copy` (the caller drops it), or NULL for nothing. */
 const void *fault_durable(struct world *w, struct node *n, uint32_t key, void *ks, void *copy);

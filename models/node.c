@@ -396,6 +396,40 @@ int node_install(struct node *n, uint32_t key, void *ks, const void *copy)
 	return node_restore(n, key, ks, copy);
 }
 
+int node_install_bundle(struct node *n, const struct bundle *b,
+			void (*dropped)(struct node *n, uint32_t key, uint32_t v, void *arg), void *arg)
+{
+	struct world *w = n->w;
+	size_t cs = policy_copy_size(w->policy);
+	for (uint32_t i = 0; i < b->n; i++) {
+		uint32_t key = b->keys[i];
+		void *ks = node_key_state(n, key);
+		if (!ks)
+			continue;
+		const uint32_t *before, *after;
+		uint32_t nb = policy_state(w->policy, ks, &before);
+		uint32_t *old = malloc((nb ? nb : 1) * sizeof(*old));
+		if (!old) {
+			world_fail(w);
+			return -ENOMEM;
+		}
+		memcpy(old, before, nb * sizeof(*old));
+		int rc = node_install(n, key, ks, b->copies + i * cs);
+		uint32_t na = rc < 0 ? 0 : policy_state(w->policy, ks, &after);
+		for (uint32_t a = 0; a < nb && rc == 0; a++) {
+			bool kept = false;
+			for (uint32_t q = 0; q < na && !kept; q++)
+				kept = after[q] == old[a];
+			if (!kept)
+				dropped(n, key, old[a], arg);
+		}
+		free(old);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
 int node_merge(struct node *n, uint32_t key, void *ks, const void *copy)
 {
 	struct world *w = n->w;
