@@ -571,6 +571,62 @@ static void test_random_schedules(void **state)
 	assert_true(nemesis_lost("lww", "quorum: {n: 3, r: 2, w: 2}", 4, &fo) > 0);
 }
 
+/* ---- the schedule is the run's ---- */
+
+/* The fault events of one run before 1 s (when the nemesis stops issuing;
+ * what heals when its operations are over depends on when they end), in
+ * order: their times and names. */
+static size_t fault_events(const struct runs *rs, size_t k, double *t, const char **name, size_t max)
+{
+	size_t n = 0;
+	const struct record *rec = &rs->r[k].rec;
+	for (size_t i = 0; i < rec->ntrace && n < max && rec->trace[i].time < KERNEL_S; i++) {
+		const struct trace_vocab *v = model_event(rs->policy[k], rs->repl[k], rec->trace[i].event);
+		if (v && rec->trace[i].event >= TR_FAULT) {
+			t[n] = (double)rec->trace[i].time;
+			name[n++] = v->name;
+		}
+	}
+	return n;
+}
+
+/* Every policy of a sweep point meets the same faults at the same times
+ * while it runs (the schedule is drawn from the run's stream, fault.h), and the same
+ * scenario and seed give the same run twice, byte for byte. */
+static void test_schedule_common(void **state)
+{
+	(void)state;
+	static char text[8192];
+	snprintf(text, sizeof(text), nemesis, 3, "lww, {siblings: {merge: union}}, version",
+		 "quorum: {n: 3, r: 2, w: 2, hinted_handoff: true}");
+	struct runs a, b;
+	run_text(text, NULL, 0, true, &a);
+	run_text(text, NULL, 0, true, &b);
+	static double t0[4096], t1[4096];
+	static const char *n0[4096], *n1[4096];
+	size_t e0 = fault_events(&a, 0, t0, n0, 4096);
+	assert_true(e0 > 20);
+	for (size_t k = 0; k < a.n; k++) {
+		size_t e = fault_events(&a, k, t1, n1, 4096);
+		check_eq(e, e0, "as many fault events under every policy");
+		for (size_t i = 0; i < e; i++)
+			if (t1[i] != t0[i] || strcmp(n1[i], n0[i]) != 0)
+				fail_msg("%s: fault event %zu is %s at %.0f ns, %s at %.0f ns under %s", a.label[k],
+					 i, n1[i], t1[i], n0[i], t0[i], a.label[0]);
+		/* the same run again: the same metrics and trace */
+		for (size_t i = 0; i < a.r[k].nmetrics; i++)
+			if (i != M_WALL && memcmp(&a.r[k].metric[i], &b.r[k].metric[i], sizeof(double)))
+				fail_msg("%s: %s differs between two runs of one seed", a.label[k],
+					 a.r[k].metric_name[i]);
+		assert_int_equal(a.r[k].rec.ntrace, b.r[k].rec.ntrace);
+		assert_memory_equal(a.r[k].rec.trace, b.r[k].rec.trace,
+				    a.r[k].rec.ntrace * sizeof(*a.r[k].rec.trace));
+	}
+	print_message("%zu fault events, the same under %zu policies\n", e0, a.n);
+	runs_free(&a);
+	runs_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -582,6 +638,7 @@ int main(void)
 		cmocka_unit_test(test_loss_unacked),
 		cmocka_unit_test(test_durability),
 		cmocka_unit_test(test_random_schedules),
+		cmocka_unit_test(test_schedule_common),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

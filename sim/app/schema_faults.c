@@ -143,9 +143,19 @@ static int parse_fault(struct rctx *c, const struct ynode *item, const char *pat
 		const struct ynode *key = body->item[i], *val = body->item[i + 1];
 		char sub[160];
 		snprintf(sub, sizeof(sub), "%s.%s.%s", path, name->text, key->text);
-		if (!allowed_key(kind, key->text))
-			return sdiag_at(c->d, c->s, key, 0, "%s: %s takes no '%s' (it takes %s)", path,
-					name->text, key->text, allowed[kind]);
+		if (!allowed_key(kind, key->text)) {
+			/* did you mean one of the settings this kind takes? */
+			char list[64], hint[96], takes[96];
+			const char *names[8];
+			size_t n = 0;
+			snprintf(list, sizeof(list), "%s", allowed[kind]);
+			for (char *t = strtok(list, " "); t && n < 8; t = strtok(NULL, " "))
+				names[n++] = t;
+			sdiag_suggest(key->text, names, n, hint, sizeof(hint));
+			sdiag_join(names, n, takes, sizeof(takes));
+			return sdiag_at(c->d, c->s, key, 0, "%s: %s takes no '%s'%s (it takes %s)", path,
+					name->text, key->text, hint, takes);
+		}
 		int rc;
 		if (!strcmp(key->text, "node") || !strcmp(key->text, "client")) {
 			if (who)
