@@ -413,7 +413,8 @@ int node_install_bundle(struct node *n, const struct bundle *b,
 			world_fail(w);
 			return -ENOMEM;
 		}
-		memcpy(old, before, nb * sizeof(*old));
+		if (nb)
+			memcpy(old, before, nb * sizeof(*old));
 		int rc = node_install(n, key, ks, b->copies + i * cs);
 		uint32_t na = rc < 0 ? 0 : policy_state(w->policy, ks, &after);
 		for (uint32_t a = 0; a < nb && rc == 0; a++) {

@@ -54,7 +54,7 @@ static int parse_nodes(struct rctx *c, const struct ynode *v, const char *path, 
 	static const struct field index = {.name = "node", .type = FT_U32, .min = 0, .max = 63};
 	*set = 0;
 	for (size_t i = 0; i < v->n; i++) {
-		char sub[96];
+		char sub[320];
 		snprintf(sub, sizeof(sub), "%s[%zu]", path, i);
 		uint32_t k;
 		if (resolve_field(c, &index, v->item[i], sub, &k) < 0)
@@ -72,7 +72,7 @@ static int parse_groups(struct rctx *c, struct fault *f, const struct ynode *v, 
 				FAULT_GROUPS_MAX);
 	f->ngroups = (uint32_t)v->n;
 	for (size_t g = 0; g < v->n; g++) {
-		char sub[96];
+		char sub[256];
 		snprintf(sub, sizeof(sub), "%s[%zu]", path, g);
 		if (parse_nodes(c, v->item[g], sub, &f->group[g]) < 0)
 			return -1;
@@ -141,7 +141,7 @@ static int parse_fault(struct rctx *c, const struct ynode *item, const char *pat
 	bool who = false;
 	for (size_t i = 0; i + 1 < body->n; i += 2) {
 		const struct ynode *key = body->item[i], *val = body->item[i + 1];
-		char sub[160];
+		char sub[192];
 		snprintf(sub, sizeof(sub), "%s.%s.%s", path, name->text, key->text);
 		if (!allowed_key(kind, key->text)) {
 			/* did you mean one of the settings this kind takes? */
