@@ -282,7 +282,7 @@ static bool apply(struct world *w, const struct fault *f, struct occ *o)
 	if (!client && !n && (f->kind == FAULT_CRASH || f->kind == FAULT_PAUSE ||
 			      f->kind == FAULT_CLOCK_JUMP))
 		return false;
-	uint32_t actor = client ? f->index : n ? TRACE_NODE(n->index) : TRACE_NODE(0);
+	uint32_t actor = client ? f->index : n ? node_actor(n) : TRACE_NODE(0);
 	o->node = client ? f->index : n ? n->index : 0;
 	switch (f->kind) {
 	case FAULT_CRASH:
@@ -351,7 +351,7 @@ static void undo(struct world *w, uint32_t i, bool force)
 	case FAULT_CRASH:
 		if (n && n->ep.down) {
 			node_restart(n);
-			trace(w, TRACE_NODE(n->index), FE_RESTART, 0, NULL);
+			trace(w, node_actor(n), FE_RESTART, 0, NULL);
 		}
 		break;
 	case FAULT_PAUSE:
@@ -359,7 +359,7 @@ static void undo(struct world *w, uint32_t i, bool force)
 			trace(w, f->index, FE_RESUME, 0, NULL);
 			client_resume(w, f->index, force);
 		} else if (n && node_paused(n)) {
-			trace(w, TRACE_NODE(n->index), FE_RESUME, 0, NULL);
+			trace(w, node_actor(n), FE_RESUME, 0, NULL);
 			if (force)
 				n->paused_until = kernel_now(w->k);
 			node_resume(n);

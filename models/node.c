@@ -96,6 +96,11 @@ void *node_run_state(struct node *n)
 	return n->w->run_state;
 }
 
+uint32_t node_actor(const struct node *n)
+{
+	return n->service ? TRACE_SERVICE : TRACE_NODE(n->index);
+}
+
 bool node_tracing(const struct node *n)
 {
 	return world_tracing(n->w);
@@ -111,7 +116,7 @@ void node_trace_text(struct node *n, const struct msg *m, unsigned ev, int64_t v
 {
 	if (!node_tracing(n))
 		return;
-	world_trace_text(n->w, TRACE_NODE(n->index), m->op_id, m->key, m->kind, ev, m->version,
+	world_trace_text(n->w, node_actor(n), m->op_id, m->key, m->kind, ev, m->version,
 			 value, aux, detail);
 }
 
@@ -119,7 +124,7 @@ void node_trace_key(struct node *n, uint32_t key, uint64_t op_id, unsigned ev, i
 {
 	if (!node_tracing(n))
 		return;
-	world_trace(n->w, TRACE_NODE(n->index), op_id, key, 0, ev, HIST_NONE, -1, aux);
+	world_trace(n->w, node_actor(n), op_id, key, 0, ev, HIST_NONE, -1, aux);
 }
 
 void node_trace2(struct node *n, const struct msg *m, unsigned ev, int64_t value, int64_t aux,
@@ -131,7 +136,7 @@ void node_trace2(struct node *n, const struct msg *m, unsigned ev, int64_t value
 	struct trace_row row = {
 		.time = kernel_now(w->k),
 		.op = m->op_id,
-		.actor = TRACE_NODE(n->index),
+		.actor = node_actor(n),
 		.key = m->key,
 		.version = m->version,
 		.event = (uint16_t)ev,
@@ -318,7 +323,7 @@ void node_reply(struct node *n, struct msg *m, enum reply_status st)
 			n->stats.siblings_sum += k;
 			if (k > n->stats.siblings_max)
 				n->stats.siblings_max = k;
-			if (node_tracing(n)) {
+			if (node_tracing(n) && !n->service) { /* a service's reply is its grant */
 				char carried[160];
 				policy_trace_msg(w->policy, w->popts, m, carried, sizeof(carried));
 				node_trace_text(n, m, TR_READ, m->value, k, carried);

@@ -194,5 +194,7 @@ void node_trace_key(struct node *n, uint32_t key, uint64_t op_id, unsigned ev, i
 void node_trace2(struct node *n, const struct msg *m, unsigned ev, int64_t value, int64_t aux,
 		 uint32_t aux2, const char *detail);
 bool node_tracing(const struct node *n);
+/* The node's actor in trace rows (TRACE_NODE(index), or TRACE_SERVICE). */
+uint32_t node_actor(const struct node *n);
 
 #endif

@@ -11,6 +11,10 @@
  *    without fencing (an update lost) and fenced with it;
  *  - a clock jump on the lock's node (the store, or a lock service) that
  *    ends a lease early, at the time worked out from the jump;
+ *  - fencing at a store apart from the lock service: a zombie write that
+ *    reaches the store before the new holder's passes the token check, and
+ *    the holder's write then overwrites it (Kleppmann 2016's tokens order
+ *    writes; they do not make a read-modify-write atomic);
  *  - primary with ack: one, the primary crashing before its copies arrive:
  *    the acknowledged write is lost; with ack: all nothing is;
  *  - a partition with a strict quorum: the minority's operations time out,
@@ -292,6 +296,59 @@ static void test_clock_jump_lease(void **state)
 	check_jump("store", "0", 21);
 	/* a lock service: the acquisition reaches it at 1 ms too */
 	check_jump("service", "service", 21);
+}
+
+/* ---- fencing at a store apart from the lock (Kleppmann's setting) ---- */
+
+/* Lease 10 ms, client <-> lock and store 1 ms.
+ *   at: service  client 0 acquires at 1 (token 1), reads 0 at the store at
+ *                3, and pauses at 4.5 for 12 ms, before its compute ends.
+ *                Its lease ends at 11: client 1 acquires (token 2), reads 0
+ *                at 13, computes 5 ms.  Client 0 resumes at 16.5 and writes
+ *                1 with token 1, at the store at 17.5: the newest token the
+ *                store has seen is none, so it is applied; client 1 writes
+ *                1 with token 2, at the store at 20, newer: applied.  Client
+ *                0's acknowledged increment is lost, though every token was
+ *                checked.
+ *   at: store    (one round trip fewer: the pause starts at 2.5, before
+ *                client 0's compute ends at 3) the lease ends at 11, client
+ *                1 gets token 2 and writes at 18; client 0's write, token
+ *                1, reaches the store at 15.5, which knows it issued token 2:
+ *                fenced; client 0 retries after client 1: nothing lost. */
+static const char fenced_apart[] =
+	"name: apart\nseed: 1\n"
+	"policies: [{lock: {lease: 10ms, fencing: true, at: %s}}]\n"
+	"store: {keys: 1}\n"
+	"network: {latency: const(1ms)}\n"
+	"clocks: {offset: const(0)}\n"
+	"workload:\n"
+	"  clients: 2\n  arrival: script\n  retries: 5\n  backoff: const(2ms)\n  compute: const(0)\n"
+	"  script:\n"
+	"    - {at: 0ms, client: 0, op: incr, compute: 1ms}\n"
+	"    - {at: 5ms, client: 1, op: incr, compute: 5ms}\n"
+	"faults:\n"
+	"  - pause: {client: 0, at: %s, for: 12ms}\n";
+
+static void test_fencing_apart(void **state)
+{
+	(void)state;
+	struct runs rs;
+	run_fmt(&rs, true, fenced_apart, "service", "4.5ms");
+	check_eq(metric(&rs.r[0], "zombie_writes"), 1, "service: client 0 writes as a zombie");
+	check_eq(metric(&rs.r[0], "fenced_writes"), 0, "service: no newer token seen yet");
+	check_eq(metric(&rs.r[0], "lost_updates"), 1, "service: client 0's increment lost");
+	check_eq(rs.value[0], 1, "service: final value");
+	double t[4];
+	check_eq(event_times(&rs, rs.label[0], "zombie", t, 4), 1, "one zombie write");
+	check_near(t[0], 17.5, 1e-9, "the zombie write reaches the store before the holder's");
+	runs_free(&rs);
+	run_fmt(&rs, true, fenced_apart, "store", "2.5ms");
+	check_eq(metric(&rs.r[0], "fenced_writes"), 1, "store: the zombie fenced");
+	check_eq(event_times(&rs, rs.label[0], "fenced", t, 4), 1, "one fenced write");
+	check_near(t[0], 15.5, 1e-9, "the zombie write reaches the store after the new grant");
+	check_eq(metric(&rs.r[0], "lost_updates"), 0, "store: nothing lost");
+	check_eq(rs.value[0], 2, "store: final value");
+	runs_free(&rs);
 }
 
 /* ---- primary ack one / all, a crash before the copies arrive ---- */
@@ -633,6 +690,7 @@ int main(void)
 		cmocka_unit_test(test_es_failover),
 		cmocka_unit_test(test_paused_holder),
 		cmocka_unit_test(test_clock_jump_lease),
+		cmocka_unit_test(test_fencing_apart),
 		cmocka_unit_test(test_primary_ack_crash),
 		cmocka_unit_test(test_partition_quorum),
 		cmocka_unit_test(test_loss_unacked),

@@ -122,8 +122,6 @@ static const struct bad_case bad[] = {
 	{HEAD "faults: [{loss: {at: 1s}}]\n", 4, 10, "loss needs p, a probability above 0"},
 	{HEAD "faults: [{loss: {p: 2}}]\n", 4, 21, "must be between 0 and 1"},
 	{HEAD "faults: [{clock_jump: {node: 0, at: 1s}}]\n", 4, 10, "clock_jump needs by"},
-	{HEAD "faults: [{crash: {node: service}}]\n", 4, 10,
-	 "crash of the lock service, but policy lww has none (it needs lock: {at: service})"},
 	{HEAD "workload: {timeout: 0}\nfaults: [{crash: {node: 0, at: 1s}}]\n", 5, 9,
 	 "workload.timeout is 0 (wait forever): give a timeout"},
 	{HEAD "faults: {crash: {node: 0}}\n", 4, 9, "faults: expected a list of faults"},

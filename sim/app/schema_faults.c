@@ -342,11 +342,6 @@ int schema_faults_check(struct rctx *c)
 			return sdiag_at(c->d, c->s, at, 0,
 					"faults[%u]: %s of client %u, but workload.clients is %u (clients are numbered from 0)",
 					i, name, f->index, cfg->clients);
-		if (f->target == FAULT_ON_SERVICE &&
-		    !(policy_needs(cfg->policy, cfg->popts.bytes) & POLICY_NEEDS_SERVICE))
-			return sdiag_at(c->d, c->s, at, 0,
-					"faults[%u]: %s of the lock service, but policy %s has none (it needs lock: {at: service})",
-					i, name, cfg->policy->name);
 		if (f->kind == FAULT_PARTITION) {
 			uint64_t all = f->from | f->to;
 			for (uint32_t g = 0; g < f->ngroups; g++)
