@@ -254,6 +254,8 @@ static void recompute_loss(struct world *w)
 static uint32_t add_window(struct world *w, const struct fault *f, uint32_t who)
 {
 	struct fault_run *r = run_of(w);
+	if (r->nwin >= FAULT_WINDOWS_MAX)
+		return UINT32_MAX; /* a chart shows no more; the run goes on */
 	if (r->nwin == r->wincap) {
 		uint32_t cap = r->wincap ? r->wincap * 2 : 16;
 		struct fault_window *v = realloc(r->win, cap * sizeof(*v));

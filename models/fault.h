@@ -32,6 +32,9 @@
  * links are restored, loss stops, and no further occurrence starts; the
  * cluster then settles (design section 9).  A lost message is counted in
  * msgs_lost; nothing else of a run changes when a scenario has no faults.
+ *
+ * Windows.  Each occurrence is recorded for charts (world_fault_windows),
+ * the first FAULT_WINDOWS_MAX of a run only.
  */
 #ifndef CLOBBER_FAULT_H
 #define CLOBBER_FAULT_H
@@ -41,6 +44,8 @@
 
 #include "models/model.h"
 #include "sim/truth/record.h"
+
+#define FAULT_WINDOWS_MAX 10000
 
 struct world;
 struct node;
