@@ -81,6 +81,17 @@ void coord_end_all(struct world *w, struct coord *c);
 struct msg *coord_peer(struct world *w, const struct msg *about, uint32_t key, uint8_t type,
 		       enum peer_class cls, uint64_t ref, const void *ks);
 
+/* A new peer message of type `type` and class cls carrying a bundle of
+ * copy j of every key of partition p (a resync), or NULL when p holds no
+ * key or memory ran out (the run then fails). */
+struct msg *coord_bundle(struct world *w, uint32_t p, uint32_t j, uint8_t type,
+			 enum peer_class cls);
+
+/* Sends copy j of key to every other copy that holds other versions, as
+ * peer messages of type `type` (counted as anti-entropy transfers); returns
+ * how many it sent. */
+uint64_t coord_sync_key(struct world *w, uint32_t key, uint32_t j, uint8_t type);
+
 /* Takes the copy out of message m into dst (the caller now owns it). */
 void coord_take_copy(struct world *w, struct msg *m, void *dst);
 

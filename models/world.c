@@ -164,6 +164,8 @@ void world_free(struct world *w)
 		for (uint32_t i = 0; i < w->nnodes + w->nproxies + w->nservices; i++)
 			node_free(&w->nodes[i]);
 	ring_free(&w->ring);
+	free(w->pkeys);
+	free(w->pstart);
 	free(w->nodes);
 	free(w->run_state);
 	free(w->repl_state);
@@ -392,6 +394,42 @@ uint32_t world_replica(const struct world *w, uint32_t key, uint32_t j)
 uint32_t world_partition(const struct world *w, uint32_t key)
 {
 	return w->nnodes == 1 ? 0 : ring_partition(&w->ring, key);
+}
+
+uint32_t world_partitions(const struct world *w)
+{
+	return w->nnodes == 1 ? 1 : ring_partitions(&w->ring);
+}
+
+const uint32_t *world_part_keys(struct world *w, uint32_t p, uint32_t *n)
+{
+	uint32_t np = world_partitions(w), nk = w->cfg->keys;
+	if (!w->pstart) {
+		/* counting sort of the keys by partition */
+		w->pstart = calloc(np + 1, sizeof(*w->pstart));
+		w->pkeys = malloc((nk ? nk : 1) * sizeof(*w->pkeys));
+		uint32_t *fill = calloc(np, sizeof(*fill));
+		if (!w->pstart || !w->pkeys || !fill) {
+			free(fill);
+			free(w->pstart);
+			free(w->pkeys);
+			w->pstart = w->pkeys = NULL;
+			*n = 0;
+			world_fail(w);
+			return NULL;
+		}
+		for (uint32_t k = 0; k < nk; k++)
+			w->pstart[world_partition(w, k) + 1]++;
+		for (uint32_t q = 0; q < np; q++)
+			w->pstart[q + 1] += w->pstart[q];
+		for (uint32_t k = 0; k < nk; k++) {
+			uint32_t q = world_partition(w, k);
+			w->pkeys[w->pstart[q] + fill[q]++] = k;
+		}
+		free(fill);
+	}
+	*n = w->pstart[p + 1] - w->pstart[p];
+	return w->pkeys + w->pstart[p];
 }
 
 uint32_t world_part_node(const struct world *w, uint32_t p, uint32_t j)

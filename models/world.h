@@ -114,6 +114,7 @@ struct world {
 	uint32_t nservices;	/* lock services: 0 or 1 */
 	unsigned char *svc_keys; /* the lock service's key states */
 	struct fault_run *fault; /* the fault schedule, or NULL */
+	uint32_t *pkeys, *pstart; /* keys by partition (world_part_keys), built when asked */
 	uint32_t ncopies;	/* copies of each key */
 	struct ring ring;	/* placement, when there are several nodes */
 	struct coord coord;	/* coordinators' requests in progress */
@@ -162,6 +163,11 @@ void client_clock_jump(struct world *w, uint32_t client, int64_t by);
 uint32_t world_replica(const struct world *w, uint32_t key, uint32_t j);
 uint32_t world_partition(const struct world *w, uint32_t key);
 uint32_t world_replica_index(const struct world *w, uint32_t key, uint32_t node);
+/* The partitions of the ring (1 with one node), and the keys of
+ * partition p in key order (*n of them; NULL when out of memory, and the
+ * run fails). */
+uint32_t world_partitions(const struct world *w);
+const uint32_t *world_part_keys(struct world *w, uint32_t p, uint32_t *n);
 /* The node holding copy j of the keys of partition p. */
 uint32_t world_part_node(const struct world *w, uint32_t p, uint32_t j);
 /* The key state of copy j of key `key`. */

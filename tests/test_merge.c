@@ -27,10 +27,12 @@ static const char scen_a[] =
 static const char scen_a_edited[] = /* the same labels and sweep, other keys */
 	"name: merge-a\nstop: {ops: $n}\nsweep: {n: [100, 200, 400, 800, 1600]}\n"
 	"policies: [lww, version]\nworkload: {clients: 4, key: zipf(1.0)}\nstore: {keys: 5}\n";
-static const char scen_b[] = /* replicated, with probes: the visibility table too */
+static const char scen_b[] = /* replicated, with probes (the visibility table too) and faults */
 	"name: merge-b\nstop: {ops: 300}\npolicies: [lww, {siblings: {merge: union}}, version]\n"
-	"workload: {clients: 3, mix: {add: 0.8, read: 0.2}, probe: [0ms, 1ms]}\nstore: {keys: 2}\n"
-	"cluster: {nodes: 3, replication: {quorum: {n: 3, r: 1, w: 1}}}\n";
+	"workload: {clients: 3, mix: {add: 0.8, read: 0.2}, probe: [0ms, 1ms], timeout: 20ms}\n"
+	"store: {keys: 2}\ncluster: {nodes: 3, replication: {quorum: {n: 3, r: 1, w: 1}}}\n"
+	"faults: [{crash: {node: 1, at: 'uniform(0, 20ms)', for: 10ms, every: 40ms}},\n"
+	"         {loss: {p: 0.05, at: 5ms, for: 30ms}}]\n";
 #define RUNS 13
 
 static char script[1024]; /* scripts/parallel-sweep.sh, absolute */

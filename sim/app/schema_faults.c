@@ -54,7 +54,7 @@ static int parse_nodes(struct rctx *c, const struct ynode *v, const char *path, 
 	static const struct field index = {.name = "node", .type = FT_U32, .min = 0, .max = 63};
 	*set = 0;
 	for (size_t i = 0; i < v->n; i++) {
-		char sub[96];
+		char sub[320];
 		snprintf(sub, sizeof(sub), "%s[%zu]", path, i);
 		uint32_t k;
 		if (resolve_field(c, &index, v->item[i], sub, &k) < 0)
@@ -72,7 +72,7 @@ static int parse_groups(struct rctx *c, struct fault *f, const struct ynode *v, 
 				FAULT_GROUPS_MAX);
 	f->ngroups = (uint32_t)v->n;
 	for (size_t g = 0; g < v->n; g++) {
-		char sub[96];
+		char sub[256];
 		snprintf(sub, sizeof(sub), "%s[%zu]", path, g);
 		if (parse_nodes(c, v->item[g], sub, &f->group[g]) < 0)
 			return -1;
@@ -141,11 +141,21 @@ static int parse_fault(struct rctx *c, const struct ynode *item, const char *pat
 	bool who = false;
 	for (size_t i = 0; i + 1 < body->n; i += 2) {
 		const struct ynode *key = body->item[i], *val = body->item[i + 1];
-		char sub[160];
+		char sub[192];
 		snprintf(sub, sizeof(sub), "%s.%s.%s", path, name->text, key->text);
-		if (!allowed_key(kind, key->text))
-			return sdiag_at(c->d, c->s, key, 0, "%s: %s takes no '%s' (it takes %s)", path,
-					name->text, key->text, allowed[kind]);
+		if (!allowed_key(kind, key->text)) {
+			/* did you mean one of the settings this kind takes? */
+			char list[64], hint[96], takes[96];
+			const char *names[8];
+			size_t n = 0;
+			snprintf(list, sizeof(list), "%s", allowed[kind]);
+			for (char *t = strtok(list, " "); t && n < 8; t = strtok(NULL, " "))
+				names[n++] = t;
+			sdiag_suggest(key->text, names, n, hint, sizeof(hint));
+			sdiag_join(names, n, takes, sizeof(takes));
+			return sdiag_at(c->d, c->s, key, 0, "%s: %s takes no '%s'%s (it takes %s)", path,
+					name->text, key->text, hint, takes);
+		}
 		int rc;
 		if (!strcmp(key->text, "node") || !strcmp(key->text, "client")) {
 			if (who)
@@ -332,11 +342,6 @@ int schema_faults_check(struct rctx *c)
 			return sdiag_at(c->d, c->s, at, 0,
 					"faults[%u]: %s of client %u, but workload.clients is %u (clients are numbered from 0)",
 					i, name, f->index, cfg->clients);
-		if (f->target == FAULT_ON_SERVICE &&
-		    !(policy_needs(cfg->policy, cfg->popts.bytes) & POLICY_NEEDS_SERVICE))
-			return sdiag_at(c->d, c->s, at, 0,
-					"faults[%u]: %s of the lock service, but policy %s has none (it needs lock: {at: service})",
-					i, name, cfg->policy->name);
 		if (f->kind == FAULT_PARTITION) {
 			uint64_t all = f->from | f->to;
 			for (uint32_t g = 0; g < f->ngroups; g++)

@@ -151,7 +151,8 @@ static void write_data(const struct tview *v, struct strbuf *d, bool *has)
 	for (size_t k = 0; k < v->nrows; k++) {
 		const struct trace_row *t = &v->rows[order[k]];
 		tview_event(v, order[k], &e);
-		if (e.cat != TC_TIMER) {
+		/* rows of no operation (faults, background messages) are no path */
+		if (e.cat != TC_TIMER && t->op != UINT64_MAX) {
 			sb_printf(d, "%.6f %d\n", (double)t->time / 1e6, lane_y(v, t->actor));
 			any = true;
 		}
