@@ -130,7 +130,7 @@ static const struct lab lab_list[] = {
 	{"09-failover-term.yaml", {"<-- FAILOVER", "<-- LOST", "<-- TRUNCATED"}, "seq_no_term",
 	 "<-- REJECTED", "<-- LOST", {"seq_no", "seq_no_term"}, {NULL}},
 	{"10-gc-pause-fencing.yaml", {"<-- PAUSE", "<-- JUMP", "<-- ZOMBIE", "<-- LOST"}, "fencing",
-	 "<-- FENCED", "<-- LOST", {"no-fencing", "fencing"}, {NULL}},
+	 "<-- FENCED", "<-- LOST", {"no-fencing", "fencing", "store", "store-fencing"}, {NULL}},
 	{"10-failover-token.yaml", {"<-- FAILOVER", "<-- ZOMBIE", "<-- LOST"}, "fencing",
 	 "<-- FENCED", "<-- LOST", {"no-fencing", "fencing"}, {NULL}},
 };
@@ -352,23 +352,34 @@ static void test_lab_state_faults(void **state)
 	must_show_at(out, 4, "#0 acked 1  <-- LOST", "lab 9 ack one");
 
 	/* lab 10: the pause: granted at 1 with a 20 ms lease, it ends at 21;
-	 * client 0 resumes at 34.5 and its write reaches the store at 35.5.
-	 * The jump: granted at 51, the service's clock 15 ms ahead from 52:
-	 * the lease ends at 56 (51 + 20 - 15); the holder writes at 64 */
+	 * client 0 stops at 2.5 for 30 ms, then computes 1 ms: its write
+	 * reaches the store at 34.5.  The jump: granted at 51, the service's
+	 * clock 15 ms ahead from 52: the lease ends at 56 (51 + 20 - 15); the
+	 * holder, done at 64 (54 + 10), writes at the store at 65 */
 	const char *f10 = "scenarios/labs/10-gc-pause-fencing.yaml";
 	out = trace(f10, "fencing");
 	must_show_at(out, 21, "lease of #0 expired", "lab 10");
-	must_show_at(out, 35.5, "#0 writes, lease gone (token 1, newest 2)", "lab 10");
+	must_show_at(out, 34.5, "#0 writes, lease gone (token 1, newest 2)", "lab 10");
 	must_show(out, "#0 fenced (newest token 2)  <-- FENCED", "lab 10");
 	must_show_at(out, 56, "lease of #2 expired", "lab 10");
 	must_show_at(out, 65, "#2 fenced (newest token 2)  <-- FENCED", "lab 10");
+	/* at the store the value comes with the grant (at 2): the write
+	 * leaves on resuming at 32.5 and arrives at 33.5; the store's clock
+	 * jumps the same, and its zombie arrives at 63 (52 + 10 + 1) */
+	out = trace(f10, "store-fencing");
+	must_show_at(out, 33.5, "#0 fenced (newest token 2)  <-- FENCED", "lab 10 store");
+	must_show_at(out, 56, "lease of #2 expired", "lab 10 store");
+	must_show_at(out, 63, "#2 fenced (newest token 2)  <-- FENCED", "lab 10 store");
 	/* a 10 ms jump: the lease ends at 61, the next holder reads at 63,
-	 * the zombie's write at 65 comes before the store has seen token 2 */
-	out = trace_set(f10, "fencing",
-			"faults=[pause: {client: 0, at: 4.5ms, for: 30ms}, clock_jump: {node: service, "
-			"at: 52ms, by: 10ms}]");
+	 * the zombie's write at 65 comes before the store has seen token 2;
+	 * at the store, which issued token 2, it is fenced */
+	const char *jump10 = "faults=[pause: {client: 0, at: 2.5ms, for: 30ms}, clock_jump: {node: service, "
+			     "at: 52ms, by: 10ms}, clock_jump: {node: 0, at: 52ms, by: 10ms}]";
+	out = trace_set(f10, "fencing", jump10);
 	must_show_at(out, 61, "lease of #2 expired", "lab 10 jump 10ms");
 	must_show_at(out, 65, "#2 applied: k1 = 1  <-- LOST", "lab 10 jump 10ms");
+	out = trace_set(f10, "store-fencing", jump10);
+	must_show_at(out, 63, "#2 fenced (newest token 2)  <-- FENCED", "lab 10 store jump 10ms");
 	/* across a failover: node 1's first token for k0 is 1 of term 2 */
 	out = trace("scenarios/labs/10-failover-token.yaml", "fencing");
 	must_show(out, "#1 writes 1 (token 1 of term 2)", "lab 10 failover");
