@@ -72,6 +72,7 @@ uint64_t coord_new(struct world *w, struct coord *c, uint32_t node, uint32_t key
 	q->key = key;
 	q->is_read = is_read;
 	q->live = 1;
+	q->op_id = UINT64_MAX;
 	c->live++;
 	if (is_read) {
 		q->scratch = calloc(1, w->kss);

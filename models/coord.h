@@ -40,6 +40,7 @@ struct creq {
 	uint8_t is_read;
 	uint8_t live;	     /* in use */
 	uint64_t seq_no;     /* primary: the write's seq_no */
+	uint64_t op_id;	     /* the operation it serves (traces), or UINT64_MAX */
 	void *scratch;	     /* read: the replies merged (a key state), or NULL */
 	unsigned char *copies; /* read: each replica's copy (ncopies * copy size) */
 	uint8_t *have;	       /* read: which replicas' copies are in copies */

@@ -99,7 +99,8 @@ static const struct trace_vocab primary_events[] = {
 	{.name = "install", .text = "{op} installs seq {aux}", .cat = TC_NODE},
 	{.name = "held", .text = "{op} seq {aux} waits for an earlier one", .cat = TC_NODE},
 	{.name = "repl-ack", .text = "{op} acknowledged by {node} ({aux} so far)", .cat = TC_MESSAGE},
-	{.name = "commit", .text = "{op} answered after {aux} copies", .cat = TC_NODE},
+	{.name = "commit", .text = "{op} answered after {aux} copy",
+	 .text_many = "{op} answered after {aux} copies", .cat = TC_NODE},
 	{.name = "promote", .text = "PROMOTED: primary of term {aux} ({detail})",
 	 .mark = "FAILOVER", .cat = TC_FAULT},
 	{.name = "step-down", .text = "learns term {aux}: no longer primary", .cat = TC_FAULT},
@@ -523,7 +524,8 @@ static void install_resync(struct node *n, uint32_t p, struct prep *r, struct ms
 	r->synced = c->term;
 	if (node_tracing(n)) {
 		char text[64];
-		snprintf(text, sizeof(text), "%u keys, up to seq %llu", b ? b->n : 0,
+		uint32_t nk = b ? b->n : 0;
+		snprintf(text, sizeof(text), "%u key%s, up to seq %llu", nk, nk == 1 ? "" : "s",
 			 (unsigned long long)c->seq_no);
 		struct msg t = {.key = b && b->n ? b->keys[0] : 0, .version = HIST_NONE,
 				.op_id = UINT64_MAX};

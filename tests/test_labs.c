@@ -123,7 +123,7 @@ static const struct lab lab_list[] = {
 	{"06-vector-clocks.yaml", {"<-- SIBLINGS"}, NULL, NULL, NULL,
 	 {"vnode", "dvv", "client", "pruned", "overpruned"}, {NULL}},
 	/* the timeline has no mark for a stale read: the verdict counts them */
-	{"07-quorums-stale-reads.yaml", {"stale reads: 2", "answered after 1 copies"}, "r=2 w=2",
+	{"07-quorums-stale-reads.yaml", {"stale reads: 2", "answered after 1 copy"}, "r=2 w=2",
 	 "stale reads: 0", "stale reads: 2", {"lww"}, {"r=1 w=1", "r=1 w=2", "r=2 w=1", "r=2 w=2"}},
 	{"08-lww-replicas-skew.yaml", {"<-- PARTITION", "TIMED OUT", "<-- LOST"}, "server",
 	 "#3 reads k0 = 2", "<-- LOST", {"client", "server", "union"}, {NULL}},

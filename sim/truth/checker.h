@@ -9,9 +9,11 @@
  *  - unacknowledged effect: a version in F that was never acknowledged (its
  *    operation timed out or was aborted after the write was applied).
  *  - stale read: an observed read of key k, issued at time b, whose state S
- *    misses a version v in F (of key k) acknowledged before b, that is,
- *    some v in F \ incl(S) with ack(v) < b.  A lost write is not in F, so
- *    it counts as lost, not as stale.
+ *    misses a version v in F (of key k) acknowledged at or before b, that
+ *    is, some v in F \ incl(S) with ack(v) <= b (a read issued at the
+ *    instant of an acknowledgement, such as a probe at delay 0, is expected
+ *    to see it, as visibility counts it).  A lost write is not in F, so it
+ *    counts as lost, not as stale.
  *  - read-your-writes violation: a stale read where such a v was written by
  *    the reading client itself.
  *  - monotonic-read violation: a read that misses a version of F the same

@@ -235,11 +235,11 @@ static uint32_t check_fast(struct rctx *c, const struct hist_read *r, uint32_t k
 	if (d == kp->start + kp->len && kp->len)
 		missing_min = c->pmin[d - 1] < h->ack[c->pathv[d - 1]] ? c->pmin[d - 1]
 									  : h->ack[c->pathv[d - 1]];
-	if (missing_min < r->begin)
+	if (missing_min <= r->begin)
 		out->stale_reads++;
 	for (uint32_t j = kp->start; j < d; j++) {
 		uint32_t v = c->pathv[j];
-		if (h->writer[v] == r->client && h->ack[v] < r->begin) {
+		if (h->writer[v] == r->client && h->ack[v] <= r->begin) {
 			out->ryw_violations++;
 			break;
 		}
@@ -276,14 +276,14 @@ static int check_slow(struct rctx *c, const struct hist_read *r, uint32_t key,
 		bool in = BIT_GET(c->seen, v);
 		if (!in && h->ack[v] < missing_min)
 			missing_min = h->ack[v];
-		if (!in && h->writer[v] == r->client && h->ack[v] < r->begin)
+		if (!in && h->writer[v] == r->client && h->ack[v] <= r->begin)
 			ryw = true;
 		if (h->ack[v] != HIST_UNACKED && h->ack[v] <= r->begin && h->ack[v] > newest) {
 			newest = h->ack[v];
 			newest_seen = in;
 		}
 	}
-	if (missing_min < r->begin)
+	if (missing_min <= r->begin)
 		out->stale_reads++;
 	out->ryw_violations += ryw;
 	if (h->record_all && newest != INT64_MIN)
