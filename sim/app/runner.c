@@ -242,6 +242,22 @@ static void mark_lost(struct run_result *out, const struct history *h)
 	}
 }
 
+/* Copies the world's fault windows into the result.  Returns 0 or
+ * -ENOMEM. */
+static int copy_faults(struct run_result *out, const struct world *w)
+{
+	uint32_t n;
+	const struct fault_window *win = world_fault_windows(w, &n);
+	if (n == 0)
+		return 0;
+	out->faults = malloc(n * sizeof(*out->faults));
+	if (!out->faults)
+		return -ENOMEM;
+	memcpy(out->faults, win, n * sizeof(*out->faults));
+	out->nfaults = n;
+	return 0;
+}
+
 int runner_run(const struct run_config *cfg, struct run_result *out,
 	       runner_inspect_fn *inspect, void *arg)
 {
@@ -278,6 +294,10 @@ int runner_run(const struct run_config *cfg, struct run_result *out,
 	append_metrics(out, cfg->repl->metrics, w, world_repl_metrics);
 	if (cfg->record_trace)
 		mark_lost(out, &h);
+	if (copy_faults(out, w) < 0) {
+		rc = -ENOMEM;
+		goto out_world;
+	}
 	if (inspect)
 		inspect(w, &h, out, arg);
 	out->metric[M_WALL] = now_s() - t0;
@@ -296,6 +316,9 @@ out_kernel:
 void run_result_free(struct run_result *r)
 {
 	record_free(&r->rec);
+	free(r->faults);
+	r->faults = NULL;
+	r->nfaults = 0;
 	free(r->check.in_final);
 	free(r->check.accounted);
 	r->check.in_final = NULL;

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "sim/app/fwin.h"
 #include "sim/app/scenario.h"
 #include "sim/app/schema.h"
 #include "sim/core/units.h"
@@ -22,8 +23,7 @@
 #define DMAX 3.2e18
 #define FOFF(f) offsetof(struct fault, f)
 
-static const char *const kind_names[FAULT_NKINDS] = {"crash", "partition", "loss", "pause",
-						     "clock_jump"};
+#define kind_names fwin_kind_names /* the kinds' names, shared with the results database */
 
 /* node: a number, `primary` or `service`; client: a number. */
 static int parse_target(struct rctx *c, struct fault *f, const struct ynode *key,
