@@ -324,6 +324,86 @@ static void test_trace_chart(void **state)
 	check_png(tp_path("tr/trace-lww.png"), 800, 200);
 }
 
+/* The boxes of block "# index N: KIND windows" of a swimlane chart's
+ * data: xlow and xhigh of each, into lo[] and hi[]; returns how many. */
+static int bands_of(const char *dat, const char *kind, double *lo, double *hi, int max)
+{
+	char head[64];
+	snprintf(head, sizeof(head), ": %s windows, boxes", kind);
+	const char *p = strstr(dat, head);
+	if (!p)
+		return 0;
+	p = strchr(p, '\n') + 1;
+	p = strchr(p, '\n') + 1; /* the NaN row */
+	int n = 0;
+	double x, y, a, b, c, e;
+	while (n < max && sscanf(p, "%lf %lf %lf %lf %lf %lf", &x, &y, &a, &b, &c, &e) == 6) {
+		lo[n] = a;
+		hi[n++] = b;
+		p = strchr(p, '\n') + 1;
+	}
+	return n;
+}
+
+/* clobber trace shades the fault windows, live and from a database, as
+ * the faults table has them: each box spans its window (clipped to the
+ * trace), a partition on each of the three nodes it cut off. */
+static void test_trace_faults(void **state)
+{
+	(void)state;
+	tp_write("tf.yaml",
+		 "name: tf\nstop: {ops: 40}\npolicies: [lww]\n"
+		 "cluster: {nodes: 3, replication: {primary: {failover: 100ms}}}\n"
+		 "workload: {clients: 2, think: exp(4ms), timeout: 20ms}\n"
+		 "faults:\n  - crash: {node: primary, at: 15ms, for: 30ms}\n"
+		 "  - partition: {groups: [[0], [1, 2]], at: 50ms, for: 10ms}\n"
+		 "  - pause: {client: 1, at: 20ms, for: 8ms}\n"
+		 "  - clock_jump: {node: 2, at: 40ms, by: -5ms}\n");
+	const char *run[] = {tp_bin, "run", tp_path("tf.yaml"), "-o", tp_path("tf.db"), "--record", "trace", NULL};
+	assert_int_equal(run_in(NULL, run), 0);
+	const char *live[] = {tp_bin, "trace", tp_path("tf.yaml"), "--ops", "40", "-o", tp_path("tfl"), NULL};
+	assert_int_equal(run_in(NULL, live), 0);
+	const char *stored[] = {tp_bin, "trace", "--run", "1", tp_path("tf.db"), "-o", tp_path("tfs"), NULL};
+	assert_int_equal(run_in(NULL, stored), 0);
+	check_png(tp_path("tfl/trace-lww.png"), 800, 300);
+	check_png(tp_path("tfs/trace-lww-run1.png"), 800, 300);
+	static char live_dat[1 << 20], stored_dat[1 << 20];
+	tp_slurp("tfl/trace-lww.dat", live_dat, sizeof(live_dat));
+	tp_slurp("tfs/trace-lww-run1.dat", stored_dat, sizeof(stored_dat));
+	/* the same run: the same shading */
+	assert_non_null(strstr(live_dat, "# index 14: crash windows"));
+	assert_string_equal(strstr(live_dat, "# index 14: crash windows"),
+			    strstr(stored_dat, "# index 14: crash windows"));
+	sqlite3 *db = tp_open_db("tf.db");
+	assert_int_equal(tp_query(db, "SELECT count(*) FROM faults"), 4);
+	static const char *const kinds[] = {"crash", "partition", "pause"};
+	for (int k = 0; k < 3; k++) {
+		char sql[256];
+		snprintf(sql, sizeof(sql), "SELECT round(start_ms * 1000) FROM faults WHERE kind = '%s'", kinds[k]);
+		double start = (double)tp_query(db, sql) / 1000;
+		snprintf(sql, sizeof(sql), "SELECT round(end_ms * 1000) FROM faults WHERE kind = '%s'", kinds[k]);
+		double end = (double)tp_query(db, sql) / 1000;
+		double lo[8], hi[8];
+		int n = bands_of(stored_dat, kinds[k], lo, hi, 8);
+		if (n != (k == 1 ? 3 : 1))
+			fail_msg("%s: %d bands", kinds[k], n);
+		for (int i = 0; i < n; i++) {
+			check_near(lo[i], start, 1e-6, "band start against the faults table");
+			check_near(hi[i], end, 1e-6, "band end against the faults table");
+		}
+	}
+	sqlite3_close(db);
+	/* the clock jump: a mark with its step */
+	assert_non_null(strstr(stored_dat, "\"clock -5ms\""));
+	char gp[16384];
+	tp_slurp("tfs/trace-lww-run1.gp", gp, sizeof(gp));
+	assert_non_null(strstr(gp, "with boxxyerror fs transparent solid 0.22 noborder lc rgb '#d62728' title 'crashed'"));
+	assert_non_null(strstr(gp, "with vectors nohead"));
+	/* a trace without faults has the chart it always had: no shading */
+	tp_slurp("tr/trace-lww.gp", gp, sizeof(gp));
+	assert_null(strstr(gp, "boxxyerror"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -331,6 +411,7 @@ int main(void)
 		cmocka_unit_test(test_extended_sweep_points),
 		cmocka_unit_test(test_no_sweep_default_dir),
 		cmocka_unit_test(test_trace_chart),
+		cmocka_unit_test(test_trace_faults),
 		cmocka_unit_test(test_axes_and_theme),
 		cmocka_unit_test(test_index_in_chromium),
 	};
