@@ -324,6 +324,84 @@ static void test_trace_chart(void **state)
 	check_png(tp_path("tr/trace-lww.png"), 800, 200);
 }
 
+/* The PBS chart's data against the visibility table: each series (one
+ * per sweep point of one label) holds, for each bin of t with at least 30
+ * reads, the reads and consistent reads of its runs summed, P their
+ * ratio inside its Wilson interval; P rises with t for R = W = 1; a
+ * database without visibility rows gets no PBS chart. */
+static void test_pbs_chart(void **state)
+{
+	(void)state;
+	tp_write("pbs.yaml",
+		 "name: pbs-small\nreplications: 2\nstop: {ops: 400}\nsweep: {r: [1, 2]}\npolicies: [lww]\n"
+		 "store: {keys: 1}\n"
+		 "cluster: {nodes: 3, replication: {quorum: {n: 3, r: $r, w: 1, coordinator: proxy, read_repair: false}}}\n"
+		 "workload: {clients: 1, think: const(20ms), compute: const(0), mix: {incr: 1}, probe: [0ms, 200us, 1ms]}\n"
+		 "network: {latency: const(0), peer: {write: exp(0.25ms), ack: exp(1ms), read: exp(1ms), reply: exp(1ms)}}\n");
+	const char *run[] = {tp_bin, "run", tp_path("pbs.yaml"), "-o", tp_path("pbs.db"), NULL};
+	assert_int_equal(run_in(NULL, run), 0);
+	const char *plot[] = {tp_bin, "plot", tp_path("pbs.db"), "-o", tp_path("pbs"), NULL};
+	assert_int_equal(run_in(NULL, plot), 0);
+	check_png(tp_path("pbs/pbs-visibility.png"), 600, 400);
+	static char dat[1 << 16];
+	tp_slurp("pbs/pbs-visibility.dat", dat, sizeof(dat));
+	sqlite3 *db = tp_open_db("pbs.db");
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_prepare_v2(db,
+					    "SELECT json_extract(r.params, '$.sweep.r'), v.t_ms, sum(v.reads), sum(v.consistent) "
+					    "FROM visibility v JOIN runs r ON r.id = v.run_id GROUP BY 1, 2 "
+					    "HAVING sum(v.reads) >= 30 ORDER BY 1, 2",
+					    -1, &st, NULL),
+			 SQLITE_OK);
+	/* the data's rows, in order: each series' block after its '# series r=R' */
+	int rows = 0;
+	double first_p[3] = {0}, last_p[3] = {0};
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		int r = atoi((const char *)sqlite3_column_text(st, 0));
+		double t = sqlite3_column_double(st, 1), reads = sqlite3_column_double(st, 2),
+		       cons = sqlite3_column_double(st, 3);
+		char head[32];
+		snprintf(head, sizeof(head), "# series r=%d\n", r);
+		const char *p = strstr(dat, head);
+		if (!p)
+			fail_msg("no series r=%d in the data:\n%s", r, dat);
+		/* the row of t in that block (before the next series) */
+		const char *next = strstr(p + 1, "# series");
+		bool found = false;
+		for (const char *q = strchr(p, '\n') + 1; *q && (!next || q < next); q = strchr(q, '\n') + 1) {
+			double x, n, c, pp, lo, hi;
+			if (sscanf(q, "%lf %lf %lf %lf %lf %lf", &x, &n, &c, &pp, &lo, &hi) == 6 && x == x &&
+			    fabs(x - t) < 1e-9) {
+				check_near(n, reads, 0, "reads of a bin against the visibility table");
+				check_near(c, cons, 0, "consistent reads of a bin against the visibility table");
+				check_near(pp, cons / reads, 1e-9, "P of a bin");
+				assert_true(lo <= pp && pp <= hi && lo >= 0 && hi <= 1);
+				found = true;
+			}
+			if (!strchr(q, '\n'))
+				break;
+		}
+		if (!found)
+			fail_msg("r=%d t=%g ms: %g reads in the table, no row in the data", r, t, reads);
+		if (t == 0)
+			first_p[r] = cons / reads;
+		last_p[r] = cons / reads;
+		rows++;
+	}
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	assert_int_equal(rows, 6); /* 2 series x 3 probe delays */
+	/* R = W = 1: P rises from about 0.94 at t = 0 to nearly 1 at 1 ms */
+	if (!(first_p[1] < 0.98 && last_p[1] > first_p[1] && last_p[1] > 0.99))
+		fail_msg("r=1: P %g at t=0, %g at 1 ms", first_p[1], last_p[1]);
+	char gp[16384];
+	tp_slurp("pbs/pbs-visibility.gp", gp, sizeof(gp));
+	assert_non_null(strstr(gp, "title 'r=1'"));
+	assert_non_null(strstr(gp, "load 'theme.gp'"));
+	/* one node, no probes: no visibility, no PBS chart */
+	assert_false(tp_exists("charts/pbs-visibility.png"));
+}
+
 /* The boxes of block "# index N: KIND windows" of a swimlane chart's
  * data: xlow and xhigh of each, into lo[] and hi[]; returns how many. */
 static int bands_of(const char *dat, const char *kind, double *lo, double *hi, int max)
@@ -412,6 +490,7 @@ int main(void)
 		cmocka_unit_test(test_no_sweep_default_dir),
 		cmocka_unit_test(test_trace_chart),
 		cmocka_unit_test(test_trace_faults),
+		cmocka_unit_test(test_pbs_chart),
 		cmocka_unit_test(test_axes_and_theme),
 		cmocka_unit_test(test_index_in_chromium),
 	};

@@ -91,7 +91,8 @@ static int draw(struct plotter *pl, const struct cli_args *a, const char *root)
 	}
 	esc_term_fputs(s->name, stdout);
 	fputs(":\n", stdout);
-	if (plot_axis_charts(pl) < 0 || plot_cdf_chart(pl) < 0 || plot_card_chart(pl) < 0) {
+	if (plot_axis_charts(pl) < 0 || plot_cdf_chart(pl) < 0 || plot_card_chart(pl) < 0 ||
+	    plot_pbs_chart(pl) < 0) {
 		perror_term(pl->err);
 		return EXIT_RUNTIME;
 	}
