@@ -112,8 +112,12 @@ static void test_every_chart(void **state)
 	assert_true(drawn >= 8); /* at least lost-update rate, abort rate, p99, throughput */
 	check_png(tp_path("charts/latency-cdf.png"), 600, 400);
 	check_png(tp_path("charts/scorecard.png"), 600, 400);
-	struct stat st;
-	assert_int_not_equal(stat(tp_path("charts/lost_update_rate-vs-keys.png"), &st), 0);
+	/* keys is not numeric: no line chart against it, bars by its values */
+	char bars_gp[32768];
+	tp_slurp("charts/lost_update_rate-vs-keys.gp", bars_gp, sizeof(bars_gp));
+	assert_non_null(strstr(bars_gp, "with boxerrorbars"));
+	assert_null(strstr(bars_gp, "with lines"));
+	assert_non_null(strstr(bars_gp, "set xtics scale 0 ('zipf(0.5)' 0, 'zipf(1.2)' 1)"));
 	/* the names reached the scripts escaped: quotes doubled, no enhanced
 	 * text markup */
 	char gp[32768];
@@ -325,7 +329,7 @@ static void test_trace_chart(void **state)
 }
 
 /* The PBS chart's data against the visibility table: each series (one
- * per sweep point of one label) holds, for each bin of t with at least 30
+ * per sweep point of one label) holds, for each bin of t with at least 100
  * reads, the reads and consistent reads of its runs summed, P their
  * ratio inside its Wilson interval; P rises with t for R = W = 1; a
  * database without visibility rows gets no PBS chart. */
@@ -350,7 +354,7 @@ static void test_pbs_chart(void **state)
 	assert_int_equal(sqlite3_prepare_v2(db,
 					    "SELECT json_extract(r.params, '$.sweep.r'), v.t_ms, sum(v.reads), sum(v.consistent) "
 					    "FROM visibility v JOIN runs r ON r.id = v.run_id GROUP BY 1, 2 "
-					    "HAVING sum(v.reads) >= 30 ORDER BY 1, 2",
+					    "HAVING sum(v.reads) >= 100 ORDER BY 1, 2",
 					    -1, &st, NULL),
 			 SQLITE_OK);
 	/* the data's rows, in order: each series' block after its '# series r=R' */
@@ -400,6 +404,130 @@ static void test_pbs_chart(void **state)
 	assert_non_null(strstr(gp, "load 'theme.gp'"));
 	/* one node, no probes: no visibility, no PBS chart */
 	assert_false(tp_exists("charts/pbs-visibility.png"));
+}
+
+/* The rows of the block after the line `head` of a data file: up to max
+ * rows of ncols numbers each into v[row * ncols + col]; returns how many
+ * (the NaN row skipped). */
+static int block_rows(const char *dat, const char *head, int ncols, double *v, int max)
+{
+	const char *p = strstr(dat, head);
+	if (!p)
+		fail_msg("no block '%s' in the data", head);
+	p = strchr(p, '\n');
+	int n = 0;
+	while (p && p[1] && p[1] != '\n' && p[1] != '#' && n < max) {
+		p++;
+		double x[8];
+		int got = 0;
+		const char *q = p;
+		for (; got < ncols; got++) {
+			char *end;
+			x[got] = strtod(q, &end);
+			if (end == q)
+				break;
+			q = end;
+		}
+		if (got == ncols && x[0] == x[0]) {
+			memcpy(&v[n * ncols], x, (size_t)ncols * sizeof(double));
+			n++;
+		}
+		p = strchr(p, '\n');
+	}
+	return n;
+}
+
+/* Operations over time and bars by an axis of names, from a sweep of
+ * strategies and a fault kept by `when`: a chart per point; its bins
+ * hold the ops table's operations of the run drawn, by outcome; its
+ * shading is the faults table's window of that run; the bars hold the
+ * metrics' means over replications. */
+static void test_time_and_bars(void **state)
+{
+	(void)state;
+	tp_write("tb.yaml",
+		 "name: tb\nreplications: 2\nstop: {time: 2s}\n"
+		 "sweep: {strategy: [primary, quorum], nemesis: [none, partition]}\n"
+		 "policies: [lww, {siblings: {merge: union}}]\n"
+		 "cluster: {nodes: 3, replication: $strategy}\n"
+		 "workload: {clients: 4, think: exp(10ms), timeout: 100ms}\n"
+		 "faults: [{partition: {groups: [[0], [1, 2]], at: 500ms, for: 500ms, when: $nemesis == partition}}]\n");
+	const char *run[] = {tp_bin, "run", tp_path("tb.yaml"), "-o", tp_path("tb.db"), "--record", "ops", NULL};
+	assert_int_equal(run_in(NULL, run), 0);
+	const char *plot[] = {tp_bin, "plot", tp_path("tb.db"), "-o", tp_path("tb"), NULL};
+	assert_int_equal(run_in(NULL, plot), 0);
+	static const char *const points[] = {"primary_nemesis_none", "primary_nemesis_partition",
+					     "quorum_nemesis_none", "quorum_nemesis_partition"};
+	for (int i = 0; i < 4; i++) {
+		char name[128];
+		snprintf(name, sizeof(name), "tb/ops-over-time_strategy_%s.png", points[i]);
+		check_png(tp_path(name), 800, 400);
+	}
+	check_png(tp_path("tb/ops_failed-vs-nemesis.png"), 600, 300);
+	check_png(tp_path("tb/lost_update_rate-vs-nemesis.png"), 600, 300);
+	static char dat[1 << 18];
+	tp_slurp("tb/ops-over-time_strategy_quorum_nemesis_partition.dat", dat, sizeof(dat));
+	sqlite3 *db = tp_open_db("tb.db");
+	/* the run drawn for lww: replication 0 at that point */
+	long long id = tp_query(db, "SELECT id FROM runs WHERE label = 'lww' AND replication = 0 AND "
+				    "json_extract(params, '$.sweep.strategy') = 'quorum' AND "
+				    "json_extract(params, '$.sweep.nemesis') = 'partition'");
+	assert_true(id > 0);
+	/* the shading: the faults table's window */
+	double w[8 * 4];
+	int nw = block_rows(dat, "# fault windows of label lww", 7, w, 4);
+	assert_int_equal(nw, 1);
+	char sql[512];
+	snprintf(sql, sizeof(sql), "SELECT round(start_ms * 1000) FROM faults WHERE run_id = %lld", id);
+	check_near(w[2], (double)tp_query(db, sql) / 1000, 1e-6, "window start against the faults table");
+	snprintf(sql, sizeof(sql), "SELECT round(end_ms * 1000) FROM faults WHERE run_id = %lld", id);
+	check_near(w[3], (double)tp_query(db, sql) / 1000, 1e-6, "window end against the faults table");
+	check_near(w[2], 500, 1e-6, "the partition starts at 500 ms");
+	check_near(w[3], 1000, 1e-6, "and ends at 1000 ms");
+	/* the bins: per outcome, the ops table's operations issued in them */
+	const char *b = strstr(dat, "bins of ");
+	assert_non_null(b);
+	double bin = atof(b + 8);
+	assert_true(bin > 0);
+	static double rows[256 * 4];
+	int nb = block_rows(dat, "# label lww", 4, rows, 256);
+	assert_true(nb >= 10);
+	static const char *const status[3] = {"ok", "aborted", "failed"};
+	for (int o = 0; o < 3; o++) {
+		double sum = 0;
+		for (int i = 0; i < nb; i++)
+			sum += rows[i * 4 + 1 + o] * bin / 1000;
+		snprintf(sql, sizeof(sql),
+			 "SELECT count(*) FROM ops WHERE run_id = %lld AND status = '%s' AND start_ms < %.10g", id,
+			 status[o], nb * bin);
+		check_near(sum, (double)tp_query(db, sql), 1e-6, "operations of a status in the bins");
+	}
+	/* the partition made operations fail: at some bin inside it */
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM ops WHERE run_id = %lld AND status = 'failed'", id);
+	assert_true(tp_query(db, sql) > 0);
+	/* the bars: the metric's mean over the replications */
+	tp_slurp("tb/lost_update_rate-vs-nemesis.dat", dat, sizeof(dat));
+	double bars[4 * 4];
+	int nbars = block_rows(dat, "# panel strategy=quorum, label lww", 4, bars, 4);
+	assert_int_equal(nbars, 2);
+	for (int i = 0; i < 2; i++) {
+		sqlite3_stmt *st;
+		snprintf(sql, sizeof(sql),
+			 "SELECT avg(m.value) FROM metrics m JOIN runs r ON r.id = m.run_id WHERE m.name = "
+			 "'lost_update_rate' AND r.label = 'lww' AND json_extract(r.params, '$.sweep.strategy') = "
+			 "'quorum' AND json_extract(r.params, '$.sweep.nemesis') = '%s'",
+			 (int)bars[i * 4 + 3] == 0 ? "none" : "partition");
+		assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+		assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+		check_near(bars[i * 4 + 1], sqlite3_column_double(st, 0), 1e-9, "a bar's mean against the metrics");
+		sqlite3_finalize(st);
+	}
+	sqlite3_close(db);
+	/* the names of the axis drawn under the groups */
+	char gp[16384];
+	tp_slurp("tb/lost_update_rate-vs-nemesis.gp", gp, sizeof(gp));
+	assert_non_null(strstr(gp, "set xtics scale 0 ('none' 0, 'partition' 1)"));
+	assert_non_null(strstr(gp, "set title 'strategy=quorum'"));
 }
 
 /* The boxes of block "# index N: KIND windows" of a swimlane chart's
@@ -491,6 +619,7 @@ int main(void)
 		cmocka_unit_test(test_trace_chart),
 		cmocka_unit_test(test_trace_faults),
 		cmocka_unit_test(test_pbs_chart),
+		cmocka_unit_test(test_time_and_bars),
 		cmocka_unit_test(test_axes_and_theme),
 		cmocka_unit_test(test_index_in_chromium),
 	};

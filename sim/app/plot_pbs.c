@@ -12,7 +12,8 @@
  * P = consistent / reads, with its 95% Wilson score interval (a binomial
  * proportion: the interval stays inside [0, 1] and needs no normal
  * approximation near 1, where PBS's curves live).  Bins with fewer than
- * MIN_READS reads are left out, as too noisy to read.  t is on a log
+ * MIN_READS reads are left out, as too noisy to read; the P axis runs
+ * from a little below the lowest P shown (at most 0.95) to 1.  t is on a log
  * scale in its bins' upper edges; t = 0 (a probe at delay 0, a read that
  * began as its write was acknowledged) stands apart at the left.
  */
@@ -28,7 +29,7 @@
 
 #define MAX_PANELS 24
 #define MAX_BINS 64	/* distinct t per series (the checker has 32) */
-#define MIN_READS 30	/* reads a bin needs to be drawn */
+#define MIN_READS 100	/* reads a bin needs to be drawn */
 #define OVERLAP_TOL 0.012
 
 /* One series: a label at a point. */
@@ -183,18 +184,20 @@ int plot_pbs_chart(struct plotter *pl)
 	}
 	for (size_t p = 0; p < s->npoints; p++)
 		panel_point[p] = -1;
-	for (size_t i = 0; i < ns; i++) {
-		size_t p = by_point ? 0 : se[i].point;
-		if (panel_point[p] < 0)
-			panel_point[p] = (long)npanels++;
-		panel_of[i] = (size_t)panel_point[p];
-	}
-	/* the ranges: t over its positive values, P down to the lowest interval */
+	/* panels in the order of the points */
+	for (size_t p = 0; p < s->npoints; p++)
+		for (size_t i = 0; i < ns; i++)
+			if ((by_point ? 0 : se[i].point) == p && panel_point[p] < 0)
+				panel_point[p] = (long)npanels++;
+	for (size_t i = 0; i < ns; i++)
+		panel_of[i] = (size_t)panel_point[by_point ? 0 : se[i].point];
+	/* the ranges: t over its positive values, P down to the lowest value
+	 * (an interval reaching lower is cut by the axis) */
 	double tlo = INFINITY, thi = 0, plo = 1;
 	bool zero = false;
 	for (size_t i = 0; i < ns; i++)
 		for (size_t b = 0; b < se[i].n; b++) {
-			double t = se[i].t[b], lo, hi;
+			double t = se[i].t[b], pr = se[i].consistent[b] / se[i].reads[b];
 			if (panel_of[i] >= MAX_PANELS)
 				continue;
 			if (t == 0)
@@ -203,8 +206,7 @@ int plot_pbs_chart(struct plotter *pl)
 				tlo = t < tlo ? t : tlo;
 				thi = t > thi ? t : thi;
 			}
-			wilson(se[i].consistent[b], se[i].reads[b], &lo, &hi);
-			plo = lo < plo ? lo : plo;
+			plo = pr < plo ? pr : plo;
 		}
 	if (!isfinite(tlo)) { /* only t = 0 */
 		tlo = 0.001;
@@ -212,8 +214,9 @@ int plot_pbs_chart(struct plotter *pl)
 	}
 	if (thi <= tlo)
 		thi = tlo * 10;
-	double ylo = floor((plo - 0.004) * 100) / 100;
-	ylo = ylo < 0 ? 0 : ylo > 0.99 ? 0.99 : ylo;
+	/* at least 0.05 tall, so that the intervals of a hundred reads fit */
+	double ylo = floor((plo - 0.006) * 100) / 100;
+	ylo = ylo < 0 ? 0 : ylo > 0.95 ? 0.95 : ylo;
 	size_t shown = npanels < MAX_PANELS ? npanels : MAX_PANELS;
 	int cols = shown == 4 ? 2 : shown < 3 ? (int)shown : 3;
 	int rows = (int)((shown + (size_t)cols - 1) / (size_t)cols);
@@ -242,8 +245,9 @@ int plot_pbs_chart(struct plotter *pl)
 	plot_header(&g, pl, base, "PBS t-visibility: P(consistent read) against t since the write", width,
 		    height);
 	sb_puts(&g, "set xlabel ");
-	gp_quote(&g, "t: time from the write's acknowledgement to the read's start (upper edge of its "
-		     "bin, log scale)");
+	gp_quote(&g, by_point ? "t: time from the write's acknowledgement to the read's start (upper edge "
+				"of its bin, log scale)"
+			      : "t since the write was acknowledged (log scale)");
 	sb_puts(&g, "\n");
 	sb_puts(&g, "set ylabel 'P(consistent read)'\n");
 	sb_printf(&g, "set logscale x\nXLO = %.10g\nXHI = %.10g\nxzero = XLO * exp(-0.16 * %.10g)\n"

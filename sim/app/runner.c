@@ -17,7 +17,8 @@ const struct metric_info run_metrics[M_NGENERAL + 1] = {
 	[M_OPS] = {"ops", "", "operations issued", 0, NULL},
 	[M_OPS_OK] = {"ops_ok", "", "operations that finished successfully", 0, NULL},
 	[M_OPS_ABORTED] = {"ops_aborted", "", "operations aborted after `retries` retries", 0, NULL},
-	[M_OPS_FAILED] = {"ops_failed", "", "operations that failed by `timeout`", 0, NULL},
+	[M_OPS_FAILED] = {"ops_failed", "", "operations that failed by `timeout`", METRIC_CHART,
+			  "failed operations"},
 	[M_ATTEMPTS] = {"attempts", "", "attempts, retries included", 0, NULL},
 	[M_CONFLICTS] = {"conflicts", "",
 			 "attempts rejected by the policy (a version mismatch, a fenced write) or refused a "
@@ -45,7 +46,7 @@ const struct metric_info run_metrics[M_NGENERAL + 1] = {
 			       "writes (of any kind) present in the final state that were never "
 			       "acknowledged: the operation had already ended (by timeout) when its write "
 			       "was applied or its acknowledgement arrived",
-			       0, NULL},
+			       METRIC_CHART, "unacknowledged effects"},
 	[M_READS] = {"reads", "", "plain reads (and probes) that succeeded", 0, NULL},
 	[M_STALE_READ_RATE] = {"stale_read_rate", "",
 			       "`stale_reads / reads` (0 when `reads` is 0): the staleness PBS measures "
