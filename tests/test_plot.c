@@ -489,18 +489,21 @@ static void test_time_and_bars(void **state)
 	assert_non_null(b);
 	double bin = atof(b + 8);
 	assert_true(bin > 0);
-	static double rows[256 * 4];
-	int nb = block_rows(dat, "# label lww", 4, rows, 256);
+	static double rows[256 * 5];
+	int nb = block_rows(dat, "# label lww", 5, rows, 256);
 	assert_true(nb >= 10);
-	static const char *const status[3] = {"ok", "aborted", "failed"};
-	for (int o = 0; o < 3; o++) {
+	/* columns: ok, ok but lost, aborted, failed */
+	static const char *const cond[4] = {"status = 'ok'", "status = 'ok' AND lost = 1",
+					    "status = 'aborted'", "status = 'failed'"};
+	for (int o = 0; o < 4; o++) {
 		double sum = 0;
 		for (int i = 0; i < nb; i++)
-			sum += rows[i * 4 + 1 + o] * bin / 1000;
-		snprintf(sql, sizeof(sql),
-			 "SELECT count(*) FROM ops WHERE run_id = %lld AND status = '%s' AND start_ms < %.10g", id,
-			 status[o], nb * bin);
-		check_near(sum, (double)tp_query(db, sql), 1e-6, "operations of a status in the bins");
+			sum += rows[i * 5 + 1 + o] * bin / 1000;
+		snprintf(sql, sizeof(sql), "SELECT count(*) FROM ops WHERE run_id = %lld AND %s AND start_ms < %.10g",
+			 id, cond[o], nb * bin);
+		check_near(sum, (double)tp_query(db, sql), 1e-6, "operations of an outcome in the bins");
+		if (o == 1)
+			assert_true(sum > 0); /* last write wins loses some */
 	}
 	/* the partition made operations fail: at some bin inside it */
 	snprintf(sql, sizeof(sql), "SELECT count(*) FROM ops WHERE run_id = %lld AND status = 'failed'", id);

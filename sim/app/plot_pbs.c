@@ -51,6 +51,14 @@ static void wilson(double c, double n, double *lo, double *hi)
 	*hi = centre + half > 1 ? 1 : centre + half;
 }
 
+static int by_point_label(const void *a, const void *b)
+{
+	const struct pbs_series *x = a, *y = b;
+	if (x->point != y->point)
+		return x->point < y->point ? -1 : 1;
+	return x->label < y->label ? -1 : x->label > y->label;
+}
+
 /* Reads the pooled visibility of every (label, point) into *out. */
 static int load_series(struct plotter *pl, struct pbs_series **out, size_t *n)
 {
@@ -108,19 +116,24 @@ static int load_series(struct plotter *pl, struct pbs_series **out, size_t *n)
 		snprintf(pl->err, sizeof(pl->err), "reading the visibility table: %s", sqlite3_errmsg(pl->db));
 		return -1;
 	}
-	/* series with nothing to draw go */
+	/* series with nothing to draw go; the rest in point order, then label
+	 * order (the scenario's, which gives each label its colour) */
 	size_t kept = 0;
 	for (size_t i = 0; i < *n; i++)
 		if ((*out)[i].n)
 			(*out)[kept++] = (*out)[i];
 	*n = kept;
+	if (kept)
+		qsort(*out, kept, sizeof(**out), by_point_label);
 	return 0;
 }
 
-/* Ticks at 1, 2 and 5 of every decade within [lo, hi], written in us
- * below 1 ms, and "0" at the category. */
-static void t_ticks(struct strbuf *g, double lo, double hi, bool zero)
+/* Ticks at 1, 2 and 5 of every decade within [lo, hi] (at each decade
+ * alone when that would put more than `room` of them on the axis),
+ * written in us below 1 ms and in s from 1 s, and "0" at the category. */
+static void t_ticks(struct strbuf *g, double lo, double hi, bool zero, int room)
 {
+	bool decades = 3 * log10(hi / lo) > room;
 	sb_puts(g, "set xtics (");
 	int k = 0;
 	if (zero) {
@@ -131,10 +144,12 @@ static void t_ticks(struct strbuf *g, double lo, double hi, bool zero)
 		for (int m = 0; m < 3; m++) {
 			static const double steps[] = {1, 2, 5};
 			double t = steps[m] * pow(10, e);
-			if (t < lo * 0.999 || t > hi * 1.001)
+			if (t < lo * 0.999 || t > hi * 1.001 || (decades && m > 0))
 				continue;
 			if (t < 0.9995)
 				sb_printf(g, "%s'%gus' %.10g", k++ ? ", " : "", t * 1000, t);
+			else if (t >= 999.5)
+				sb_printf(g, "%s'%gs' %.10g", k++ ? ", " : "", t / 1000, t);
 			else
 				sb_printf(g, "%s'%gms' %.10g", k++ ? ", " : "", t, t);
 		}
@@ -257,7 +272,7 @@ int plot_pbs_chart(struct plotter *pl)
 	if (zero)
 		sb_puts(&g, "set arrow 1 from sqrt(XLO * xzero), graph 0 to sqrt(XLO * xzero), graph 1 "
 			    "nohead back dt 3 lc rgb '#b0b0b0'\n");
-	t_ticks(&g, tlo, thi, zero);
+	t_ticks(&g, tlo, thi, zero, (width / cols - 120) / 55);
 	sb_printf(&g, "set yrange [%.4f : 1.004]\nset key off\n", ylo);
 	double keyfrac = (double)(22 * keyrows + 20) / height, topfrac = 62.0 / height;
 	double pw = 1.0 / cols, ph = (1 - keyfrac - topfrac) / rows;

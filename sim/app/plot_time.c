@@ -3,9 +3,11 @@
  * a sweep point whose runs recorded their operations (clobber run
  * --record ops), the operations issued per second in bins of issue time,
  * by how they ended (ok, failed by timeout, aborted after conflicts), a
- * panel per label stacked on one time axis.  A partition, a crash, a pause
- * or message loss shows as the stretch where successes fall and failures
- * rise: unavailability, as the clients saw it.
+ * panel per label stacked on one time axis, and of the successes the
+ * read-modify-writes whose effect was lost (ops.lost).  A partition, a
+ * crash, a pause or message loss shows as the stretch where successes
+ * fall and failures rise: unavailability, as the clients saw it; a clock
+ * jump as the stretch where the losses rise.
  *
  * Each panel draws one run: the label's lowest replication at that point
  * that has operations, named with its seed (the fault times of a
@@ -35,7 +37,17 @@
 #define MAX_POINTS 12
 #define BINS_WANTED 100
 #define MAX_BINS 256
-#define NOUT 3 /* outcomes: ok, aborted, failed (op_status_names) */
+/* The outcomes counted, the data's columns 2 to 5 in this order. */
+enum { O_OK, O_LOST, O_ABORTED, O_FAILED, NOUT };
+static const struct {
+	const char *title;
+	int lt; /* line type of the theme */
+} outcomes[NOUT] = {
+	[O_OK] = {"ok", 1},
+	[O_LOST] = {"ok, but its effect was lost", 5},
+	[O_ABORTED] = {"aborted (conflicts)", 4},
+	[O_FAILED] = {"failed (timeout)", 2},
+};
 
 /* The run drawn for one (point, label), and its bins. */
 struct trun {
@@ -116,7 +128,8 @@ static int fill_bins(struct tplot *tp, size_t nruns, const int64_t *ids, struct 
 {
 	struct plotter *pl = tp->pl;
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(pl->db, "SELECT run_id, start_ms, status FROM ops", -1, &st, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(pl->db, "SELECT run_id, start_ms, status, lost FROM ops", -1, &st, NULL) !=
+	    SQLITE_OK) {
 		snprintf(pl->err, sizeof(pl->err), "reading the operations: %s", sqlite3_errmsg(pl->db));
 		return -1;
 	}
@@ -136,14 +149,17 @@ static int fill_bins(struct tplot *tp, size_t nruns, const int64_t *ids, struct 
 		}
 		double start = sqlite3_column_double(st, 1);
 		const char *status = (const char *)sqlite3_column_text(st, 2);
-		int o = -1;
-		for (int j = 0; status && j < NOUT; j++)
-			if (strcmp(status, op_status_names[j]) == 0)
-				o = j;
+		int o = !status			       ? -1
+			: strcmp(status, op_status_names[OPST_OK]) == 0      ? O_OK
+			: strcmp(status, op_status_names[OPST_ABORTED]) == 0 ? O_ABORTED
+			: strcmp(status, op_status_names[OPST_FAILED]) == 0  ? O_FAILED
+									       : -1;
 		double b = floor(start / bin[k]);
 		if (o < 0 || !(b >= 0) || b >= MAX_BINS)
 			continue;
 		of[k]->count[(size_t)b * NOUT + (size_t)o] += 1;
+		if (o == O_OK && sqlite3_column_int(st, 3) == 1)
+			of[k]->count[(size_t)b * NOUT + O_LOST] += 1;
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
@@ -249,7 +265,7 @@ static int chart(struct tplot *tp, size_t p)
 		rc = -1;
 		goto out_windows;
 	}
-	outcome[OPST_OK] = true;
+	outcome[O_OK] = true;
 	int keyn = 0;
 	for (int o = 0; o < NOUT; o++)
 		keyn += outcome[o];
@@ -275,9 +291,10 @@ static int chart(struct tplot *tp, size_t p)
 	sb_puts(&d, "# operations over time of scenario ");
 	esc_gp_comment(&d, s->name);
 	sb_printf(&d, ", bins of %g ms of issue time; per panel (label) two blocks:\n"
-		      "#   bin_mid_ms ok_per_s aborted_per_s failed_per_s\n"
-		      "#   fault windows: x y xlow xhigh ylow yhigh kind \"label\" (kind: 0 crash, 1 partition,\n"
-		      "#   2 loss, 3 pause, 4 clock jump; a clock jump has xlow = xhigh)\n"
+		      "#   bin_mid_ms ok_per_s lost_per_s aborted_per_s failed_per_s (lost: of the ok,\n"
+		      "#   the acknowledged read-modify-writes whose effect the final state lacks)\n"
+		      "#   fault windows: x y xlow xhigh ylow yhigh kind label_y \"label\" (kind: 0 crash,\n"
+		      "#   1 partition, 2 loss, 3 pause, 4 clock jump; a clock jump has xlow = xhigh)\n"
 		      "# each block starts with a NaN row, so that no block is empty\n",
 		  bin);
 	int block = 0;
@@ -299,20 +316,26 @@ static int chart(struct tplot *tp, size_t p)
 		/* the bins */
 		sb_puts(&d, "# label ");
 		esc_gp_comment(&d, s->labels[l]);
-		sb_puts(&d, "\nNaN NaN NaN NaN\n");
+		sb_puts(&d, "\nNaN NaN NaN NaN NaN\n");
 		size_t nb = whole_bins(&runs[l], bin);
 		for (size_t b = 0; b < nb; b++) {
 			const double *c = &runs[l].count[b * NOUT];
-			sb_printf(&d, "%.10g %.10g %.10g %.10g\n", ((double)b + 0.5) * bin, c[OPST_OK] * 1000 / bin,
-				  c[OPST_ABORTED] * 1000 / bin, c[OPST_FAILED] * 1000 / bin);
+			sb_printf(&d, "%.10g", ((double)b + 0.5) * bin);
+			for (int o = 0; o < NOUT; o++)
+				sb_printf(&d, " %.10g", c[o] * 1000 / bin);
+			sb_puts(&d, "\n");
 		}
 		int bins_block = block++;
 		/* the windows: bands over the panel, the first of each fault
 		 * labelled */
 		sb_puts(&d, "\n\n# fault windows of label ");
 		esc_gp_comment(&d, s->labels[l]);
-		sb_puts(&d, "\nNaN NaN NaN NaN NaN NaN NaN \"\"\n");
+		sb_puts(&d, "\nNaN NaN NaN NaN NaN NaN NaN NaN \"\"\n");
 		bool any_win = false;
+		/* labels that would overlap go a row lower: their starts, in ms,
+		 * and their ends (about 6 pixels a character) */
+		double ms_per_char = xmax / (width - 150) * 6.0, lab_x0[16], lab_x1[16];
+		int nlab = 0;
 		for (uint32_t i = 0; i < nwin[l]; i++) {
 			const struct fault_window *w = &win[l][i];
 			double x0 = (double)w->start / 1e6, x1 = w->end < 0 ? xmax : (double)w->end / 1e6;
@@ -325,8 +348,17 @@ static int chart(struct tplot *tp, size_t p)
 				       win[l][j].index == w->index;
 			char words[128];
 			window_words(w, words, sizeof(words));
-			sb_printf(&d, "%.10g %.10g %.10g %.10g 0 %.10g %d ", (x0 + x1) / 2, ymax / 2, x0, x1, ymax,
-				  w->kind);
+			int row = 0;
+			double end = x0 + (double)strlen(words) * ms_per_char;
+			for (int j = 0; !seen && j < nlab; j++)
+				if (lab_x0[j] < end && x0 < lab_x1[j])
+					row++;
+			if (!seen && nlab < 16) {
+				lab_x0[nlab] = x0;
+				lab_x1[nlab++] = end;
+			}
+			sb_printf(&d, "%.10g %.10g %.10g %.10g 0 %.10g %d %.10g ", (x0 + x1) / 2, ymax / 2, x0, x1,
+				  ymax, w->kind, ymax * (0.93 - 0.11 * row));
 			esc_dat_field(&d, seen ? "" : words);
 			sb_puts(&d, "\n");
 			any_win = true;
@@ -351,15 +383,14 @@ static int chart(struct tplot *tp, size_t p)
 			first = false;
 		}
 		if (any_win)
-			sb_printf(&g, ", \\\n  '%s.dat' index %d using 3:(%.10g):8 with labels left offset 0.3,0 "
+			sb_printf(&g, ", \\\n  '%s.dat' index %d using 3:8:9 with labels left offset 0.3,0 "
 				      "font ',8' tc rgb '#404040' notitle",
-				  base, win_block, ymax * 0.93);
-		static const int lt[NOUT] = {[OPST_OK] = 1, [OPST_ABORTED] = 4, [OPST_FAILED] = 2};
+				  base, win_block);
 		for (int o = 0; o < NOUT; o++) {
 			if (!outcome[o])
 				continue;
 			sb_printf(&g, "%s  '%s.dat' index %d using 1:%d with lines lt %d notitle", first ? "" : ", \\\n",
-				  base, bins_block, 2 + (o == OPST_OK ? 0 : o == OPST_ABORTED ? 1 : 2), lt[o]);
+				  base, bins_block, 2 + o, outcomes[o].lt);
 			first = false;
 		}
 		sb_puts(&g, "\n");
@@ -383,20 +414,17 @@ static int chart(struct tplot *tp, size_t p)
 		sb_free(&kt);
 	}
 	sb_puts(&g, "plot \\\n");
-	static const char *const outcome_title[NOUT] = {
-		[OPST_OK] = "ok", [OPST_ABORTED] = "aborted (conflicts)", [OPST_FAILED] = "failed (timeout)"};
-	static const int outcome_lt[NOUT] = {[OPST_OK] = 1, [OPST_ABORTED] = 4, [OPST_FAILED] = 2};
 	bool first = true;
 	for (int o = 0; o < NOUT; o++)
 		if (outcome[o]) {
-			sb_printf(&g, "%s  NaN with lines lt %d title '%s'", first ? "" : ", \\\n", outcome_lt[o],
-				  outcome_title[o]);
+			sb_printf(&g, "%s  NaN with lines lt %d title '%s'", first ? "" : ", \\\n", outcomes[o].lt,
+				  outcomes[o].title);
 			first = false;
 		}
 	for (int kk = 0; kk < FAULT_NKINDS; kk++)
 		if (kind[kk]) {
 			sb_printf(&g, ", \\\n  NaN with %s lc rgb '%s' title '%s'",
-				  kk == FAULT_CLOCK_JUMP ? "lines lw 3" : "boxes fs transparent solid 0.3 noborder",
+				  kk == FAULT_CLOCK_JUMP ? "lines lw 3 dt solid" : "boxes fs transparent solid 0.3 noborder",
 				  shades[kk].colour, shades[kk].title);
 		}
 	sb_puts(&g, "\nunset multiplot\n");
