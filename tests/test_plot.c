@@ -227,6 +227,13 @@ static void test_axes_and_theme(void **state)
 	assert_non_null(strstr(gp, "set xtics ('2' 2, '8' 8, '32' 32, '64' 64)"));
 	assert_non_null(strstr(gp, "set xlabel 'clients (log scale; workload.clients)'"));
 	assert_non_null(strstr(gp, "set title 'period=0 (never)'"));
+	/* a rate stays linear; a throughput over a decade (2 to 64 clients)
+	 * goes on a log scale, ticks at 1, 2 and 5 */
+	assert_null(strstr(gp, "set logscale y"));
+	tp_slurp("lg/throughput_ops_s-vs-clients.gp", gp, sizeof(gp));
+	assert_non_null(strstr(gp, "set logscale y"));
+	assert_non_null(strstr(gp, "ylabel_text = 'throughput (ops/s, log scale)'"));
+	assert_non_null(strstr(gp, "set ytics ("));
 	tp_slurp("lg/lost_update_rate-vs-period.gp", gp, sizeof(gp));
 	assert_non_null(strstr(gp, "set xtics add ('never' xzero_right)"));
 	assert_non_null(strstr(gp, "xc(x) = x == 0 ? xzero_right : x"));
