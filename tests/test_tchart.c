@@ -42,8 +42,8 @@ static struct fault_window win(int kind, int target, uint32_t index, int64_t sta
 				     .end = end_ms < 0 ? -1 : end_ms * KERNEL_MS};
 }
 
-/* Lanes: client 0, client 1, node 0, node 1, node 2 (0 to 4); node 3 has
- * no row, client 7 neither. */
+/* Lanes: client 0, client 1, node 0, node 1, node 2, the lock service (0
+ * to 5); node 3 has no row, client 7 neither. */
 static void test_bands(void **state)
 {
 	(void)state;
@@ -59,6 +59,7 @@ static void test_bands(void **state)
 		row(30, 1, pause, 5 * KERNEL_MS, TRACE_NO_DETAIL),
 		row(40, TRACE_NODE(0), cut, 0, 0),
 		row(45, TRACE_NODE(2), jump, -7 * KERNEL_MS, TRACE_NO_DETAIL),
+		row(50, TRACE_SERVICE, pause, 5 * KERNEL_MS, TRACE_NO_DETAIL),
 		row(90, 0, issue, 0, TRACE_NO_DETAIL),
 	};
 	struct fault_window w[] = {
@@ -71,13 +72,14 @@ static void test_bands(void **state)
 		win(FAULT_CRASH, FAULT_ON_NODE, 3, 50, 60),	   /* node 3 has no lane */
 		win(FAULT_CRASH, FAULT_ON_CLIENT, 7, 50, -1),	   /* nor has client 7 */
 		win(FAULT_PAUSE, FAULT_ON_NODE, 2, 80, -1),	   /* to the end: the last row */
+		win(FAULT_PAUSE, FAULT_ON_SERVICE, 0, 50, 55),	   /* the lock service's lane */
 		win(FAULT_CRASH, FAULT_ON_SERVICE, 0, 95, 99),	   /* after the last row */
 	};
 	struct tview v = {.policy = registry_find("lww"), .repl = registry_repl_find("primary"),
 			  .rows = rows, .nrows = sizeof(rows) / sizeof(rows[0]), .text = text,
 			  .faults = w, .nfaults = sizeof(w) / sizeof(w[0])};
 	assert_int_equal(tview_init(&v), 0);
-	assert_int_equal(v.nlanes, 5);
+	assert_int_equal(v.nlanes, 6);
 	struct tchart_band *b;
 	size_t n;
 	assert_int_equal(tchart_bands(&v, &b, &n), 0);
@@ -91,6 +93,7 @@ static void test_bands(void **state)
 		{FAULT_PARTITION, 40, 60, 2, 0}, {FAULT_PARTITION, 40, 60, 3, 0},
 		{FAULT_PARTITION, 40, 60, 4, 0}, {FAULT_CLOCK_JUMP, 45, 45, 4, -7},
 		{FAULT_LOSS, 10, 15, TCHART_ALL_LANES, 0}, {FAULT_PAUSE, 80, 90, 4, 0},
+		{FAULT_PAUSE, 50, 55, 5, 0},
 	};
 	size_t nwant = sizeof(want) / sizeof(want[0]);
 	if (n != nwant) {

@@ -56,7 +56,7 @@ int fwin_target_code(const char *name)
 
 bool fwin_has_index(const struct fault_window *w)
 {
-	return w->target != FAULT_ON_NETWORK;
+	return w->target != FAULT_ON_NETWORK && w->target != FAULT_ON_SERVICE;
 }
 
 int fwin_load(sqlite3 *db, int64_t run, struct fault_window **out, uint32_t *n, char *err,

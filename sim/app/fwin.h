@@ -8,8 +8,8 @@
  * kind is the scenario's name of the fault (crash, partition, loss, pause,
  * clock_jump); target is node, primary, client, service or network;
  * target_index the node it struck (for primary, the node that was primary
- * when it started; the lock service numbered as trace.node numbers it) or
- * the client, NULL for the network; times in true milliseconds, end_ms
+ * when it started) or the client, NULL for the network and for the lock
+ * service (there is one); times in true milliseconds, end_ms
  * NULL when the fault lasts to the end (a crashed client never returns)
  * and equal to start_ms for a clock jump.  A run's rows are in the order
  * the occurrences started.
@@ -40,7 +40,8 @@ const char *fwin_target_name(int target);
 int fwin_kind_code(const char *name);
 int fwin_target_code(const char *name);
 
-/* Whether window w has a target index (not the network's). */
+/* Whether window w has a target index (not the network's, nor the lock
+ * service's). */
 bool fwin_has_index(const struct fault_window *w);
 
 /* Reads the fault windows of run `run` into *out (malloc'd, the caller

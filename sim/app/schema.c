@@ -399,7 +399,7 @@ static int parse_replication(struct rctx *c, const struct ynode *v, const char *
 	if (v->type == Y_SCALAR) {
 		if (resolve_scalar(c, v, path, "a strategy name") < 0)
 			return -1;
-		snprintf(rname, sizeof(rname), "%s", c->buf);
+		snprintf(rname, sizeof(rname), "%.120s", c->buf);
 	}
 	const struct repl *r = registry_repl_find(rname);
 	if (!r) {

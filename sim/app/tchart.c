@@ -218,7 +218,9 @@ int tchart_bands(const struct tview *v, struct tchart_band **out, size_t *n)
 		if (x1 < t0 || x0 > t1)
 			continue;
 		struct tchart_band b = {.kind = w->kind, .x0 = x0 > t0 ? x0 : t0, .x1 = x1 < t1 ? x1 : t1};
-		uint32_t actor = w->target == FAULT_ON_CLIENT ? w->index : TRACE_NODE(w->index);
+		uint32_t actor = w->target == FAULT_ON_CLIENT	 ? w->index
+				 : w->target == FAULT_ON_SERVICE ? TRACE_SERVICE
+								 : TRACE_NODE(w->index);
 		switch (w->kind) {
 		case FAULT_LOSS:
 			b.lane = TCHART_ALL_LANES;
