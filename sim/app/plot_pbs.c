@@ -233,6 +233,9 @@ int plot_pbs_chart(struct plotter *pl)
 	double ylo = floor((plo - 0.006) * 100) / 100;
 	ylo = ylo < 0 ? 0 : ylo > 0.95 ? 0.95 : ylo;
 	size_t shown = npanels < MAX_PANELS ? npanels : MAX_PANELS;
+	/* npanels counts the points with a series, in the loop above, which
+	 * cppcheck does not follow */
+	// cppcheck-suppress knownConditionTrueFalse
 	int cols = shown == 4 ? 2 : shown < 3 ? (int)shown : 3;
 	int rows = (int)((shown + (size_t)cols - 1) / (size_t)cols);
 	char base[300];

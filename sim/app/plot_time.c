@@ -319,10 +319,9 @@ static int chart(struct tplot *tp, size_t p)
 		sb_puts(&d, "\nNaN NaN NaN NaN NaN\n");
 		size_t nb = whole_bins(&runs[l], bin);
 		for (size_t b = 0; b < nb; b++) {
-			const double *c = &runs[l].count[b * NOUT];
 			sb_printf(&d, "%.10g", ((double)b + 0.5) * bin);
-			for (int o = 0; o < NOUT; o++)
-				sb_printf(&d, " %.10g", c[o] * 1000 / bin);
+			for (size_t o = 0; o < NOUT; o++)
+				sb_printf(&d, " %.10g", runs[l].count[b * NOUT + o] * 1000 / bin);
 			sb_puts(&d, "\n");
 		}
 		int bins_block = block++;
