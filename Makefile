@@ -196,6 +196,7 @@ demo: build/.setup-demo bin/clobber
 	@echo
 	@echo "results: results/compare.db (SQLite)   charts: plots/compare/*.png, all on plots/compare/index.html"
 	@echo "next: ./bin/clobber trace scenarios/labs/01-lost-increment.yaml   (docs/labs/)"
+	@echo "more: scenarios/strategies.yaml, pbs.yaml, crossover.yaml, and nemesis.yaml (run it with --record ops)"
 
 build/.setup-demo: scripts/setup.sh
 	@sh scripts/setup.sh demo

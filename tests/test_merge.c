@@ -96,7 +96,7 @@ static void compare(const char *a, const char *b, long long *a_not_b, long long 
 		fail_msg("attach %s: %s", b, sqlite3_errmsg(db));
 	static char names[32][64], cols[32][1024];
 	size_t n = run_tables(db, names, cols, 32);
-	assert_true(n >= 7); /* run_params metrics latency quantiles ops trace visibility */
+	assert_true(n >= 8); /* run_params metrics latency quantiles ops trace visibility faults */
 	*a_not_b = *b_not_a = 0;
 	for (int dir = 0; dir < 2; dir++) {
 		const char *x = dir ? "other" : "main", *y = dir ? "main" : "other";
@@ -194,9 +194,20 @@ static void test_shards_equal_single(void **state)
 	long long x, y;
 	compare("single.db", "mutant.db", &x, &y, false);
 	assert_true(x > 0 && y > 0);
+	/* and in the fault windows */
+	const char *cp2[] = {"cp", tp_path("single.db"), tp_path("mutant2.db"), NULL};
+	assert_int_equal(tp_wait(tp_spawn(NULL, cp2)), 0);
+	d = tp_open_db("mutant2.db");
+	sqlite3_exec(d, "UPDATE faults SET end_ms = end_ms + 1 WHERE rowid = 1", NULL, NULL, NULL);
+	sqlite3_close(d);
+	compare("single.db", "mutant2.db", &x, &y, false);
+	assert_true(x > 0 && y > 0);
 	assert_true(query("single.db", "SELECT count(*) FROM ops") > 1000);
 	assert_true(query("single.db", "SELECT count(*) FROM trace") > 1000);
 	assert_true(query("single.db", "SELECT count(*) FROM visibility") > 10);
+	/* repeated crashes and a loss in each of merge-b's three runs */
+	assert_true(query("single.db", "SELECT count(*) FROM faults") >= 3 * 2);
+	assert_int_equal(query("single.db", "SELECT count(DISTINCT run_id) FROM faults"), 3);
 
 	static const unsigned ns[] = {1, 2, 3, 7};
 	for (size_t i = 0; i < sizeof(ns) / sizeof(ns[0]); i++) {

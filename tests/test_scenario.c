@@ -106,7 +106,7 @@ static const struct bad_case bad[] = {
 	{HEAD "workload: {arrival: sometimes}\n", 4, 21, "workload.arrival: must be one of closed, open or script, found 'sometimes'"},
 	/* faults (docs/scenarios.md section 17) */
 	{HEAD "faults: [{crash: {node: 0, at: 1s, forr: 1s}}]\n", 4, 36,
-	 "crash takes no 'forr'; did you mean 'for'? (it takes node, client, at, for, every)"},
+	 "crash takes no 'forr'; did you mean 'for'? (it takes node, client, at, for, every, when)"},
 	{HEAD "faults: [{crahs: {node: 0}}]\n", 4, 11, "unknown fault 'crahs'; did you mean 'crash'?"},
 	{HEAD "faults: [{crash: {node: 3, at: 1s}}]\n", 4, 10,
 	 "crash of node 3, but cluster.nodes is 1 (nodes are numbered from 0)"},
@@ -127,6 +127,23 @@ static const struct bad_case bad[] = {
 	{HEAD "faults: {crash: {node: 0}}\n", 4, 9, "faults: expected a list of faults"},
 	{HEAD "store: {durability: sometimes}\n", 4, 21, "must be every, never or interval(D)"},
 	{HEAD "store: {durability: 'interval(5)'}\n", 4, 0, "needs a unit"},
+	/* a swept strategy; faults kept at some points (when) */
+	{HEAD "sweep: {r: [primary, quorom]}\ncluster: {nodes: 3, replication: $r}\n", 5, 34,
+	 "unknown replication strategy 'quorom'; did you mean 'quorum'?"},
+	{HEAD "sweep: {k: [a]}\nworkload: {timeout: 1s}\ncluster: {nodes: 3}\n"
+	      "faults: [{crash: {node: 0, when: k == a}}]\n", 0, 0, "sweep: 'k' is never used"},
+	{HEAD "sweep: {k: [a]}\nworkload: {timeout: 1s}\ncluster: {nodes: 3}\n"
+	      "faults: [{crash: {node: 0, when: $k = a}}]\n", 7, 34,
+	 "faults[0].crash.when: expected a condition on a sweep axis, such as $nemesis == crash"},
+	{HEAD "sweep: {k: [a]}\nworkload: {timeout: 1s}\ncluster: {nodes: 3}\n"
+	      "faults: [{crash: {node: 0, when: $k == $k}}]\n", 7, 34, "expected a condition on a sweep axis"},
+	{HEAD "sweep: {kind: [a]}\nworkload: {timeout: 1s}\ncluster: {nodes: 3}\n"
+	      "faults: [{crash: {node: 0, when: $knd == a}}]\n", 7, 34,
+	 "undefined sweep name '$knd'; did you mean 'kind'?"},
+	/* an error in a fault kept names it as written, after one left out */
+	{HEAD "sweep: {k: [a]}\nworkload: {timeout: 1s}\ncluster: {nodes: 3}\n"
+	      "faults:\n  - crash: {node: 0, when: $k != a}\n  - crash: {node: 5}\n", 9, 5,
+	 "faults[1]: crash of node 5, but cluster.nodes is 3"},
 };
 
 static void test_malformed(void **state)
@@ -415,6 +432,55 @@ static void check_dir(const char *dir, int *count)
 	closedir(dp);
 }
 
+/* A sweep over kinds of fault (when) and over strategies (the scalar
+ * form of cluster.replication takes a sweep value). */
+static const char nemesis_text[] =
+	"name: nem\npolicies: [lww]\nstop: {ops: 100}\nworkload: {timeout: 1s}\n"
+	"sweep:\n  strategy: [primary, quorum]\n  nemesis: [none, crash, pause]\n"
+	"cluster: {nodes: 3, replication: $strategy}\n"
+	"faults:\n"
+	"  - crash: {node: primary, at: 1s, for: 2s, when: $nemesis == crash}\n"
+	"  - pause: {node: 1, at: 2s, for: 1s, when: '${nemesis} == pause'}\n"
+	"  - loss: {p: 0.5, at: 3s, for: 1s, when: $nemesis != none}\n"
+	"  - clock_jump: {client: 0, at: 4s, by: 1s}\n";
+
+static void test_fault_when(void **state)
+{
+	(void)state;
+	struct sdiag d;
+	struct scenario *s = load(nemesis_text, NULL, 0, &d);
+	if (!s)
+		fail_msg("%s", d.text);
+	assert_int_equal(scenario_points(s), 6);
+	/* the kinds kept at each point, in the order written */
+	static const char *const want[6] = {
+		"clock_jump", "crash loss clock_jump", "pause loss clock_jump",
+		"clock_jump", "crash loss clock_jump", "pause loss clock_jump",
+	};
+	static const char *const kinds[] = {"crash", "partition", "loss", "pause", "clock_jump"};
+	for (uint64_t p = 0; p < 6; p++) {
+		struct run_spec r;
+		if (scenario_resolve(s, p, 0, &r, &d) < 0)
+			fail_msg("point %llu: %s", (unsigned long long)p, d.text);
+		assert_string_equal(r.cfg.repl->name, p < 3 ? "primary" : "quorum");
+		char got[128] = "";
+		for (uint32_t i = 0; i < r.cfg.nfaults; i++)
+			snprintf(got + strlen(got), sizeof(got) - strlen(got), "%s%s", i ? " " : "",
+				 kinds[r.cfg.faults[i].kind]);
+		if (strcmp(got, want[p]) != 0)
+			fail_msg("point %llu: faults %s, expected %s", (unsigned long long)p, got, want[p]);
+		/* a fault left out is not part of the run's parameters */
+		struct strbuf j;
+		sb_init(&j);
+		scenario_params_json(s, &r, 0, &j);
+		assert_int_equal(strstr(j.s, "\"crash\"") != NULL, strstr(want[p], "crash") != NULL);
+		assert_null(strstr(j.s, "when"));
+		sb_free(&j);
+		run_spec_free(&r);
+	}
+	scenario_free(s);
+}
+
 static void test_shipped_scenarios(void **state)
 {
 	(void)state;
@@ -434,6 +500,7 @@ int main(void)
 		cmocka_unit_test(test_sweep_expansion),
 		cmocka_unit_test(test_set),
 		cmocka_unit_test(test_params),
+		cmocka_unit_test(test_fault_when),
 		cmocka_unit_test(test_shipped_scenarios),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -90,6 +90,9 @@ struct run_result {
 	const struct policy *policy; /* whose metrics and trace events these are */
 	const struct repl *repl;
 	int64_t t_stop;		 /* when issuing stopped, ns */
+	struct fault_window *faults; /* the fault schedule's occurrences, in the order
+					they started (owned; NULL when none) */
+	uint32_t nfaults;
 };
 
 /* Optional inspection of the world after the run, before it is freed (tests
