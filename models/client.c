@@ -152,9 +152,7 @@ static int64_t keyed_ns(const struct dist *d, uint64_t key, const struct op *op)
 {
 	if (dist_is_const(d))
 		return dist_sample_ns(d, NULL);
-	struct rng_stream s;
-	rng_stream_init(&s, rng_key(rng_key(key, op->seq), op->attempts));
-	return dist_sample_ns(d, &s.rng);
+	return dist_keyed_ns(d, rng_key(rng_key(key, op->seq), op->attempts));
 }
 
 /* ---- sending ---- */
@@ -631,6 +629,7 @@ int clients_new(struct world *w)
 	for (uint32_t i = 0; i < n; i++) {
 		struct client *c = &w->clients[i];
 		c->ep.id = EP_ID(EP_CLIENT, i);
+		c->link_peer = EP_NONE;
 		rng_stream_init(&c->arrive, rng_stream_seed(cfg->seed, RNG_CLIENT, i, RNG_ARRIVE));
 		rng_stream_init(&c->choose, rng_stream_seed(cfg->seed, RNG_CLIENT, i, RNG_CHOOSE));
 		c->work_key = rng_stream_seed(cfg->seed, RNG_CLIENT, i, RNG_WORK);

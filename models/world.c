@@ -441,8 +441,12 @@ void world_deliver(struct world *w, struct msg *m)
 uint64_t world_msg_key(const struct world *w, uint32_t a, uint32_t b, uint32_t c,
 		       const struct msg *m)
 {
-	uint64_t key = rng_stream_seed(w->cfg->seed, a, b, c);
-	key = rng_key(key, m->client);
+	return world_msg_key_from(rng_stream_seed(w->cfg->seed, a, b, c), m);
+}
+
+uint64_t world_msg_key_from(uint64_t stream, const struct msg *m)
+{
+	uint64_t key = rng_key(stream, m->client);
 	key = rng_key(key, m->op_seq);
 	return rng_key(key, (uint64_t)m->attempt << 16 | m->step);
 }

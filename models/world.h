@@ -67,6 +67,9 @@ struct client {
 	uint64_t write_seq; /* writes sent, for deterministic tie-breaks */
 	uint64_t op_seq;    /* operations issued */
 	uint64_t probe_seq; /* probes issued */
+	/* the stream seeds of its links to and from link_peer (net.c) */
+	uint32_t link_peer;
+	uint64_t link_up, link_down;
 	/* faults */
 	bool crashed;	      /* never returns */
 	int64_t paused_until; /* 0: running */
@@ -185,6 +188,8 @@ bool world_copies_agree(struct world *w, uint32_t key);
  * (a, b, c) of its entity, and its place in its operation. */
 uint64_t world_msg_key(const struct world *w, uint32_t a, uint32_t b, uint32_t c,
 		       const struct msg *m);
+/* The same from the entity's stream seed rng_stream_seed(seed, a, b, c). */
+uint64_t world_msg_key_from(uint64_t stream, const struct msg *m);
 
 /* Trace helper shared by clients and nodes. */
 void world_trace(struct world *w, uint32_t actor, uint64_t op_id, uint32_t key,
