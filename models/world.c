@@ -78,6 +78,8 @@ struct world *world_new(const struct run_config *cfg, struct kernel *k, struct h
 	w->popts = cfg->popts.bytes;
 	w->ropts = cfg->ropts.bytes;
 	w->k = k;
+	/* every operation's timeout has this one length: due in issue order */
+	kernel_set_fifo_delay(k, cfg->timeout);
 	w->hist = h;
 	w->rec = rec;
 	msg_pool_init(&w->msgs, cfg->policy);
