@@ -389,6 +389,14 @@ double dist_min(const struct dist *d)
 	return -INFINITY;
 }
 
+int dist_has_atoms(const struct dist *d)
+{
+	if (d->kind != DIST_MIX)
+		return d->kind != DIST_PARETO && dist_is_const(d);
+	struct dist x = part_dist(d, 0), y = part_dist(d, 1);
+	return (d->p > 0 && dist_has_atoms(&x)) || (d->p < 1 && dist_has_atoms(&y));
+}
+
 int dist_is_const(const struct dist *d)
 {
 	switch (d->kind) {

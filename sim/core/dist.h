@@ -83,6 +83,10 @@ double dist_variance(const struct dist *d);
 /* The smallest value the distribution can take (-INFINITY if unbounded). */
 double dist_min(const struct dist *d);
 
+/* True if some value has a probability above 0 (const, a mixture with a
+ * constant part, a degenerate uniform or normal): draws may tie. */
+int dist_has_atoms(const struct dist *d);
+
 /* True if every draw is the same value. */
 int dist_is_const(const struct dist *d);
 
