@@ -99,7 +99,7 @@ void floor_run(uint64_t seed, uint64_t ops, struct floor_result *out)
 {
 	struct floor_client cl[CLIENTS];
 	uint32_t version[KEYS] = {0};
-	struct ev heap[CLIENTS];
+	struct ev heap[CLIENTS] = {{0}};
 	size_t n = 0;
 	uint64_t issued = 0, done = 0, attempts = 0, conflicts = 0, events = 0;
 	double lat_sum = 0;

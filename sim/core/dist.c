@@ -302,8 +302,8 @@ long long dist_sample_ns(const struct dist *d, gsl_rng *r)
 
 long long dist_keyed_ns(const struct dist *d, uint64_t key)
 {
-	if (dist_is_const(d))
-		return dist_sample_ns(d, NULL);
+	if (dist_is_const(d)) /* every draw is the mean: no stream needed */
+		return to_ns(dist_mean(d));
 	if (d->kind == DIST_EXP) /* a > 0: not const */
 		return to_ns(-d->a * log(1.0 - rng_key_uniform(key)));
 	if (d->kind == DIST_UNIFORM)
