@@ -64,7 +64,7 @@ $(1)/tests/%: $(1)/tests/%.o $(1)/libclobber.a
 $(1)/tests/fuzz/replay_%: $(1)/tests/fuzz/replay.o $(1)/tests/fuzz/fuzz_%.o $(1)/libclobber.a
 	$$(CC) $(2) $$(CFLAGS) -o $$@ $$^ $$(LIBS)
 
-$(1)/bench/bench: $(1)/bench/bench.o $(1)/libclobber.a
+$(1)/bench/bench: $(1)/bench/bench.o $(1)/bench/floor.o $(1)/libclobber.a
 	$$(CC) $(2) $$(CFLAGS) -o $$@ $$^ $$(LIBS)
 
 $(1)/bin/clobber: $(1)/sim/app/main.o $(1)/libclobber.a

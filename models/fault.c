@@ -461,9 +461,7 @@ bool fault_drops(struct world *w, const struct msg *m, uint32_t src, uint32_t ds
 		return true;
 	if (r->keep >= 1)
 		return false;
-	struct rng_stream s;
-	rng_stream_init(&s, world_msg_key(w, RNG_LOSS, src, dst, m));
-	return rng_uniform(&s.rng) >= r->keep;
+	return rng_key_uniform(world_msg_key(w, RNG_LOSS, src, dst, m)) >= r->keep;
 }
 
 bool fault_running(const struct world *w, uint32_t i)

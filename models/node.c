@@ -515,14 +515,9 @@ void node_receive(struct node *n, struct msg *m)
 	}
 	int64_t start = n->busy_until > now ? n->busy_until : now;
 	const struct dist *d = &w->cfg->service;
-	int64_t service;
-	if (dist_is_const(d)) {
-		service = dist_sample_ns(d, NULL);
-	} else {
-		struct rng_stream s;
-		rng_stream_init(&s, world_msg_key(w, RNG_NODE, n->index, RNG_SERVICE, m));
-		service = dist_sample_ns(d, &s.rng);
-	}
+	int64_t service = dist_is_const(d) ? dist_sample_ns(d, NULL)
+					    : dist_keyed_ns(d, world_msg_key(w, RNG_NODE, n->index,
+									   RNG_SERVICE, m));
 	int64_t done = start + service;
 	n->busy_until = done;
 	kernel_schedule(w->k, done - now, node_served, n, (uint64_t)(uintptr_t)m);

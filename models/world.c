@@ -78,6 +78,8 @@ struct world *world_new(const struct run_config *cfg, struct kernel *k, struct h
 	w->popts = cfg->popts.bytes;
 	w->ropts = cfg->ropts.bytes;
 	w->k = k;
+	/* every operation's timeout has this one length: due in issue order */
+	kernel_set_fifo_delay(k, cfg->timeout);
 	w->hist = h;
 	w->rec = rec;
 	msg_pool_init(&w->msgs, cfg->policy);
@@ -143,6 +145,14 @@ struct world *world_new(const struct run_config *cfg, struct kernel *k, struct h
 		goto out_free;
 	if (clients_new(w) < 0)
 		goto out_free;
+	/* Clients run ahead (client.c) only where nothing else can observe
+	 * them between a reply and their next message: no faults (pauses,
+	 * loss), no recording (rows in time order), closed loop without
+	 * probes (one operation per client), one copy and no lock service
+	 * (replies come from the node that serves), and a client latency with
+	 * no atoms (ties at one instant, kernel.h). */
+	w->fuse = !w->fault && !rec && cfg->arrival == ARRIVAL_CLOSED && cfg->nprobe == 0 &&
+		  w->ncopies == 1 && !w->nservices && !dist_has_atoms(&cfg->latency);
 	return w;
 out_free:
 	world_free(w);
@@ -306,9 +316,10 @@ void world_check_done(struct world *w)
 
 int world_finish(struct world *w)
 {
+	w->stats.t_end = kernel_now(w->k) > w->t_last ? kernel_now(w->k) : w->t_last;
 	if (!w->stopped || w->cfg->arrival == ARRIVAL_SCRIPT) {
 		w->stopped = true;
-		w->stats.t_stop = kernel_now(w->k);
+		w->stats.t_stop = w->stats.t_end;
 	}
 	if (finish_keys(w) < 0)
 		w->failed = -ENOMEM;
@@ -479,8 +490,12 @@ void world_deliver(struct world *w, struct msg *m)
 uint64_t world_msg_key(const struct world *w, uint32_t a, uint32_t b, uint32_t c,
 		       const struct msg *m)
 {
-	uint64_t key = rng_stream_seed(w->cfg->seed, a, b, c);
-	key = rng_key(key, m->client);
+	return world_msg_key_from(rng_stream_seed(w->cfg->seed, a, b, c), m);
+}
+
+uint64_t world_msg_key_from(uint64_t stream, const struct msg *m)
+{
+	uint64_t key = rng_key(stream, m->client);
 	key = rng_key(key, m->op_seq);
 	return rng_key(key, (uint64_t)m->attempt << 16 | m->step);
 }
@@ -513,6 +528,18 @@ void world_trace_text(struct world *w, uint32_t actor, uint64_t op_id, uint32_t 
 		.detail = TRACE_NO_DETAIL,
 	};
 	record_trace_text(w->rec, &row, detail);
+}
+
+int64_t world_now(const struct world *w)
+{
+	return w->ahead ? w->vnow : kernel_now(w->k);
+}
+
+kernel_handle world_schedule(struct world *w, int64_t delay, kernel_fn *fn, void *obj, uint64_t arg)
+{
+	if (!w->ahead)
+		return kernel_schedule(w->k, delay, fn, obj, arg);
+	return kernel_schedule_born(w->k, w->vnow, w->vnow + (delay > 0 ? delay : 0), fn, obj, arg);
 }
 
 void world_fail(struct world *w)

@@ -193,7 +193,7 @@ static void fill_metrics(const struct run_config *cfg, const struct world_stats 
 	m[M_LATENCY_MAX] = all.max;
 	double window = (double)(st->t_stop - cfg->warmup) / 1e9;
 	m[M_THROUGHPUT] = ratio((double)st->ok_in_window, window);
-	m[M_SIM_TIME] = (double)kernel_now(k) / 1e9;
+	m[M_SIM_TIME] = (double)st->t_end / 1e9;
 	m[M_EVENTS] = (double)kernel_events(k);
 	m[M_WALL] = wall;
 	for (int i = 0; i < M_NGENERAL; i++)
