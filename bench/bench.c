@@ -17,6 +17,8 @@
  *   bench            the whole suite
  *   bench --peer R   the peer case, R replications: mean latency, conflict
  *                    rate and their 95% CIs, ops/s
+ *   bench --replicas events per operation and bytes per write per copy
+ *                    with three copies against one node
  *   bench --quick    a shorter suite (CI smoke test)
  */
 #include <errno.h>
@@ -70,6 +72,7 @@ struct bench_case {
 	uint32_t clients;
 	uint32_t keys;
 	uint64_t ops;
+	const char *cluster; /* YAML of a cluster: section, or NULL for one node */
 };
 
 struct case_out {
@@ -104,11 +107,39 @@ static struct run_config case_config(const struct bench_case *bc)
 	return c;
 }
 
+/* The cluster of a case, resolved from a scenario's cluster: section the
+ * way `clobber run` resolves it (the rest of the config is the case's). */
+static int case_cluster(const struct bench_case *bc, struct run_config *c)
+{
+	char text[512];
+	snprintf(text, sizeof(text), "name: b\npolicies: [%s]\nstore: {keys: %u}\ncluster: %s\n",
+		 bc->policy, bc->keys, bc->cluster);
+	struct sdiag d;
+	struct scenario *s = scenario_parse("bench.yaml", text, strlen(text), NULL, 0, &d);
+	struct run_spec spec;
+	if (!s || scenario_resolve(s, 0, 0, &spec, &d) < 0) {
+		printf("cluster %s: %s\n", bc->cluster, d.text);
+		if (s)
+			scenario_free(s);
+		return -1;
+	}
+	c->nodes = spec.cfg.nodes;
+	c->vnodes = spec.cfg.vnodes;
+	c->settle = spec.cfg.settle;
+	c->repl = spec.cfg.repl;
+	memcpy(&c->ropts, &spec.cfg.ropts, sizeof(c->ropts));
+	run_spec_free(&spec);
+	scenario_free(s);
+	return 0;
+}
+
 /* Runs a case the way the runner does, sampling the queue every 1 ms of
  * simulated time. */
 static int run_case(const struct bench_case *bc, struct case_out *o)
 {
 	struct run_config c = case_config(bc);
+	if (bc->cluster && case_cluster(bc, &c) < 0)
+		return -1;
 	memset(o, 0, sizeof(*o));
 	double t0 = now_s();
 	struct kernel *k = kernel_new(4 * (size_t)c.clients + 64);
@@ -290,6 +321,48 @@ static void growth(bool quick)
 	printf("  the model (clients, pools, key states, histograms): %.0f and %.0f KiB\n",
 	       oa.world_bytes / 1024, ob.world_bytes / 1024);
 	printf("  peak RSS: %.1f and %.1f MiB\n", oa.peak_kb / 1024, ob.peak_kb / 1024);
+}
+
+/* Replicas (issue 10): events per operation with three copies against one
+ * node, and memory per write per replica, as the growth of everything the
+ * run holds (history, checker, model) between a run and one four times as
+ * long, per added write and per copy of each key (replicas' states change
+ * once per write each; the rest is fixed). */
+static void replicas(bool quick)
+{
+	static const struct {
+		const char *name, *policy, *cluster;
+		double copies;
+	} cs[] = {
+		{"one node", "lww", NULL, 1},
+		{"primary, 3 replicas", "lww", "{nodes: 3, replication: {primary: {replicas: 3}}}", 3},
+		{"quorum n 3, r w 2", "lww", "{nodes: 3, replication: {quorum: {n: 3, r: 2, w: 2}}}", 3},
+		{"quorum n 3, siblings dvv", "siblings", "{nodes: 3, replication: {quorum: {n: 3, r: 2, w: 2}}}", 3},
+	};
+	uint64_t ops = quick ? 20000 : 100000;
+	printf("\nreplicas (100 clients, 1000 keys, 80%% increments; %llu and %llu operations):\n",
+	       (unsigned long long)ops, (unsigned long long)(4 * ops));
+	printf("%-28s %10s %12s %16s\n", "case", "events/op", "vs one node", "bytes/write/copy");
+	double base = 0;
+	for (size_t i = 0; i < sizeof(cs) / sizeof(cs[0]); i++) {
+		struct bench_case a = {.policy = cs[i].policy, .clients = 100, .keys = 1000,
+				       .ops = ops, .cluster = cs[i].cluster};
+		struct bench_case b = a;
+		b.ops *= 4;
+		struct case_out oa, ob;
+		if (in_child(&a, &oa) < 0 || in_child(&b, &ob) < 0) {
+			printf("%-28s failed\n", cs[i].name);
+			continue;
+		}
+		double epo = ob.events / ob.ops;
+		if (i == 0)
+			base = epo;
+		double grew = (ob.hist_bytes + ob.check_bytes + ob.world_bytes + ob.key_bytes) -
+			      (oa.hist_bytes + oa.check_bytes + oa.world_bytes + oa.key_bytes);
+		printf("%-28s %10.2f %12.2f %16.1f\n", cs[i].name, epo, base > 0 ? epo / base : 0,
+		       grew / (ob.writes - oa.writes) / cs[i].copies);
+		fflush(stdout);
+	}
 }
 
 /* --record ops: rows written per second (the write of one run). */
@@ -650,6 +723,10 @@ int main(int argc, char **argv)
 		jobs_speedup(false);
 		return 0;
 	}
+	if (argc > 1 && strcmp(argv[1], "--replicas") == 0) {
+		replicas(argc > 2);
+		return 0;
+	}
 	if (argc > 1 && strcmp(argv[1], "--record") == 0) {
 		record_rate(false);
 		return 0;
@@ -657,6 +734,7 @@ int main(int argc, char **argv)
 	printf("clobber benchmark suite%s (every case runs with the checker)\n\n", quick ? " (quick)" : "");
 	suite(quick);
 	growth(quick);
+	replicas(quick);
 	record_rate(quick);
 	jobs_speedup(quick);
 	checker_times(quick);
