@@ -333,6 +333,19 @@ static void test_trace_chart(void **state)
 	assert_non_null(strstr(out, "applied: k0 = 1 (ts 3ms)  <-- LOST"));
 	assert_non_null(strstr(out, "lost updates: 1 of 2"));
 	check_png(tp_path("tr/trace-lww.png"), 800, 200);
+
+	/* with --point, one chart per point, named by its values; the first
+	 * point without --point keeps the plain name */
+	tp_write("tp.yaml", "name: tp\npolicies: [lww]\nsweep: {c: [2, 3]}\nworkload: {clients: $c}\n");
+	const char *p3[] = {tp_bin, "trace", tp_path("tp.yaml"), "--point", "c=3", "-o", tp_path("tp"), NULL};
+	const char *p2[] = {tp_bin, "trace", tp_path("tp.yaml"), "--point", "c=2", "-o", tp_path("tp"), NULL};
+	const char *p0[] = {tp_bin, "trace", tp_path("tp.yaml"), "-o", tp_path("tp"), NULL};
+	assert_int_equal(run_in(NULL, p3), 0);
+	assert_int_equal(run_in(NULL, p2), 0);
+	assert_int_equal(run_in(NULL, p0), 0);
+	check_png(tp_path("tp/trace-lww-c_3.png"), 800, 200);
+	check_png(tp_path("tp/trace-lww-c_2.png"), 800, 200);
+	check_png(tp_path("tp/trace-lww.png"), 800, 200);
 }
 
 /* The PBS chart's data against the visibility table: each series (one

@@ -29,8 +29,9 @@ static sqlite3 *run_shipped(const char *name)
 	snprintf(yaml, sizeof(yaml), "scenarios/%s.yaml", name);
 	snprintf(db, sizeof(db), "%s.db", name);
 	const char *args[] = {"run", yaml, "-o", tp_path(db), "-j", "2", NULL};
-	if (tp_run(NULL, args) != 0)
-		fail_msg("clobber run %s: %s", yaml, tp_output("out.txt"));
+	int rc = tp_run(NULL, args);
+	if (rc != 0)
+		fail_msg("clobber run %s: exit %d: %s", yaml, rc, tp_output("out.txt"));
 	return tp_open_db(db);
 }
 

@@ -55,7 +55,8 @@ static const char help[] =
 	"  SIBLINGS  a write kept beside others, and how many there are\n"
 	"A merge that keeps one sibling (merge: max or lww) says whose it kept.\n"
 	"The same timeline is drawn as a swimlane chart, plots/NAME/trace-LABEL.png\n"
-	"(trace-LABEL-runID.png with --run; or in DIR), its gnuplot script beside it,\n"
+	"(trace-LABEL-POINT.png with --point, POINT its values as in a file name;\n"
+	"trace-LABEL-runID.png with --run; or in DIR), its gnuplot script beside it,\n"
 	"with the run's faults shaded on the lanes they concern (a crash, a pause, the\n"
 	"nodes a partition cut off; message loss across every lane) and clock jumps\n"
 	"marked with their step.\n";
@@ -322,6 +323,13 @@ static int trace_scenario(const struct cli_args *a)
 	chart_dir(a, s->name, dir, sizeof(dir));
 	scenario_file_name(spec.label, lab, sizeof(lab));
 	snprintf(base, sizeof(base), "trace-%s", lab);
+	if (a->point && scenario_points(s) > 1) {
+		/* one chart per point: trace-LABEL-r_2_w_1 (the point's values) */
+		char pt[160];
+		scenario_file_name(desc, pt, sizeof(pt));
+		size_t len = strlen(base);
+		snprintf(base + len, sizeof(base) - len, "-%s", pt);
+	}
 	snprintf(title, sizeof(title), "%s: %s%s%s (seed %llu)", s->name, spec.label,
 		 desc[0] ? ", " : "", desc, (unsigned long long)cfg.seed);
 	rc = chart(a, &v, dir, base, title);
