@@ -439,8 +439,19 @@ int tchart_draw(const struct tview *v, const char *dir, const char *base, const 
 		gp_quote(&g, name);
 		sb_printf(&g, " %u", v->nlanes - 1 - l);
 	}
-	sb_puts(&g, ")\nset grid xtics\nset key outside bottom center horizontal\nset border 3\n"
-		    "set tics nomirror\nset autoscale xfix\nset offsets graph 0.02, graph 0.02, 0, 0\n");
+	/* the key in rows of three at the bottom of the canvas, below the x
+	 * label (gnuplot's own outside key overlaps the label when its rows
+	 * hold big marks) */
+	int keyn = 0;
+	for (int k = 0; k < FAULT_NKINDS; k++)
+		keyn += shaded[k];
+	for (int k = 0; k < K_N; k++)
+		keyn += has[k];
+	int keyrows = (keyn + 2) / 3;
+	sb_printf(&g, ")\nset grid xtics\nset key at screen 0.5, screen 0.01 center bottom horizontal "
+		      "maxcols 3\nset bmargin %.1f\nset border 3\n"
+		      "set tics nomirror\nset autoscale xfix\nset offsets graph 0.02, graph 0.02, 0, 0\n",
+		  3.5 + 1.7 * keyrows);
 	/* the fault windows first, behind everything */
 	sb_printf(&g, "plot '%s.dat' ", base);
 	for (int k = 0; k < FAULT_NKINDS; k++) {
