@@ -64,7 +64,7 @@ $(1)/tests/%: $(1)/tests/%.o $(1)/libclobber.a
 $(1)/tests/fuzz/replay_%: $(1)/tests/fuzz/replay.o $(1)/tests/fuzz/fuzz_%.o $(1)/libclobber.a
 	$$(CC) $(2) $$(CFLAGS) -o $$@ $$^ $$(LIBS)
 
-$(1)/bench/bench: $(1)/bench/bench.o $(1)/libclobber.a
+$(1)/bench/bench: $(1)/bench/bench.o $(1)/bench/floor.o $(1)/bench/resume.o $(1)/libclobber.a
 	$$(CC) $(2) $$(CFLAGS) -o $$@ $$^ $$(LIBS)
 
 $(1)/bin/clobber: $(1)/sim/app/main.o $(1)/libclobber.a
@@ -196,6 +196,7 @@ demo: build/.setup-demo bin/clobber
 	@echo
 	@echo "results: results/compare.db (SQLite)   charts: plots/compare/*.png, all on plots/compare/index.html"
 	@echo "next: ./bin/clobber trace scenarios/labs/01-lost-increment.yaml   (docs/labs/)"
+	@echo "more: scenarios/strategies.yaml, pbs.yaml, crossover.yaml, and nemesis.yaml (run it with --record ops)"
 
 build/.setup-demo: scripts/setup.sh
 	@sh scripts/setup.sh demo

@@ -7,7 +7,8 @@ latency); write naming the version read (a message each way); the store
 applies it if the version is still current, else the client backs off
 Exp(1 ms) and retries from the read, up to 10 retries, then aborts.  50
 clients, 100 keys, no compute time, no service time.  This is what
-clobber's `bench --peer` runs with the version policy.
+clobber's `bench --peer` runs with the version policy, in turns with the
+same model as a bare C loop (bench/floor.c), the floor clobber is held to.
 
 Runs R replications of each, prints mean latency and conflict rate with
 95% confidence intervals (Student's t) side by side, whether they agree
@@ -91,8 +92,11 @@ def main():
     simpy_ops = done / wall
     out = subprocess.run([bench, "--peer", str(reps)], capture_output=True, text=True, check=True)
     f = out.stdout.split()
-    # "clobber latency_mean_ms M H conflict_rate M H ops_per_s X"
+    # "clobber latency_mean_ms M H conflict_rate M H ops_per_s X events_per_op E
+    #  floor_ops_per_s F floor_events_per_op G" (clobber and the bare C loop of
+    #  bench/floor.c measured in turns, best of each)
     c_lat, c_lath, c_conf, c_confh, c_ops = float(f[2]), float(f[3]), float(f[5]), float(f[6]), float(f[8])
+    c_evop, floor_ops, floor_evop = float(f[10]), float(f[12]), float(f[14])
     s_lat, s_lath = mean_ci(lat)
     s_conf, s_confh = mean_ci(conf)
     print("peer: SimPy %s, %d replications each (SimPy %d ops, clobber 100000 ops per run)"
@@ -104,8 +108,11 @@ def main():
         agree = abs(cm - sm) <= math.hypot(ch, sh)
         print("  %-18s %-22s %-22s %s" % (name, fmt % (cm, ch), fmt % (sm, sh),
                                           "yes" if agree else "NO"))
-    print("  operations per second: clobber %.0f, SimPy %.0f: clobber is %.0f times faster"
+    print("  operations per second: clobber %.0f, SimPy %.0f: clobber is %.1f times faster (target 30)"
           % (c_ops, simpy_ops, c_ops / simpy_ops))
+    print("  the bare C loop (bench/floor.c, %.2f events per operation, no checker): %.0f ops/s;"
+          " clobber (%.2f events per operation) is %.2f of it (target 0.7)"
+          % (floor_evop, floor_ops, c_evop, c_ops / floor_ops))
 
 
 if __name__ == "__main__":

@@ -25,6 +25,21 @@
  * attempt), and a message's by its step too (world.h): compute times,
  * backoffs and latencies are the same for the same operation under every
  * policy.
+ *
+ * Running ahead.  Between a reply's arrival and the client's next message
+ * (compute, then the write; or the end of the operation, then the think
+ * time; or a backoff, then the read) a client touches only its own state
+ * and counters whose sums do not depend on order.  Where nothing else can
+ * observe the client meanwhile (world.h's conditions, and no timeout due
+ * before the work is done), that work is done at once, when the reply is
+ * sent, with world_now() the time it belongs to, and what it schedules is
+ * born at that time (kernel_schedule_born): the same events at the same
+ * times in the same order, with two to three fewer events per operation.
+ * Two things do depend on when issuing stops, which a later event
+ * decides: whether a success counts in the throughput window, and whether
+ * the client thinks again.  An operation that ended ahead of time keeps
+ * what it did in its client, and stop_issuing() takes both back if the
+ * stop came first.
  */
 #include <errno.h>
 #include <math.h>
@@ -109,6 +124,30 @@ static bool held(struct world *w, uint32_t client, kernel_fn *fn, uint64_t arg, 
 
 /* ---- stopping ---- */
 
+/* Issuing stops now (a real event: an arrival or an issue), with t_stop
+ * `at`.  An operation that ended ahead of time after this event would
+ * have ended with issuing stopped: outside the window, and without
+ * thinking again (running ahead, in the file's comment). */
+static void stop_issuing(struct world *w, int64_t at)
+{
+	w->stopped = true;
+	w->stats.t_stop = at;
+	if (!w->fuse)
+		return;
+	for (uint32_t i = 0; i < w->nclients; i++) {
+		struct client *c = &w->clients[i];
+		if (!c->ahead_end ||
+		    kernel_runs_before(w->k, c->ahead_end, c->ahead_born, c->ahead_seq))
+			continue;
+		w->stats.ok_in_window -= c->ahead_counted;
+		if (kernel_cancel(w->k, c->next_arrival)) {
+			w->stats.think_count--;
+			w->stats.think_sum -= (double)c->next_think;
+		}
+		c->ahead_end = 0;
+	}
+}
+
 /* True while issuing continues: the stop condition has not been reached. */
 static bool may_issue(struct world *w)
 {
@@ -117,8 +156,7 @@ static bool may_issue(struct world *w)
 	int64_t now = kernel_now(w->k);
 	const struct run_config *cfg = w->cfg;
 	if (cfg->stop_time > 0 && now >= cfg->stop_time) {
-		w->stopped = true;
-		w->stats.t_stop = cfg->stop_time;
+		stop_issuing(w, cfg->stop_time);
 		return false;
 	}
 	return true;
@@ -129,10 +167,8 @@ static void count_issue(struct world *w)
 {
 	w->issued++;
 	w->stats.ops++;
-	if (w->cfg->stop_ops > 0 && w->issued >= w->cfg->stop_ops && w->cfg->arrival != ARRIVAL_SCRIPT) {
-		w->stopped = true;
-		w->stats.t_stop = kernel_now(w->k);
-	}
+	if (w->cfg->stop_ops > 0 && w->issued >= w->cfg->stop_ops && w->cfg->arrival != ARRIVAL_SCRIPT)
+		stop_issuing(w, kernel_now(w->k));
 }
 
 /* True if an operation ending now ends before the measurement window
@@ -152,9 +188,7 @@ static int64_t keyed_ns(const struct dist *d, uint64_t key, const struct op *op)
 {
 	if (dist_is_const(d))
 		return dist_sample_ns(d, NULL);
-	struct rng_stream s;
-	rng_stream_init(&s, rng_key(rng_key(key, op->seq), op->attempts));
-	return dist_sample_ns(d, &s.rng);
+	return dist_keyed_ns(d, rng_key(rng_key(key, op->seq), op->attempts));
 }
 
 /* ---- sending ---- */
@@ -217,7 +251,7 @@ static void send_write(struct world *w, struct op *op, uint32_t slot)
 	if (!m)
 		return;
 	op->phase = PH_WRITE;
-	op->st.local_now = clock_read(&c->clock, kernel_now(w->k));
+	op->st.local_now = clock_read(&c->clock, world_now(w));
 	op->st.seq = ++c->write_seq;
 	policy_client_write(w->policy, w->popts, &op->st, m);
 	if (world_tracing(w)) {
@@ -261,8 +295,9 @@ static void schedule_issue(struct world *w, uint32_t client);
 static void op_end(struct world *w, uint32_t slot, enum op_status status)
 {
 	struct op *op = &w->ops[slot];
-	int64_t now = kernel_now(w->k);
+	int64_t now = world_now(w);
 	const struct run_config *cfg = w->cfg;
+	bool counted = false;
 	kernel_cancel(w->k, op->timeout);
 	bool probe = op->kind == OP_PROBE;
 	w->live_ops--;
@@ -285,8 +320,10 @@ static void op_end(struct world *w, uint32_t slot, enum op_status status)
 		/* throughput counts the completions inside the window, whenever
 		 * they were issued: counting only those issued after warmup
 		 * would miss the ones in flight at warmup */
-		if (now >= cfg->warmup && in_window(w, now))
+		if (now >= cfg->warmup && in_window(w, now)) {
 			w->stats.ok_in_window++;
+			counted = true;
+		}
 		trace_op(w, op, TR_DONE, op->version, -1, now - op->begin);
 		break;
 	}
@@ -315,9 +352,55 @@ static void op_end(struct world *w, uint32_t slot, enum op_status status)
 	}
 	uint32_t client = op->client;
 	op_release(w, slot);
+	struct client *c = &w->clients[client];
+	if (w->ahead) {
+		c->ahead_end = now;
+		c->ahead_born = w->ahead_born;
+		c->ahead_seq = w->ahead_seq;
+		c->ahead_counted = counted;
+		c->next_arrival = KERNEL_NO_EVENT;
+	} else {
+		c->ahead_end = 0;
+	}
 	if (cfg->arrival == ARRIVAL_CLOSED && !probe)
 		schedule_issue(w, client);
 	world_check_done(w);
+}
+
+/* True if op's client may do its work up to time `at` now, ahead of time:
+ * the world allows it and the operation's timeout is due after it (a
+ * timeout due at the same instant runs first: it was scheduled first). */
+static bool may_run_ahead(const struct world *w, const struct op *op, int64_t at)
+{
+	/* never past KERNEL_TIME_MAX: there the kernel refuses the event, and
+	 * time run ahead stays where int64 arithmetic cannot overflow */
+	return w->fuse && op->timeout_at > at && at <= KERNEL_TIME_MAX;
+}
+
+bool client_may_run_ahead(struct world *w, const struct msg *m, int64_t at)
+{
+	const struct op *op = op_get(w, (uint64_t)m->gen << 32 | m->op);
+	return op && m->client == op->client && may_run_ahead(w, op, at);
+}
+
+/* Runs fn for the operation `delay` from now: at once, ahead of time,
+ * when nothing can observe its client meanwhile; else as an event. */
+static void after(struct world *w, struct op *op, uint32_t slot, int64_t delay, kernel_fn *fn)
+{
+	int64_t at = world_now(w) + delay;
+	if (!may_run_ahead(w, op, at)) {
+		world_schedule(w, delay, fn, w, op_ref(op, slot));
+		return;
+	}
+	bool was = w->ahead;
+	int64_t then = w->vnow;
+	w->ahead = true;
+	w->vnow = at;
+	if (at > w->t_last)
+		w->t_last = at;
+	fn(w->k, w, op_ref(op, slot));
+	w->ahead = was;
+	w->vnow = then;
 }
 
 /* Kernel event: the backoff before a retry is over. */
@@ -344,7 +427,7 @@ static void conflict(struct world *w, struct op *op, uint32_t slot)
 	int64_t wait = keyed_ns(&w->cfg->backoff, c->retry_key, op);
 	op->phase = PH_BACKOFF;
 	trace_op(w, op, TR_BACKOFF, HIST_NONE, -1, wait);
-	kernel_schedule(w->k, wait, retry_due, w, op_ref(op, slot));
+	after(w, op, slot, wait, retry_due);
 }
 
 /* Kernel event: the operation has run for `timeout`. */
@@ -389,7 +472,7 @@ static void got_read(struct world *w, struct op *op, uint32_t slot, struct msg *
 	if (op_is_read(op->kind)) {
 		w->stats.reads_ok++;
 		if (m->read_id != HIST_NONE)
-			history_read_observed(w->hist, m->read_id, kernel_now(w->k));
+			history_read_observed(w->hist, m->read_id, world_now(w));
 		op_end(w, slot, OPST_OK);
 		return;
 	}
@@ -416,7 +499,7 @@ static void got_read(struct world *w, struct op *op, uint32_t slot, struct msg *
 		return;
 	}
 	op->phase = PH_COMPUTE;
-	kernel_schedule(w->k, compute, compute_done, w, op_ref(op, slot));
+	after(w, op, slot, compute, compute_done);
 }
 
 static void issue(struct world *w, uint32_t client, int kind, int64_t key, int64_t compute);
@@ -436,15 +519,14 @@ static void got_write(struct world *w, struct op *op, uint32_t slot, struct msg 
 		conflict(w, op, slot);
 		return;
 	}
-	int64_t now = kernel_now(w->k);
+	int64_t now = world_now(w);
 	op->version = m->version;
 	if (m->version != HIST_NONE)
 		history_ack(w->hist, m->version, now);
 	if (op_is_rmw(op->kind))
 		w->stats.writes_acked++;
 	for (uint32_t i = 0; i < w->cfg->nprobe; i++)
-		kernel_schedule(w->k, w->cfg->probe[i], probe_due, w,
-				(uint64_t)op->client << 32 | op->key);
+		world_schedule(w, w->cfg->probe[i], probe_due, w, (uint64_t)op->client << 32 | op->key);
 	trace_op(w, op, TR_ACK, m->version, m->value, 0);
 	release(w, op, slot);
 	op_end(w, slot, OPST_OK);
@@ -542,9 +624,12 @@ static void issue(struct world *w, uint32_t client, int kind, int64_t key, int64
 	if (op->kind != OP_PROBE)
 		count_issue(w);
 	trace_op(w, op, TR_ISSUE, HIST_NONE, -1, 0);
-	if (w->cfg->timeout > 0)
+	op->timeout_at = INT64_MAX;
+	if (w->cfg->timeout > 0) {
 		op->timeout = kernel_schedule(w->k, w->cfg->timeout, timeout_due, w,
 					      op_ref(op, slot));
+		op->timeout_at = op->begin + w->cfg->timeout;
+	}
 	start_attempt(w, op, slot);
 }
 
@@ -573,7 +658,7 @@ static void schedule_issue(struct world *w, uint32_t client)
 	if (w->cfg->arrival == ARRIVAL_OPEN && w->cfg->nphases) {
 		/* the rate changes at phase boundaries (phases.h): one draw of
 		 * mean 1 per arrival, from the same stream */
-		int64_t now = kernel_now(w->k);
+		int64_t now = world_now(w);
 		int64_t at = phases_next(w->cfg->phases, w->cfg->nphases, now,
 					 dist_exponential(&c->arrive.rng, 1));
 		if (at < 0)
@@ -587,7 +672,11 @@ static void schedule_issue(struct world *w, uint32_t client)
 		w->stats.think_count++;
 		w->stats.think_sum += (double)delay;
 	}
-	kernel_schedule(w->k, delay, arrival, w, client);
+	kernel_handle h = world_schedule(w, delay, arrival, w, client);
+	if (w->ahead) {
+		c->next_arrival = h;
+		c->next_think = delay;
+	}
 }
 
 /* Kernel event: scripted operation `index` is issued (now, or when its
@@ -641,6 +730,7 @@ int clients_new(struct world *w)
 	for (uint32_t i = 0; i < n; i++) {
 		struct client *c = &w->clients[i];
 		c->ep.id = EP_ID(EP_CLIENT, i);
+		c->link_peer = EP_NONE;
 		rng_stream_init(&c->arrive, rng_stream_seed(cfg->seed, RNG_CLIENT, i, RNG_ARRIVE));
 		rng_stream_init(&c->choose, rng_stream_seed(cfg->seed, RNG_CLIENT, i, RNG_CHOOSE));
 		c->work_key = rng_stream_seed(cfg->seed, RNG_CLIENT, i, RNG_WORK);

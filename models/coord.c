@@ -72,6 +72,7 @@ uint64_t coord_new(struct world *w, struct coord *c, uint32_t node, uint32_t key
 	q->key = key;
 	q->is_read = is_read;
 	q->live = 1;
+	q->op_id = UINT64_MAX;
 	c->live++;
 	if (is_read) {
 		q->scratch = calloc(1, w->kss);
@@ -157,6 +158,53 @@ struct msg *coord_peer(struct world *w, const struct msg *about, uint32_t key, u
 		p->flags |= MSGF_COPY;
 	}
 	return p;
+}
+
+struct msg *coord_bundle(struct world *w, uint32_t p, uint32_t j, uint8_t type,
+			 enum peer_class cls)
+{
+	uint32_t nk;
+	const uint32_t *keys = world_part_keys(w, p, &nk);
+	if (!keys || nk == 0)
+		return NULL;
+	struct msg *c = coord_peer(w, NULL, keys[0], type, cls, UINT64_MAX, NULL);
+	if (!c)
+		return NULL;
+	size_t cs = policy_copy_size(w->policy);
+	c->bundle = bundle_new(nk, cs);
+	if (!c->bundle) {
+		msg_free(&w->msgs, c);
+		world_fail(w);
+		return NULL;
+	}
+	for (uint32_t i = 0; i < nk; i++) {
+		c->bundle->keys[i] = keys[i];
+		policy_copy_export(w->policy, world_copy(w, keys[i], j), c->bundle->copies + i * cs);
+		c->bundle->n = i + 1;
+	}
+	return c;
+}
+
+uint64_t coord_sync_key(struct world *w, uint32_t key, uint32_t j, uint8_t type)
+{
+	uint32_t p = world_partition(w, key);
+	const void *ks = world_copy(w, key, j);
+	const uint32_t *a, *b;
+	uint32_t na = policy_state(w->policy, ks, &a);
+	uint64_t sent = 0;
+	for (uint32_t q = 0; q < w->ncopies; q++) {
+		uint32_t nb = policy_state(w->policy, world_copy(w, key, q), &b);
+		if (q == j || (na == nb && (na == 0 || memcmp(a, b, na * sizeof(*a)) == 0)))
+			continue;
+		struct msg *c = coord_peer(w, NULL, key, type, PEER_WRITE, UINT64_MAX, ks);
+		if (!c)
+			return sent;
+		net_send(w, c, EP_ID(EP_NODE, world_part_node(w, p, j)),
+			 EP_ID(EP_NODE, world_part_node(w, p, q)));
+		w->stats.ae_transfers++;
+		sent++;
+	}
+	return sent;
 }
 
 void coord_take_copy(struct world *w, struct msg *m, void *dst)

@@ -40,6 +40,7 @@ struct creq {
 	uint8_t is_read;
 	uint8_t live;	     /* in use */
 	uint64_t seq_no;     /* primary: the write's seq_no */
+	uint64_t op_id;	     /* the operation it serves (traces), or UINT64_MAX */
 	void *scratch;	     /* read: the replies merged (a key state), or NULL */
 	unsigned char *copies; /* read: each replica's copy (ncopies * copy size) */
 	uint8_t *have;	       /* read: which replicas' copies are in copies */
@@ -80,6 +81,17 @@ void coord_end_all(struct world *w, struct coord *c);
  * NULL.  NULL when out of memory (the run then fails). */
 struct msg *coord_peer(struct world *w, const struct msg *about, uint32_t key, uint8_t type,
 		       enum peer_class cls, uint64_t ref, const void *ks);
+
+/* A new peer message of type `type` and class cls carrying a bundle of
+ * copy j of every key of partition p (a resync), or NULL when p holds no
+ * key or memory ran out (the run then fails). */
+struct msg *coord_bundle(struct world *w, uint32_t p, uint32_t j, uint8_t type,
+			 enum peer_class cls);
+
+/* Sends copy j of key to every other copy that holds other versions, as
+ * peer messages of type `type` (counted as anti-entropy transfers); returns
+ * how many it sent. */
+uint64_t coord_sync_key(struct world *w, uint32_t key, uint32_t j, uint8_t type);
 
 /* Takes the copy out of message m into dst (the caller now owns it). */
 void coord_take_copy(struct world *w, struct msg *m, void *dst);

@@ -254,6 +254,8 @@ static void recompute_loss(struct world *w)
 static uint32_t add_window(struct world *w, const struct fault *f, uint32_t who)
 {
 	struct fault_run *r = run_of(w);
+	if (r->nwin >= FAULT_WINDOWS_MAX)
+		return UINT32_MAX; /* a chart shows no more; the run goes on */
 	if (r->nwin == r->wincap) {
 		uint32_t cap = r->wincap ? r->wincap * 2 : 16;
 		struct fault_window *v = realloc(r->win, cap * sizeof(*v));
@@ -282,7 +284,7 @@ static bool apply(struct world *w, const struct fault *f, struct occ *o)
 	if (!client && !n && (f->kind == FAULT_CRASH || f->kind == FAULT_PAUSE ||
 			      f->kind == FAULT_CLOCK_JUMP))
 		return false;
-	uint32_t actor = client ? f->index : n ? TRACE_NODE(n->index) : TRACE_NODE(0);
+	uint32_t actor = client ? f->index : n ? node_actor(n) : TRACE_NODE(0);
 	o->node = client ? f->index : n ? n->index : 0;
 	switch (f->kind) {
 	case FAULT_CRASH:
@@ -351,7 +353,7 @@ static void undo(struct world *w, uint32_t i, bool force)
 	case FAULT_CRASH:
 		if (n && n->ep.down) {
 			node_restart(n);
-			trace(w, TRACE_NODE(n->index), FE_RESTART, 0, NULL);
+			trace(w, node_actor(n), FE_RESTART, 0, NULL);
 		}
 		break;
 	case FAULT_PAUSE:
@@ -359,7 +361,7 @@ static void undo(struct world *w, uint32_t i, bool force)
 			trace(w, f->index, FE_RESUME, 0, NULL);
 			client_resume(w, f->index, force);
 		} else if (n && node_paused(n)) {
-			trace(w, TRACE_NODE(n->index), FE_RESUME, 0, NULL);
+			trace(w, node_actor(n), FE_RESUME, 0, NULL);
 			if (force)
 				n->paused_until = kernel_now(w->k);
 			node_resume(n);
@@ -459,9 +461,7 @@ bool fault_drops(struct world *w, const struct msg *m, uint32_t src, uint32_t ds
 		return true;
 	if (r->keep >= 1)
 		return false;
-	struct rng_stream s;
-	rng_stream_init(&s, world_msg_key(w, RNG_LOSS, src, dst, m));
-	return rng_uniform(&s.rng) >= r->keep;
+	return rng_key_uniform(world_msg_key(w, RNG_LOSS, src, dst, m)) >= r->keep;
 }
 
 bool fault_running(const struct world *w, uint32_t i)
@@ -478,6 +478,17 @@ bool fault_reachable(const struct world *w, uint32_t a, uint32_t b)
 	if (!r || a >= w->nnodes || b >= w->nnodes)
 		return true;
 	return r->cut[a * w->nnodes + b] == 0 && r->cut[b * w->nnodes + a] == 0;
+}
+
+bool fault_majority(const struct world *w, uint32_t p, uint32_t j)
+{
+	uint32_t jn = world_part_node(w, p, j), reach = 1;
+	if (!fault_running(w, jn))
+		return false;
+	for (uint32_t q = 0; q < w->ncopies; q++)
+		if (q != j && fault_reachable(w, jn, world_part_node(w, p, q)))
+			reach++;
+	return reach >= w->ncopies / 2 + 1;
 }
 
 const void *fault_durable(struct world *w, struct node *n, uint32_t key, void *ks, void *copy)

@@ -32,6 +32,9 @@
  * links are restored, loss stops, and no further occurrence starts; the
  * cluster then settles (design section 9).  A lost message is counted in
  * msgs_lost; nothing else of a run changes when a scenario has no faults.
+ *
+ * Windows.  Each occurrence is recorded for charts (world_fault_windows),
+ * the first FAULT_WINDOWS_MAX of a run only.
  */
 #ifndef CLOBBER_FAULT_H
 #define CLOBBER_FAULT_H
@@ -41,6 +44,8 @@
 
 #include "models/model.h"
 #include "sim/truth/record.h"
+
+#define FAULT_WINDOWS_MAX 10000
 
 struct world;
 struct node;
@@ -64,6 +69,10 @@ bool fault_cut(const struct world *w, uint32_t src, uint32_t dst);
 bool fault_running(const struct world *w, uint32_t i);
 /* Nodes a and b are both running and the links between them are up. */
 bool fault_reachable(const struct world *w, uint32_t a, uint32_t b);
+
+/* Copy j of partition p runs and reaches a majority of the partition's
+ * copies, itself included (what an election needs). */
+bool fault_majority(const struct world *w, uint32_t p, uint32_t j);
 
 /* What durability keeps of node n's key state ks for key: a copy written
  * into `copy` (the caller drops it), or NULL for nothing. */

@@ -62,9 +62,11 @@ struct lock_opts {
 
 struct lock_key {
 	struct cell cell;     /* first: state and value come from it */
-	uint64_t token;	      /* holder's token; the newest issued for the key */
+	uint64_t token;	      /* holder's token; the newest issued for the key (at a store
+				 whose lock is a service's: the newest seen) */
 	/* not in a copy: */
 	bool held;
+	bool wrote; /* the holder's write reached the store (a lock service's bookkeeping) */
 	uint32_t holder_client, holder_op, holder_gen;
 	uint64_t holder_op_id; /* for traces */
 	kernel_handle lease_timer;
@@ -95,7 +97,8 @@ static const struct field lock_options[] = {
 	 .help = "the lock expires this long after it is granted, measured on the store's clock",
 	 .offset = offsetof(struct lock_opts, lease), .min = 1e3, .max = 3.6e12},
 	{.name = "fencing", .type = FT_BOOL, .def = "false",
-	 .help = "reject writes whose token is not the newest issued for the key",
+	 .help = "reject writes whose token is not the newest issued for the key (with `at: "
+		 "service`: older than the newest the store has seen)",
 	 .offset = offsetof(struct lock_opts, fencing)},
 	{.name = "scope", .type = FT_ENUM, .choices = "write|readwrite", .def = "write",
 	 .help = "`write`: plain reads ignore the lock; `readwrite`: a plain read is served only while the lock is free and nobody is queued, otherwise it waits in the queue or is refused like an acquisition, and it does not hold the lock",
@@ -116,13 +119,17 @@ static const struct metric_info lock_metrics[] = {
 	 "node's service queue and service time are included, so with the default service time of "
 	 "0 an immediate grant counts as 0",
 	 METRIC_CHART, "lock wait"},
-	{"lease_expiries", "", "leases that ran out before their holder wrote", 0, NULL},
+	{"lease_expiries", "",
+	 "leases that ran out before their holder wrote (with a lock service, one that runs out "
+	 "after the write, while the release is on its way, is not counted)",
+	 0, NULL},
 	{"zombie_writes", "",
 	 "writes that reached the node from a client that no longer held the lock (its lease had "
 	 "expired or its token was no longer the newest), whether or not they were applied",
 	 METRIC_CHART, "zombie writes"},
 	{"fenced_writes", "",
-	 "writes rejected because their token was not the newest issued for the key (`fencing: true`)",
+	 "writes rejected because their token was not the newest issued for the key (`fencing: "
+	 "true`; with `at: service`, older than the newest the store had seen)",
 	 0, NULL},
 	{0},
 };
@@ -139,12 +146,12 @@ enum {
 };
 
 static const struct trace_vocab lock_events[] = {
-	{.name = "fenced", .text = "{op} fenced (newest token {aux})", .mark = "FENCED",
+	{.name = "fenced", .text = "{op} fenced (newest token {detail})", .mark = "FENCED",
 	 .cat = TC_REFUSED},
-	{.name = "zombie", .text = "{op} writes, lease gone (token {aux}, newest {detail})",
-	 .mark = "ZOMBIE", .cat = TC_ZOMBIE},
+	{.name = "zombie", .text = "{op} writes, lease gone ({detail})", .mark = "ZOMBIE",
+	 .cat = TC_ZOMBIE},
 	{.name = "lock-wait", .text = "{op} waits for lock ({aux})", .cat = TC_NODE},
-	{.name = "lock-grant", .text = "lock {key} to {op}, token {aux}", .cat = TC_NODE},
+	{.name = "lock-grant", .text = "lock {key} to {op}, token {detail}", .cat = TC_NODE},
 	{.name = "lock-denied", .text = "{op} denied: lock busy", .mark = "DENIED", .cat = TC_REFUSED},
 	{.name = "lease-expired", .text = "lease of {op} expired", .cat = TC_TIMER},
 	{.name = "release", .text = "{op} releases {key}", .cat = TC_NODE},
@@ -164,6 +171,24 @@ static void token_text(uint64_t t, char *buf, size_t n)
 }
 
 /* Kernel event: the holder's lease has run out. */
+/* A trace row about token `aux` (its raw value in aux, for the database);
+ * its detail names it, and `newest` after it when not 0. */
+static void trace_token(struct node *s, const struct msg *m, unsigned ev, uint64_t aux,
+			uint64_t newest, bool with_newest)
+{
+	if (!node_tracing(s))
+		return;
+	char a[48], b[48], text[112];
+	token_text(aux, a, sizeof(a));
+	if (with_newest) {
+		token_text(newest, b, sizeof(b));
+		snprintf(text, sizeof(text), "token %s, newest %s", a, b);
+	} else {
+		snprintf(text, sizeof(text), "%s", a);
+	}
+	node_trace_text(s, m, ev, m->value, (int64_t)aux, text);
+}
+
 static void lease_expired(struct kernel *kern, void *node, uint64_t key)
 {
 	(void)kern;
@@ -172,7 +197,8 @@ static void lease_expired(struct kernel *kern, void *node, uint64_t key)
 	struct lock_key *k = node_key_state(s, (uint32_t)key);
 	k->lease_timer = KERNEL_NO_EVENT;
 	k->held = false;
-	run->lease_expiries++;
+	if (!k->wrote)
+		run->lease_expiries++;
 	node_trace_key(s, (uint32_t)key, k->holder_op_id, LK_EXPIRED, (int64_t)k->token);
 	next_holder(s, k, (uint32_t)key);
 }
@@ -200,9 +226,10 @@ static void grant(struct node *s, struct lock_key *k, struct msg *m)
 	k->holder_gen = m->gen;
 	k->holder_op_id = m->op_id;
 	k->lease_timer = node_timer_local(s, o->lease, lease_expired, m->key);
-	node_trace(s, m, LK_GRANT, k->cell.value, (int64_t)k->token);
-	((struct lock_ctx *)m->ctx.bytes)->token = k->token;
+	k->wrote = false;
 	m->value = k->cell.value;
+	trace_token(s, m, LK_GRANT, k->token, 0, false);
+	((struct lock_ctx *)m->ctx.bytes)->token = k->token;
 	node_reply(s, m, ST_OK);
 }
 
@@ -290,14 +317,16 @@ static void serve_write_fenced(struct node *s, struct lock_key *k, struct msg *m
 	const struct lock_key *svc = node_service_state(s, m->key);
 	if (!svc || !is_holder(svc, m) || svc->token != token) {
 		run->zombie_writes++;
-		char newest[48] = "";
-		if (node_tracing(s) && svc)
-			token_text(svc->token, newest, sizeof(newest));
-		node_trace_text(s, m, LK_ZOMBIE, m->value, (int64_t)token, newest);
+		trace_token(s, m, LK_ZOMBIE, token, svc ? svc->token : 0, true);
+	} else {
+		/* the simulator's bookkeeping, not the service's: its holder has
+		 * written, so a lease running out now (before the release arrives)
+		 * is no expiry before the write */
+		((struct lock_key *)(uintptr_t)svc)->wrote = true;
 	}
 	if (o->fencing && token < k->token) {
 		run->fenced_writes++;
-		node_trace(s, m, LK_FENCED, m->value, (int64_t)k->token);
+		trace_token(s, m, LK_FENCED, k->token, 0, false);
 		node_reply(s, m, ST_REJECTED);
 		return;
 	}
@@ -322,14 +351,11 @@ static void lock_serve_write(struct node *s, void *ks, struct msg *m)
 	bool holder = is_holder(k, m) && token == k->token;
 	if (!holder) {
 		run->zombie_writes++;
-		char newest[48] = "";
-		if (node_tracing(s))
-			token_text(k->token, newest, sizeof(newest));
-		node_trace_text(s, m, LK_ZOMBIE, m->value, (int64_t)token, newest);
+		trace_token(s, m, LK_ZOMBIE, token, k->token, true);
 	}
 	if (o->fencing && token != k->token) {
 		run->fenced_writes++;
-		node_trace(s, m, LK_FENCED, m->value, (int64_t)k->token);
+		trace_token(s, m, LK_FENCED, k->token, 0, false);
 		node_reply(s, m, ST_REJECTED);
 		return;
 	}

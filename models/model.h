@@ -49,6 +49,7 @@ struct world_stats {
 	uint64_t writes_acked; /* read-modify-writes acknowledged */
 	uint64_t ok_in_window; /* successes that ended between warmup and t_stop */
 	int64_t t_stop;	       /* when issuing stopped */
+	int64_t t_end;	       /* when the last thing happened (events, and work done ahead) */
 	uint64_t think_count;  /* think times drawn, and their sum (ns) */
 	double think_sum;
 	struct histo *latency; /* [OP_NKINDS + 1]: per kind, then all */

@@ -96,6 +96,11 @@ void *node_run_state(struct node *n)
 	return n->w->run_state;
 }
 
+uint32_t node_actor(const struct node *n)
+{
+	return n->service ? TRACE_SERVICE : TRACE_NODE(n->index);
+}
+
 bool node_tracing(const struct node *n)
 {
 	return world_tracing(n->w);
@@ -111,7 +116,7 @@ void node_trace_text(struct node *n, const struct msg *m, unsigned ev, int64_t v
 {
 	if (!node_tracing(n))
 		return;
-	world_trace_text(n->w, TRACE_NODE(n->index), m->op_id, m->key, m->kind, ev, m->version,
+	world_trace_text(n->w, node_actor(n), m->op_id, m->key, m->kind, ev, m->version,
 			 value, aux, detail);
 }
 
@@ -119,7 +124,7 @@ void node_trace_key(struct node *n, uint32_t key, uint64_t op_id, unsigned ev, i
 {
 	if (!node_tracing(n))
 		return;
-	world_trace(n->w, TRACE_NODE(n->index), op_id, key, 0, ev, HIST_NONE, -1, aux);
+	world_trace(n->w, node_actor(n), op_id, key, 0, ev, HIST_NONE, -1, aux);
 }
 
 void node_trace2(struct node *n, const struct msg *m, unsigned ev, int64_t value, int64_t aux,
@@ -131,7 +136,7 @@ void node_trace2(struct node *n, const struct msg *m, unsigned ev, int64_t value
 	struct trace_row row = {
 		.time = kernel_now(w->k),
 		.op = m->op_id,
-		.actor = TRACE_NODE(n->index),
+		.actor = node_actor(n),
 		.key = m->key,
 		.version = m->version,
 		.event = (uint16_t)ev,
@@ -318,7 +323,7 @@ void node_reply(struct node *n, struct msg *m, enum reply_status st)
 			n->stats.siblings_sum += k;
 			if (k > n->stats.siblings_max)
 				n->stats.siblings_max = k;
-			if (node_tracing(n)) {
+			if (node_tracing(n) && !n->service) { /* a service's reply is its grant */
 				char carried[160];
 				policy_trace_msg(w->policy, w->popts, m, carried, sizeof(carried));
 				node_trace_text(n, m, TR_READ, m->value, k, carried);
@@ -394,6 +399,41 @@ int node_restore(struct node *n, uint32_t key, void *ks, const void *copy)
 int node_install(struct node *n, uint32_t key, void *ks, const void *copy)
 {
 	return node_restore(n, key, ks, copy);
+}
+
+int node_install_bundle(struct node *n, const struct bundle *b,
+			void (*dropped)(struct node *n, uint32_t key, uint32_t v, void *arg), void *arg)
+{
+	struct world *w = n->w;
+	size_t cs = policy_copy_size(w->policy);
+	for (uint32_t i = 0; i < b->n; i++) {
+		uint32_t key = b->keys[i];
+		void *ks = node_key_state(n, key);
+		if (!ks)
+			continue;
+		const uint32_t *before, *after;
+		uint32_t nb = policy_state(w->policy, ks, &before);
+		uint32_t *old = malloc((nb ? nb : 1) * sizeof(*old));
+		if (!old) {
+			world_fail(w);
+			return -ENOMEM;
+		}
+		if (nb)
+			memcpy(old, before, nb * sizeof(*old));
+		int rc = node_install(n, key, ks, b->copies + i * cs);
+		uint32_t na = rc < 0 ? 0 : policy_state(w->policy, ks, &after);
+		for (uint32_t a = 0; a < nb && rc == 0; a++) {
+			bool kept = false;
+			for (uint32_t q = 0; q < na && !kept; q++)
+				kept = after[q] == old[a];
+			if (!kept)
+				dropped(n, key, old[a], arg);
+		}
+		free(old);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
 }
 
 int node_merge(struct node *n, uint32_t key, void *ks, const void *copy)
@@ -475,14 +515,9 @@ void node_receive(struct node *n, struct msg *m)
 	}
 	int64_t start = n->busy_until > now ? n->busy_until : now;
 	const struct dist *d = &w->cfg->service;
-	int64_t service;
-	if (dist_is_const(d)) {
-		service = dist_sample_ns(d, NULL);
-	} else {
-		struct rng_stream s;
-		rng_stream_init(&s, world_msg_key(w, RNG_NODE, n->index, RNG_SERVICE, m));
-		service = dist_sample_ns(d, &s.rng);
-	}
+	int64_t service = dist_is_const(d) ? dist_sample_ns(d, NULL)
+					    : dist_keyed_ns(d, world_msg_key(w, RNG_NODE, n->index,
+									   RNG_SERVICE, m));
 	int64_t done = start + service;
 	n->busy_until = done;
 	kernel_schedule(w->k, done - now, node_served, n, (uint64_t)(uintptr_t)m);

@@ -101,6 +101,12 @@ int node_merge(struct node *n, uint32_t key, void *ks, const void *copy);
  * state, in order), recording the state change.  Returns 0 or -ENOMEM. */
 int node_install(struct node *n, uint32_t key, void *ks, const void *copy);
 
+/* Installs every copy of bundle b into the node's copies of their keys
+ * (as node_install), calling dropped(n, key, v, arg) for each version a
+ * copy held and no longer holds.  Returns 0 or -ENOMEM. */
+int node_install_bundle(struct node *n, const struct bundle *b,
+			void (*dropped)(struct node *n, uint32_t key, uint32_t v, void *arg), void *arg);
+
 /* The node's key state for key, or NULL if it holds no copy of it. */
 void *node_key_state(struct node *n, uint32_t key);
 
@@ -188,5 +194,7 @@ void node_trace_key(struct node *n, uint32_t key, uint64_t op_id, unsigned ev, i
 void node_trace2(struct node *n, const struct msg *m, unsigned ev, int64_t value, int64_t aux,
 		 uint32_t aux2, const char *detail);
 bool node_tracing(const struct node *n);
+/* The node's actor in trace rows (TRACE_NODE(index), or TRACE_SERVICE). */
+uint32_t node_actor(const struct node *n);
 
 #endif

@@ -45,7 +45,9 @@
 #include <string.h>
 
 #include "models/coord.h"
+#include "models/detector.h"
 #include "models/fault.h"
+#include "models/lineage.h"
 #include "models/repl.h"
 #include "models/world.h"
 
@@ -75,28 +77,16 @@ struct prep {
 	kernel_handle gap; /* its wait for a missing seq_no */
 };
 
-/* A promotion: partition p's primary of `term` started from seq_no seq. */
-struct fork {
-	uint32_t p;
-	uint64_t term, seq;
-};
-
 struct primary_run {
 	uint32_t nparts;
 	uint32_t *primary; /* per partition: the replica index of its primary */
 	struct prep *reps; /* nparts * replicas */
 	/* faults (allocated when the run has any) */
 	bool faults;
-	int64_t *suspect;	 /* per partition: since when its primary is suspected, or -1 */
-	kernel_handle *detect;	 /* per partition: the failure detector's timer */
+	struct detector detector; /* of each partition's primary */
 	kernel_handle *resend;	 /* per partition: the resync's retry timer */
 	uint64_t *synced;	 /* per partition: replicas that acknowledged the resync (bits) */
-	uint32_t *pkeys, *pstart; /* keys of each partition: pkeys[pstart[p] .. pstart[p + 1]] */
-	struct fork *forks;
-	uint32_t nforks, forkcap;
-	uint64_t *vseq, *vterm;	 /* per version: its seq_no and term */
-	uint8_t *truncated;	 /* per version: counted as truncated */
-	uint32_t nv, vcap;
+	struct lineage lineage;	 /* where each write was ordered: what a resync truncates */
 	bool stopped;
 };
 
@@ -109,7 +99,8 @@ static const struct trace_vocab primary_events[] = {
 	{.name = "install", .text = "{op} installs seq {aux}", .cat = TC_NODE},
 	{.name = "held", .text = "{op} seq {aux} waits for an earlier one", .cat = TC_NODE},
 	{.name = "repl-ack", .text = "{op} acknowledged by {node} ({aux} so far)", .cat = TC_MESSAGE},
-	{.name = "commit", .text = "{op} answered after {aux} copies", .cat = TC_NODE},
+	{.name = "commit", .text = "{op} answered after {aux} copy",
+	 .text_many = "{op} answered after {aux} copies", .cat = TC_NODE},
 	{.name = "promote", .text = "PROMOTED: primary of term {aux} ({detail})",
 	 .mark = "FAILOVER", .cat = TC_FAULT},
 	{.name = "step-down", .text = "learns term {aux}: no longer primary", .cat = TC_FAULT},
@@ -193,28 +184,8 @@ static void drop_held(struct world *w, struct prep *r)
 	}
 }
 
-/* Keys by partition, for resyncs. */
-static int index_keys(struct world *w, struct primary_run *run)
-{
-	uint32_t nk = w->cfg->keys;
-	run->pstart = calloc(run->nparts + 1, sizeof(*run->pstart));
-	run->pkeys = malloc((nk ? nk : 1) * sizeof(*run->pkeys));
-	if (!run->pstart || !run->pkeys)
-		return -1;
-	for (uint32_t k = 0; k < nk; k++)
-		run->pstart[world_partition(w, k) + 1]++;
-	for (uint32_t p = 0; p < run->nparts; p++)
-		run->pstart[p + 1] += run->pstart[p];
-	uint32_t *fill = calloc(run->nparts, sizeof(*fill));
-	if (!fill)
-		return -1;
-	for (uint32_t k = 0; k < nk; k++) {
-		uint32_t p = world_partition(w, k);
-		run->pkeys[run->pstart[p] + fill[p]++] = k;
-	}
-	free(fill);
-	return 0;
-}
+static bool suspected(void *world, uint32_t p);
+static bool act(void *world, uint32_t p);
 
 static int primary_init(struct world *w)
 {
@@ -233,16 +204,14 @@ static int primary_init(struct world *w)
 	run->faults = w->cfg->nfaults > 0;
 	if (!run->faults)
 		return 0;
-	run->suspect = malloc(run->nparts * sizeof(*run->suspect));
-	run->detect = calloc(run->nparts, sizeof(*run->detect));
 	run->resend = calloc(run->nparts, sizeof(*run->resend));
 	run->synced = calloc(run->nparts, sizeof(*run->synced));
-	if (!run->suspect || !run->detect || !run->resend || !run->synced || index_keys(w, run) < 0)
+	lineage_init(&run->lineage);
+	if (!run->resend || !run->synced ||
+	    detector_init(&run->detector, w->k, run->nparts, opts_of(w)->failover, suspected, act, w) < 0)
 		return -1;
-	for (uint32_t p = 0; p < run->nparts; p++) {
-		run->suspect[p] = -1;
+	for (uint32_t p = 0; p < run->nparts; p++)
 		run->synced[p] = ~0ULL;
-	}
 	return 0;
 }
 
@@ -254,16 +223,10 @@ static void primary_free(struct world *w)
 			drop_held(w, &run->reps[i]);
 	free(run->primary);
 	free(run->reps);
-	free(run->suspect);
-	free(run->detect);
+	detector_free(&run->detector);
 	free(run->resend);
 	free(run->synced);
-	free(run->pkeys);
-	free(run->pstart);
-	free(run->forks);
-	free(run->vseq);
-	free(run->vterm);
-	free(run->truncated);
+	lineage_free(&run->lineage);
 }
 
 static uint32_t primary_node(struct world *w, uint32_t key)
@@ -330,31 +293,8 @@ static uint32_t acks_needed(const struct world *w)
 static void note_version(struct world *w, uint32_t v, uint64_t seq, uint64_t term)
 {
 	struct primary_run *run = run_of(w);
-	if (!run->faults || v == HIST_NONE)
-		return;
-	if (v >= run->vcap) {
-		uint32_t cap = run->vcap ? run->vcap : 256;
-		while (cap <= v)
-			cap *= 2;
-		uint64_t *s = realloc(run->vseq, cap * sizeof(*s));
-		uint64_t *t = s ? realloc(run->vterm, cap * sizeof(*t)) : NULL;
-		uint8_t *c = t ? realloc(run->truncated, cap) : NULL;
-		if (s)
-			run->vseq = s;
-		if (t)
-			run->vterm = t;
-		if (!c) {
-			world_fail(w);
-			return;
-		}
-		run->truncated = c;
-		memset(run->vseq + run->vcap, 0, (cap - run->vcap) * sizeof(*s));
-		memset(run->vterm + run->vcap, 0, (cap - run->vcap) * sizeof(*t));
-		memset(run->truncated + run->vcap, 0, cap - run->vcap);
-		run->vcap = cap;
-	}
-	run->vseq[v] = seq;
-	run->vterm[v] = term;
+	if (run->faults && v != HIST_NONE && lineage_note(&run->lineage, v, seq, term) < 0)
+		world_fail(w);
 }
 
 /* The primary applied write m: copy the key to every backup, answer the
@@ -547,64 +487,45 @@ static void primary_ack(struct node *n, struct msg *c)
 
 /* ---- failover ---- */
 
-static uint64_t fork_seq(struct world *w, uint32_t p, uint64_t term)
+/* A version a resync drops at node n: counted if truncated. */
+struct dropping {
+	struct primary_run *run;
+	uint32_t p;
+	uint64_t term;
+};
+
+static void dropped(struct node *n, uint32_t key, uint32_t v, void *arg)
 {
-	struct primary_run *run = run_of(w);
-	for (uint32_t i = 0; i < run->nforks; i++)
-		if (run->forks[i].p == p && run->forks[i].term == term)
-			return run->forks[i].seq;
-	return UINT64_MAX;
+	struct dropping *d = arg;
+	struct lineage *l = &d->run->lineage;
+	if (!lineage_truncated(l, d->p, d->term, v))
+		return;
+	if (lineage_count(l, v))
+		n->w->stats.truncated_writes++;
+	if (node_tracing(n)) {
+		char text[64];
+		snprintf(text, sizeof(text), "the write of seq %llu, term %llu",
+			 (unsigned long long)lineage_seq(l, v), (unsigned long long)lineage_term(l, v));
+		struct msg t = {.key = key, .version = v, .op_id = UINT64_MAX};
+		node_trace2(n, &t, PE_TRUNCATE, -1, 0, 0, text);
+	}
 }
 
 /* Node n (replica j of partition p) replaces its copies with the resync
  * in c, counting the versions it truncates. */
 static void install_resync(struct node *n, uint32_t p, struct prep *r, struct msg *c)
 {
-	struct world *w = n->w;
-	struct primary_run *run = run_of(w);
+	struct dropping d = {.run = run_of(n->w), .p = p, .term = c->term};
 	const struct bundle *b = c->bundle;
-	size_t cs = policy_copy_size(w->policy);
-	uint64_t fork = fork_seq(w, p, c->term);
-	for (uint32_t i = 0; b && i < b->n; i++) {
-		uint32_t key = b->keys[i];
-		void *ks = node_key_state(n, key);
-		const uint32_t *before, *after;
-		uint32_t nb = policy_state(w->policy, ks, &before);
-		uint32_t *old = malloc((nb ? nb : 1) * sizeof(*old));
-		if (!old) {
-			world_fail(w);
-			return;
-		}
-		memcpy(old, before, nb * sizeof(*old));
-		node_install(n, key, ks, b->copies + i * cs);
-		uint32_t na = policy_state(w->policy, ks, &after);
-		for (uint32_t a = 0; a < nb; a++) {
-			uint32_t v = old[a];
-			bool kept = false;
-			for (uint32_t q = 0; q < na && !kept; q++)
-				kept = after[q] == v;
-			if (kept || v >= run->vcap || run->vterm[v] >= c->term || run->vseq[v] <= fork)
-				continue;
-			if (!run->truncated[v]) {
-				run->truncated[v] = 1;
-				w->stats.truncated_writes++;
-			}
-			if (node_tracing(n)) {
-				char text[64];
-				snprintf(text, sizeof(text), "the write of seq %llu, term %llu",
-					 (unsigned long long)run->vseq[v], (unsigned long long)run->vterm[v]);
-				struct msg t = {.key = key, .version = v, .op_id = UINT64_MAX};
-				node_trace2(n, &t, PE_TRUNCATE, -1, 0, 0, text);
-			}
-		}
-		free(old);
-	}
+	if (b && node_install_bundle(n, b, dropped, &d) < 0)
+		return;
 	r->seq = c->seq_no;
 	r->last_term = c->term;
 	r->synced = c->term;
 	if (node_tracing(n)) {
 		char text[64];
-		snprintf(text, sizeof(text), "%u keys, up to seq %llu", b ? b->n : 0,
+		uint32_t nk = b ? b->n : 0;
+		snprintf(text, sizeof(text), "%u key%s, up to seq %llu", nk, nk == 1 ? "" : "s",
 			 (unsigned long long)c->seq_no);
 		struct msg t = {.key = b && b->n ? b->keys[0] : 0, .version = HIST_NONE,
 				.op_id = UINT64_MAX};
@@ -617,25 +538,9 @@ static void install_resync(struct node *n, uint32_t p, struct prep *r, struct ms
 static void send_resync(struct node *n, uint32_t p, uint32_t pj, uint32_t j)
 {
 	struct world *w = n->w;
-	struct primary_run *run = run_of(w);
-	uint32_t nk = run->pstart[p + 1] - run->pstart[p];
-	struct msg *c = coord_peer(w, NULL, run->pkeys[run->pstart[p]], PR_RESYNC, PEER_WRITE,
-				   UINT64_MAX, NULL);
+	struct msg *c = coord_bundle(w, p, pj, PR_RESYNC, PEER_WRITE);
 	if (!c)
 		return;
-	size_t cs = policy_copy_size(w->policy);
-	c->bundle = bundle_new(nk, cs);
-	if (!c->bundle) {
-		msg_free(&w->msgs, c);
-		world_fail(w);
-		return;
-	}
-	for (uint32_t i = 0; i < nk; i++) {
-		uint32_t key = run->pkeys[run->pstart[p] + i];
-		c->bundle->keys[i] = key;
-		policy_copy_export(w->policy, world_copy(w, key, pj), c->bundle->copies + i * cs);
-		c->bundle->n = i + 1;
-	}
 	struct prep *r = rep_p(w, p, pj);
 	c->req = p;
 	c->replica = (uint16_t)j;
@@ -661,7 +566,8 @@ static void resync_round(struct world *w, uint32_t p)
 {
 	struct primary_run *run = run_of(w);
 	uint32_t pj = run->primary[p], pn = world_part_node(w, p, pj);
-	if (run->stopped || run->pstart[p + 1] == run->pstart[p])
+	uint32_t nk;
+	if (run->stopped || !world_part_keys(w, p, &nk) || nk == 0)
 		return;
 	bool pending = false;
 	for (uint32_t j = 0; j < w->ncopies; j++) {
@@ -680,28 +586,17 @@ static void send_catchup(struct node *n, uint32_t p, uint32_t j)
 {
 	struct world *w = n->w;
 	struct primary_run *run = run_of(w);
-	if (run->pstart[p + 1] == run->pstart[p])
+	uint32_t nk;
+	const uint32_t *keys = world_part_keys(w, p, &nk);
+	if (!keys || nk == 0)
 		return;
-	struct msg *c = coord_peer(w, NULL, run->pkeys[run->pstart[p]], PR_CATCHUP, PEER_ACK,
-				   UINT64_MAX, NULL);
+	struct msg *c = coord_peer(w, NULL, keys[0], PR_CATCHUP, PEER_ACK, UINT64_MAX, NULL);
 	if (!c)
 		return;
 	c->req = p;
 	c->replica = (uint16_t)j;
 	c->term = rep_p(w, p, j)->term;
 	net_send(w, c, n->ep.id, EP_ID(EP_NODE, world_part_node(w, p, run->primary[p])));
-}
-
-/* Replica j can reach a majority of p's replicas (itself included). */
-static bool has_majority(struct world *w, uint32_t p, uint32_t j)
-{
-	uint32_t jn = world_part_node(w, p, j), reach = 1;
-	if (!fault_running(w, jn))
-		return false;
-	for (uint32_t q = 0; q < w->ncopies; q++)
-		if (q != j && fault_reachable(w, jn, world_part_node(w, p, q)))
-			reach++;
-	return reach >= w->ncopies / 2 + 1;
 }
 
 /* Promotes a replica of p, if one can reach a majority; true if done. */
@@ -714,7 +609,7 @@ static bool promote(struct world *w, uint32_t p)
 	for (uint32_t j = 0; j < w->ncopies; j++) {
 		struct prep *r = rep_p(w, p, j);
 		term = r->term > term ? r->term : term;
-		if (j == old || !has_majority(w, p, j))
+		if (j == old || !fault_majority(w, p, j))
 			continue;
 		cand[ncand++] = j;
 		struct prep *b = best == UINT32_MAX ? NULL : rep_p(w, p, best);
@@ -742,72 +637,37 @@ static bool promote(struct world *w, uint32_t p)
 		}
 	r->synced = r->term;
 	drop_held(w, r);
-	if (run->nforks == run->forkcap) {
-		uint32_t cap = run->forkcap ? run->forkcap * 2 : 8;
-		struct fork *f = realloc(run->forks, cap * sizeof(*f));
-		if (!f) {
-			world_fail(w);
-			return true;
-		}
-		run->forks = f;
-		run->forkcap = cap;
+	if (lineage_fork(&run->lineage, p, r->term, r->seq) < 0) {
+		world_fail(w);
+		return true;
 	}
-	run->forks[run->nforks++] = (struct fork){.p = p, .term = r->term, .seq = r->seq};
 	run->primary[p] = best;
 	run->synced[p] = 1ULL << best;
 	w->stats.failovers++;
 	struct node *n = &w->nodes[world_part_node(w, p, best)];
-	if (node_tracing(n) && run->pstart[p + 1] > run->pstart[p]) {
+	uint32_t nk;
+	const uint32_t *keys = world_part_keys(w, p, &nk);
+	if (node_tracing(n) && keys && nk > 0) {
 		char text[64];
 		snprintf(text, sizeof(text), "from seq %llu", (unsigned long long)r->seq);
-		struct msg t = {.key = run->pkeys[run->pstart[p]], .op_id = UINT64_MAX,
-				.version = HIST_NONE};
+		struct msg t = {.key = keys[0], .op_id = UINT64_MAX, .version = HIST_NONE};
 		node_trace2(n, &t, PE_PROMOTE, -1, (int64_t)r->term, 0, text);
 	}
 	resync_round(w, p);
 	return true;
 }
 
-/* Partition p's primary is suspected: down, paused, or unable to reach a
- * majority. */
-static bool suspected(struct world *w, uint32_t p)
+/* The detector's questions: is partition p's primary down, paused, or
+ * unable to reach a majority?  And its action: a promotion. */
+static bool suspected(void *world, uint32_t p)
 {
-	return !has_majority(w, p, run_of(w)->primary[p]);
-}
-
-static void detect_due(struct kernel *k, void *world, uint64_t p);
-
-static void watch(struct world *w, uint32_t p)
-{
-	struct primary_run *run = run_of(w);
-	int64_t now = kernel_now(w->k), fo = opts_of(w)->failover;
-	if (run->stopped || !suspected(w, (uint32_t)p)) {
-		run->suspect[p] = -1;
-		kernel_cancel(w->k, run->detect[p]);
-		run->detect[p] = KERNEL_NO_EVENT;
-		return;
-	}
-	if (run->suspect[p] < 0)
-		run->suspect[p] = now;
-	if (now - run->suspect[p] >= fo) {
-		if (promote(w, p)) {
-			run->suspect[p] = -1;
-			watch(w, p);
-			return;
-		}
-		run->suspect[p] = now; /* no majority now: try again later */
-	}
-	if (run->detect[p] == KERNEL_NO_EVENT)
-		run->detect[p] = kernel_schedule(w->k, run->suspect[p] + fo - now, detect_due, w, p);
-}
-
-/* Kernel event: the failure detector of partition p looks again. */
-static void detect_due(struct kernel *k, void *world, uint64_t p)
-{
-	(void)k;
 	struct world *w = world;
-	run_of(w)->detect[p] = KERNEL_NO_EVENT;
-	watch(w, (uint32_t)p);
+	return !fault_majority(w, p, run_of(w)->primary[p]);
+}
+
+static bool act(void *world, uint32_t p)
+{
+	return promote(world, p);
 }
 
 static void primary_changed(struct world *w)
@@ -816,9 +676,10 @@ static void primary_changed(struct world *w)
 	if (!run->faults)
 		return;
 	for (uint32_t p = 0; p < run->nparts; p++) {
-		if (run->pstart[p + 1] == run->pstart[p])
+		uint32_t nk;
+		if (!world_part_keys(w, p, &nk) || nk == 0)
 			continue; /* a partition holding no key: nothing to fail over */
-		watch(w, p);
+		detector_look(&run->detector, p);
 		resync_round(w, p);
 	}
 }
@@ -948,26 +809,9 @@ static void primary_serve(struct node *n, struct msg *m)
 static uint64_t primary_settle(struct world *w)
 {
 	uint64_t sent = 0;
-	for (uint32_t k = 0; k < w->cfg->keys; k++) {
-		if (world_copies_agree(w, k))
-			continue;
-		uint32_t p = world_partition(w, k), pj = run_of(w)->primary[p];
-		struct node *prim = &w->nodes[world_part_node(w, p, pj)];
-		const void *ks = world_copy(w, k, pj);
-		const uint32_t *a, *b;
-		uint32_t na = policy_state(w->policy, ks, &a);
-		for (uint32_t j = 0; j < w->ncopies; j++) {
-			uint32_t nb = policy_state(w->policy, world_copy(w, k, j), &b);
-			if (j == pj || (na == nb && (na == 0 || memcmp(a, b, na * sizeof(*a)) == 0)))
-				continue;
-			struct msg *c = coord_peer(w, NULL, k, PR_SYNC, PEER_WRITE, UINT64_MAX, ks);
-			if (!c)
-				return sent;
-			net_send(w, c, prim->ep.id, EP_ID(EP_NODE, world_part_node(w, p, j)));
-			w->stats.ae_transfers++;
-			sent++;
-		}
-	}
+	for (uint32_t k = 0; k < w->cfg->keys; k++)
+		if (!world_copies_agree(w, k))
+			sent += coord_sync_key(w, k, run_of(w)->primary[world_partition(w, k)], PR_SYNC);
 	return sent;
 }
 
@@ -978,10 +822,10 @@ static void primary_stop(struct world *w)
 	run->stopped = true;
 	if (!run->faults)
 		return;
+	detector_stop(&run->detector);
 	for (uint32_t p = 0; p < run->nparts; p++) {
-		kernel_cancel(w->k, run->detect[p]);
 		kernel_cancel(w->k, run->resend[p]);
-		run->detect[p] = run->resend[p] = KERNEL_NO_EVENT;
+		run->resend[p] = KERNEL_NO_EVENT;
 		for (uint32_t j = 0; j < w->ncopies; j++) {
 			struct prep *r = rep_p(w, p, j);
 			node_cancel_timer(&w->nodes[world_part_node(w, p, j)], r->gap);

@@ -70,7 +70,8 @@ static const struct trace_vocab quorum_events[] = {
 	{.name = "replica-apply", .text = "{op} merged into this copy", .cat = TC_NODE},
 	{.name = "replica-ack", .text = "{op} acknowledged by {node} ({aux} so far)", .cat = TC_MESSAGE},
 	{.name = "replica-reply", .text = "{op} reply from {node} ({aux} so far)", .cat = TC_MESSAGE},
-	{.name = "quorum", .text = "{op} answered after {aux} copies", .cat = TC_NODE},
+	{.name = "quorum", .text = "{op} answered after {aux} copy",
+	 .text_many = "{op} answered after {aux} copies", .cat = TC_NODE},
 	{.name = "read-repair", .text = "{op} repairs {key} at {node}", .cat = TC_MESSAGE},
 	{.name = "anti-entropy", .text = "{key} copied to {node} by anti-entropy", .cat = TC_MESSAGE},
 	{.name = "hint", .text = "{op} kept as a hint for {node}", .cat = TC_NODE},
@@ -364,12 +365,17 @@ static void repair(struct node *n, struct creq *q)
 		uint32_t to = world_replica(w, q->key, j);
 		w->stats.read_repairs++;
 		if (to == n->index) {
+			struct msg t = {.key = q->key, .op_id = q->op_id, .version = HIST_NONE};
+			node_trace2(n, &t, QE_REPAIR, -1, 0, to, NULL);
 			node_merge(n, q->key, node_key_state(n, q->key), q->scratch);
 			continue;
 		}
+		/* a message outside the operation (its draws are the background's),
+		 * named after the read it repairs in traces */
 		struct msg *c = coord_peer(w, NULL, q->key, QU_REPAIR, PEER_WRITE, UINT64_MAX, q->scratch);
 		if (!c)
 			return;
+		c->op_id = q->op_id;
 		c->replica = (uint16_t)j;
 		node_trace2(n, c, QE_REPAIR, -1, 0, to, NULL);
 		net_send(w, c, n->ep.id, EP_ID(EP_NODE, to));
@@ -397,6 +403,7 @@ static void coordinate_read(struct node *n, struct msg *m)
 	}
 	q->needed = (uint16_t)opts_of(w)->r;
 	q->client = m;
+	q->op_id = m->op_id;
 	if (self != UINT32_MAX) { /* the coordinator's own copy replies at once */
 		unsigned char copy[sizeof(union policy_ctx)];
 		policy_copy_export(w->policy, node_key_state(n, m->key), copy);

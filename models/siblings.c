@@ -370,7 +370,7 @@ static void sib_serve_write(struct node *s, void *ks, struct msg *m)
 		if (err)
 			goto out_nomem;
 		if (tracing)
-			snprintf(why, sizeof(why), "dot n%u:%u", NODE_ACTOR & 0x7fffffffu, dot_counter);
+			snprintf(why, sizeof(why), "dot n%u:%u", actor & 0x7fffffffu, dot_counter);
 		break;
 	}
 	}

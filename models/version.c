@@ -115,8 +115,13 @@ static void version_serve_write(struct node *n, void *ks, struct msg *m)
 	struct version_run *run = node_run_state(n);
 	struct version_ctx *c = (struct version_ctx *)m->ctx.bytes;
 	if (m->kind != OP_PUT && !matches(o, k, c)) {
-		node_trace(n, m, TR_REJECTED, m->value,
-			   o->check == CHECK_TIMESTAMP ? k->stamp : (int64_t)k->ver);
+		/* with seq_no_term the term may be all that differs: say it */
+		char term[48] = "";
+		if (o->check == CHECK_SEQ_NO_TERM && node_tracing(n))
+			snprintf(term, sizeof(term), "term %llu", (unsigned long long)k->term);
+		node_trace_text(n, m, TR_REJECTED, m->value,
+				o->check == CHECK_TIMESTAMP ? k->stamp : (int64_t)k->ver,
+				term[0] ? term : NULL);
 		node_reply(n, m, ST_REJECTED);
 		return;
 	}

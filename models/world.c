@@ -78,6 +78,8 @@ struct world *world_new(const struct run_config *cfg, struct kernel *k, struct h
 	w->popts = cfg->popts.bytes;
 	w->ropts = cfg->ropts.bytes;
 	w->k = k;
+	/* every operation's timeout has this one length: due in issue order */
+	kernel_set_fifo_delay(k, cfg->timeout);
 	w->hist = h;
 	w->rec = rec;
 	msg_pool_init(&w->msgs, cfg->policy);
@@ -143,6 +145,14 @@ struct world *world_new(const struct run_config *cfg, struct kernel *k, struct h
 		goto out_free;
 	if (clients_new(w) < 0)
 		goto out_free;
+	/* Clients run ahead (client.c) only where nothing else can observe
+	 * them between a reply and their next message: no faults (pauses,
+	 * loss), no recording (rows in time order), closed loop without
+	 * probes (one operation per client), one copy and no lock service
+	 * (replies come from the node that serves), and a client latency with
+	 * no atoms (ties at one instant, kernel.h). */
+	w->fuse = !w->fault && !rec && cfg->arrival == ARRIVAL_CLOSED && cfg->nprobe == 0 &&
+		  w->ncopies == 1 && !w->nservices && !dist_has_atoms(&cfg->latency);
 	return w;
 out_free:
 	world_free(w);
@@ -164,6 +174,8 @@ void world_free(struct world *w)
 		for (uint32_t i = 0; i < w->nnodes + w->nproxies + w->nservices; i++)
 			node_free(&w->nodes[i]);
 	ring_free(&w->ring);
+	free(w->pkeys);
+	free(w->pstart);
 	free(w->nodes);
 	free(w->run_state);
 	free(w->repl_state);
@@ -304,9 +316,10 @@ void world_check_done(struct world *w)
 
 int world_finish(struct world *w)
 {
+	w->stats.t_end = kernel_now(w->k) > w->t_last ? kernel_now(w->k) : w->t_last;
 	if (!w->stopped || w->cfg->arrival == ARRIVAL_SCRIPT) {
 		w->stopped = true;
-		w->stats.t_stop = kernel_now(w->k);
+		w->stats.t_stop = w->stats.t_end;
 	}
 	if (finish_keys(w) < 0)
 		w->failed = -ENOMEM;
@@ -413,6 +426,42 @@ uint32_t world_partition(const struct world *w, uint32_t key)
 	return w->nnodes == 1 ? 0 : ring_partition(&w->ring, key);
 }
 
+uint32_t world_partitions(const struct world *w)
+{
+	return w->nnodes == 1 ? 1 : ring_partitions(&w->ring);
+}
+
+const uint32_t *world_part_keys(struct world *w, uint32_t p, uint32_t *n)
+{
+	uint32_t np = world_partitions(w), nk = w->cfg->keys;
+	if (!w->pstart) {
+		/* counting sort of the keys by partition */
+		w->pstart = calloc(np + 1, sizeof(*w->pstart));
+		w->pkeys = malloc((nk ? nk : 1) * sizeof(*w->pkeys));
+		uint32_t *fill = calloc(np, sizeof(*fill));
+		if (!w->pstart || !w->pkeys || !fill) {
+			free(fill);
+			free(w->pstart);
+			free(w->pkeys);
+			w->pstart = w->pkeys = NULL;
+			*n = 0;
+			world_fail(w);
+			return NULL;
+		}
+		for (uint32_t k = 0; k < nk; k++)
+			w->pstart[world_partition(w, k) + 1]++;
+		for (uint32_t q = 0; q < np; q++)
+			w->pstart[q + 1] += w->pstart[q];
+		for (uint32_t k = 0; k < nk; k++) {
+			uint32_t q = world_partition(w, k);
+			w->pkeys[w->pstart[q] + fill[q]++] = k;
+		}
+		free(fill);
+	}
+	*n = w->pstart[p + 1] - w->pstart[p];
+	return w->pkeys + w->pstart[p];
+}
+
 uint32_t world_part_node(const struct world *w, uint32_t p, uint32_t j)
 {
 	return w->nnodes == 1 ? 0 : ring_node(&w->ring, p, j);
@@ -460,8 +509,12 @@ void world_deliver(struct world *w, struct msg *m)
 uint64_t world_msg_key(const struct world *w, uint32_t a, uint32_t b, uint32_t c,
 		       const struct msg *m)
 {
-	uint64_t key = rng_stream_seed(w->cfg->seed, a, b, c);
-	key = rng_key(key, m->client);
+	return world_msg_key_from(rng_stream_seed(w->cfg->seed, a, b, c), m);
+}
+
+uint64_t world_msg_key_from(uint64_t stream, const struct msg *m)
+{
+	uint64_t key = rng_key(stream, m->client);
 	key = rng_key(key, m->op_seq);
 	return rng_key(key, (uint64_t)m->attempt << 16 | m->step);
 }
@@ -494,6 +547,18 @@ void world_trace_text(struct world *w, uint32_t actor, uint64_t op_id, uint32_t 
 		.detail = TRACE_NO_DETAIL,
 	};
 	record_trace_text(w->rec, &row, detail);
+}
+
+int64_t world_now(const struct world *w)
+{
+	return w->ahead ? w->vnow : kernel_now(w->k);
+}
+
+kernel_handle world_schedule(struct world *w, int64_t delay, kernel_fn *fn, void *obj, uint64_t arg)
+{
+	if (!w->ahead)
+		return kernel_schedule(w->k, delay, fn, obj, arg);
+	return kernel_schedule_born(w->k, w->vnow, w->vnow + (delay > 0 ? delay : 0), fn, obj, arg);
 }
 
 void world_fail(struct world *w)

@@ -67,10 +67,22 @@ struct client {
 	uint64_t write_seq; /* writes sent, for deterministic tie-breaks */
 	uint64_t op_seq;    /* operations issued */
 	uint64_t probe_seq; /* probes issued */
+	/* the stream seeds of its links to and from link_peer (net.c) */
+	uint32_t link_peer;
+	uint64_t link_up, link_down;
 	/* faults */
 	bool crashed;	      /* never returns */
 	int64_t paused_until; /* 0: running */
 	struct defer deferred;
+	/* its last operation that ended ahead of time (client.c): when, the
+	 * born and seq of the reply's arrival it stands for, whether it
+	 * counted in the window, and the arrival it scheduled */
+	int64_t ahead_end;
+	int64_t ahead_born;
+	uint64_t ahead_seq;
+	bool ahead_counted;
+	kernel_handle next_arrival;
+	int64_t next_think;
 };
 
 #define PROBE_SEQ (1ULL << 62) /* probes' operation numbers, apart from the others' */
@@ -88,6 +100,7 @@ struct op {
 	int64_t begin;
 	int64_t compute;      /* script override, or -1 */
 	kernel_handle timeout;
+	int64_t timeout_at;   /* when it times out (INT64_MAX: never) */
 	uint16_t attempts;
 	uint8_t kind;
 	uint8_t phase;
@@ -114,6 +127,7 @@ struct world {
 	uint32_t nservices;	/* lock services: 0 or 1 */
 	unsigned char *svc_keys; /* the lock service's key states */
 	struct fault_run *fault; /* the fault schedule, or NULL */
+	uint32_t *pkeys, *pstart; /* keys by partition (world_part_keys), built when asked */
 	uint32_t ncopies;	/* copies of each key */
 	struct ring ring;	/* placement, when there are several nodes */
 	struct coord coord;	/* coordinators' requests in progress */
@@ -141,6 +155,15 @@ struct world {
 	uint32_t script_next;
 	struct world_stats stats;
 	int failed; /* out of memory */
+	/* Running ahead (client.c): a client's work between a reply's
+	 * arrival and its next message done when the reply is sent, because
+	 * nothing can observe the client meanwhile. */
+	bool fuse;	  /* this world may run clients ahead (world_new) */
+	bool ahead;	  /* running ahead now: the time is vnow */
+	int64_t vnow;
+	int64_t ahead_born; /* the reply's arrival being run ahead: its born, seq */
+	uint64_t ahead_seq;
+	int64_t t_last;	  /* the latest time work was done ahead */
 };
 
 /* Clients (client.c). */
@@ -162,6 +185,11 @@ void client_clock_jump(struct world *w, uint32_t client, int64_t by);
 uint32_t world_replica(const struct world *w, uint32_t key, uint32_t j);
 uint32_t world_partition(const struct world *w, uint32_t key);
 uint32_t world_replica_index(const struct world *w, uint32_t key, uint32_t node);
+/* The partitions of the ring (1 with one node), and the keys of
+ * partition p in key order (*n of them; NULL when out of memory, and the
+ * run fails). */
+uint32_t world_partitions(const struct world *w);
+const uint32_t *world_part_keys(struct world *w, uint32_t p, uint32_t *n);
 /* The node holding copy j of the keys of partition p. */
 uint32_t world_part_node(const struct world *w, uint32_t p, uint32_t j);
 /* The key state of copy j of key `key`. */
@@ -185,6 +213,8 @@ bool world_copies_agree(struct world *w, uint32_t key);
  * (a, b, c) of its entity, and its place in its operation. */
 uint64_t world_msg_key(const struct world *w, uint32_t a, uint32_t b, uint32_t c,
 		       const struct msg *m);
+/* The same from the entity's stream seed rng_stream_seed(seed, a, b, c). */
+uint64_t world_msg_key_from(uint64_t stream, const struct msg *m);
 
 /* Trace helper shared by clients and nodes. */
 void world_trace(struct world *w, uint32_t actor, uint64_t op_id, uint32_t key,
@@ -195,6 +225,14 @@ void world_trace_text(struct world *w, uint32_t actor, uint64_t op_id, uint32_t 
 		      uint8_t kind, unsigned ev, uint32_t version, int64_t value, int64_t aux,
 		      const char *detail);
 bool world_tracing(const struct world *w);
+
+/* The current time: kernel_now(), or while running ahead the time the
+ * work being done belongs to. */
+int64_t world_now(const struct world *w);
+/* kernel_schedule() from world_now(): born then when running ahead. */
+kernel_handle world_schedule(struct world *w, int64_t delay, kernel_fn *fn, void *obj, uint64_t arg);
+/* Client c's work for the reply m, due at `at`, may be done now (client.c). */
+bool client_may_run_ahead(struct world *w, const struct msg *m, int64_t at);
 
 /* The simulator cannot go on: out of memory. */
 void world_fail(struct world *w);

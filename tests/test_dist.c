@@ -226,6 +226,33 @@ static void test_stream_independence(void **state)
 	rng_free(b);
 }
 
+/* A keyed draw without a stream is the draw of the stream, bit for bit. */
+static void test_keyed_draws(void **state)
+{
+	(void)state;
+	static const char *const texts[] = {"exp(0.5ms)", "uniform(1ms, 3ms)", "const(2ms)",
+					    "normal(1ms, 0.2ms)", "lognormal(1ms, 0.5)",
+					    "mix(0.5, exp(1ms), const(3ms))"};
+	for (size_t t = 0; t < sizeof(texts) / sizeof(texts[0]); t++) {
+		struct dist d;
+		assert_int_equal(dist_parse(texts[t], DIST_DURATION, &d, NULL), 0);
+		for (uint64_t i = 0; i < 2000; i++) {
+			uint64_t key = rng_key(rng_stream_seed(9, 3, (uint32_t)i, 7), i * 31);
+			struct rng_stream s;
+			rng_stream_init(&s, key);
+			double u = rng_uniform(&s.rng);
+			if (u != rng_key_uniform(key))
+				fail_msg("key %llu: uniform %.17g against %.17g", (unsigned long long)key,
+					 rng_key_uniform(key), u);
+			rng_stream_init(&s, key);
+			long long a = dist_keyed_ns(&d, key), b = dist_sample_ns(&d, &s.rng);
+			if (a != b)
+				fail_msg("%s, key %llu: keyed %lld, from the stream %lld", texts[t],
+					 (unsigned long long)key, a, b);
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -235,6 +262,7 @@ int main(void)
 		cmocka_unit_test(test_units),
 		cmocka_unit_test(test_below_uniform),
 		cmocka_unit_test(test_stream_independence),
+		cmocka_unit_test(test_keyed_draws),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

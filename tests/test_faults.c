@@ -11,6 +11,10 @@
  *    without fencing (an update lost) and fenced with it;
  *  - a clock jump on the lock's node (the store, or a lock service) that
  *    ends a lease early, at the time worked out from the jump;
+ *  - fencing at a store apart from the lock service: a zombie write that
+ *    reaches the store before the new holder's passes the token check, and
+ *    the holder's write then overwrites it (Kleppmann 2016's tokens order
+ *    writes; they do not make a read-modify-write atomic);
  *  - primary with ack: one, the primary crashing before its copies arrive:
  *    the acknowledged write is lost; with ack: all nothing is;
  *  - a partition with a strict quorum: the minority's operations time out,
@@ -294,6 +298,59 @@ static void test_clock_jump_lease(void **state)
 	check_jump("service", "service", 21);
 }
 
+/* ---- fencing at a store apart from the lock (Kleppmann's setting) ---- */
+
+/* Lease 10 ms, client <-> lock and store 1 ms.
+ *   at: service  client 0 acquires at 1 (token 1), reads 0 at the store at
+ *                3, and pauses at 4.5 for 12 ms, before its compute ends.
+ *                Its lease ends at 11: client 1 acquires (token 2), reads 0
+ *                at 13, computes 5 ms.  Client 0 resumes at 16.5 and writes
+ *                1 with token 1, at the store at 17.5: the newest token the
+ *                store has seen is none, so it is applied; client 1 writes
+ *                1 with token 2, at the store at 20, newer: applied.  Client
+ *                0's acknowledged increment is lost, though every token was
+ *                checked.
+ *   at: store    (one round trip fewer: the pause starts at 2.5, before
+ *                client 0's compute ends at 3) the lease ends at 11, client
+ *                1 gets token 2 and writes at 18; client 0's write, token
+ *                1, reaches the store at 15.5, which knows it issued token 2:
+ *                fenced; client 0 retries after client 1: nothing lost. */
+static const char fenced_apart[] =
+	"name: apart\nseed: 1\n"
+	"policies: [{lock: {lease: 10ms, fencing: true, at: %s}}]\n"
+	"store: {keys: 1}\n"
+	"network: {latency: const(1ms)}\n"
+	"clocks: {offset: const(0)}\n"
+	"workload:\n"
+	"  clients: 2\n  arrival: script\n  retries: 5\n  backoff: const(2ms)\n  compute: const(0)\n"
+	"  script:\n"
+	"    - {at: 0ms, client: 0, op: incr, compute: 1ms}\n"
+	"    - {at: 5ms, client: 1, op: incr, compute: 5ms}\n"
+	"faults:\n"
+	"  - pause: {client: 0, at: %s, for: 12ms}\n";
+
+static void test_fencing_apart(void **state)
+{
+	(void)state;
+	struct runs rs;
+	run_fmt(&rs, true, fenced_apart, "service", "4.5ms");
+	check_eq(metric(&rs.r[0], "zombie_writes"), 1, "service: client 0 writes as a zombie");
+	check_eq(metric(&rs.r[0], "fenced_writes"), 0, "service: no newer token seen yet");
+	check_eq(metric(&rs.r[0], "lost_updates"), 1, "service: client 0's increment lost");
+	check_eq(rs.value[0], 1, "service: final value");
+	double t[4];
+	check_eq(event_times(&rs, rs.label[0], "zombie", t, 4), 1, "one zombie write");
+	check_near(t[0], 17.5, 1e-9, "the zombie write reaches the store before the holder's");
+	runs_free(&rs);
+	run_fmt(&rs, true, fenced_apart, "store", "2.5ms");
+	check_eq(metric(&rs.r[0], "fenced_writes"), 1, "store: the zombie fenced");
+	check_eq(event_times(&rs, rs.label[0], "fenced", t, 4), 1, "one fenced write");
+	check_near(t[0], 15.5, 1e-9, "the zombie write reaches the store after the new grant");
+	check_eq(metric(&rs.r[0], "lost_updates"), 0, "store: nothing lost");
+	check_eq(rs.value[0], 2, "store: final value");
+	runs_free(&rs);
+}
+
 /* ---- primary ack one / all, a crash before the copies arrive ---- */
 
 /* client <-> node 1 ms, copies 5 ms.  #0 at 0 ms (copies arrive at 8).
@@ -571,17 +628,75 @@ static void test_random_schedules(void **state)
 	assert_true(nemesis_lost("lww", "quorum: {n: 3, r: 2, w: 2}", 4, &fo) > 0);
 }
 
+/* ---- the schedule is the run's ---- */
+
+/* The fault events of one run before 1 s (when the nemesis stops issuing;
+ * what heals when its operations are over depends on when they end), in
+ * order: their times and names. */
+static size_t fault_events(const struct runs *rs, size_t k, double *t, const char **name, size_t max)
+{
+	size_t n = 0;
+	const struct record *rec = &rs->r[k].rec;
+	for (size_t i = 0; i < rec->ntrace && n < max && rec->trace[i].time < KERNEL_S; i++) {
+		const struct trace_vocab *v = model_event(rs->policy[k], rs->repl[k], rec->trace[i].event);
+		if (v && rec->trace[i].event >= TR_FAULT) {
+			t[n] = (double)rec->trace[i].time;
+			name[n++] = v->name;
+		}
+	}
+	return n;
+}
+
+/* Every policy of a sweep point meets the same faults at the same times
+ * while it runs (the schedule is drawn from the run's stream, fault.h), and the same
+ * scenario and seed give the same run twice, byte for byte. */
+static void test_schedule_common(void **state)
+{
+	(void)state;
+	static char text[8192];
+	snprintf(text, sizeof(text), nemesis, 3, "lww, {siblings: {merge: union}}, version",
+		 "quorum: {n: 3, r: 2, w: 2, hinted_handoff: true}");
+	struct runs a, b;
+	run_text(text, NULL, 0, true, &a);
+	run_text(text, NULL, 0, true, &b);
+	static double t0[4096], t1[4096];
+	static const char *n0[4096], *n1[4096];
+	size_t e0 = fault_events(&a, 0, t0, n0, 4096);
+	assert_true(e0 > 20);
+	for (size_t k = 0; k < a.n; k++) {
+		size_t e = fault_events(&a, k, t1, n1, 4096);
+		check_eq(e, e0, "as many fault events under every policy");
+		for (size_t i = 0; i < e; i++)
+			if (t1[i] != t0[i] || strcmp(n1[i], n0[i]) != 0)
+				fail_msg("%s: fault event %zu is %s at %.0f ns, %s at %.0f ns under %s", a.label[k],
+					 i, n1[i], t1[i], n0[i], t0[i], a.label[0]);
+		/* the same run again: the same metrics and trace */
+		for (size_t i = 0; i < a.r[k].nmetrics; i++)
+			if (i != M_WALL && memcmp(&a.r[k].metric[i], &b.r[k].metric[i], sizeof(double)))
+				fail_msg("%s: %s differs between two runs of one seed", a.label[k],
+					 a.r[k].metric_name[i]);
+		assert_int_equal(a.r[k].rec.ntrace, b.r[k].rec.ntrace);
+		assert_memory_equal(a.r[k].rec.trace, b.r[k].rec.trace,
+				    a.r[k].rec.ntrace * sizeof(*a.r[k].rec.trace));
+	}
+	print_message("%zu fault events, the same under %zu policies\n", e0, a.n);
+	runs_free(&a);
+	runs_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_es_failover),
 		cmocka_unit_test(test_paused_holder),
 		cmocka_unit_test(test_clock_jump_lease),
+		cmocka_unit_test(test_fencing_apart),
 		cmocka_unit_test(test_primary_ack_crash),
 		cmocka_unit_test(test_partition_quorum),
 		cmocka_unit_test(test_loss_unacked),
 		cmocka_unit_test(test_durability),
 		cmocka_unit_test(test_random_schedules),
+		cmocka_unit_test(test_schedule_common),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

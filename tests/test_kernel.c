@@ -114,6 +114,7 @@ static void test_run_until(void **state)
 struct ref_ev {
 	int64_t time;
 	uint64_t seq;
+	int64_t born;
 	uint64_t id;
 	kernel_handle h;
 	int live;
@@ -132,7 +133,8 @@ static void test_against_reference(void **state)
 		double u = rng_uniform(r);
 		if (u < 0.55 || nref == 0) {
 			int64_t delay = (int64_t)rng_below(r, 50); /* many ties */
-			ref[nref] = (struct ref_ev){kernel_now(k) + delay, seq++, (uint64_t)step, 0, 1};
+			ref[nref] = (struct ref_ev){kernel_now(k) + delay, seq++, kernel_now(k),
+						    (uint64_t)step, 0, 1};
 			ref[nref].h = kernel_schedule(k, delay, record_fn, NULL, (uint64_t)step);
 			nref++;
 		} else if (u < 0.75) {
@@ -181,7 +183,18 @@ struct ref_run {
 	uint64_t seq;
 	gsl_rng *r;
 	int fired;
+	bool ahead; /* some events born ahead of now (kernel_schedule_born) */
 };
+
+/* The reference's order: (time, born, seq). */
+static bool ref_before(const struct ref_ev *a, const struct ref_ev *b)
+{
+	if (a->time != b->time)
+		return a->time < b->time;
+	if (a->born != b->born)
+		return a->born < b->born;
+	return a->seq < b->seq;
+}
 
 static void ref_fn(struct kernel *k, void *obj, uint64_t arg);
 
@@ -190,8 +203,13 @@ static void ref_schedule(struct kernel *k, struct ref_run *rr, int64_t delay)
 	if (rr->n == rr->cap)
 		return;
 	int id = rr->n++;
-	rr->ev[id] = (struct ref_ev){kernel_now(k) + delay, rr->seq++, (uint64_t)id, 0, 1};
-	rr->ev[id].h = kernel_schedule(k, delay, ref_fn, rr, (uint64_t)id);
+	int64_t born = kernel_now(k);
+	if (rr->ahead && rng_uniform(rr->r) < 0.3)
+		born += (int64_t)rng_below(rr->r, 10);
+	rr->ev[id] = (struct ref_ev){born + delay, rr->seq++, born, (uint64_t)id, 0, 1};
+	rr->ev[id].h = born == kernel_now(k)
+			       ? kernel_schedule(k, delay, ref_fn, rr, (uint64_t)id)
+			       : kernel_schedule_born(k, born, born + delay, ref_fn, rr, (uint64_t)id);
 }
 
 static void ref_fn(struct kernel *k, void *obj, uint64_t arg)
@@ -199,9 +217,7 @@ static void ref_fn(struct kernel *k, void *obj, uint64_t arg)
 	struct ref_run *rr = obj;
 	int best = -1;
 	for (int i = 0; i < rr->n; i++)
-		if (rr->ev[i].live && (best < 0 || rr->ev[i].time < rr->ev[best].time ||
-				       (rr->ev[i].time == rr->ev[best].time &&
-					rr->ev[i].seq < rr->ev[best].seq)))
+		if (rr->ev[i].live && (best < 0 || ref_before(&rr->ev[i], &rr->ev[best])))
 			best = i;
 	if (best != (int)arg)
 		fail_msg("event %d ran, the reference's next is %d", (int)arg, best);
@@ -217,20 +233,21 @@ static void ref_fn(struct kernel *k, void *obj, uint64_t arg)
 		rr->ev[i].live = 0;
 	}
 	int adds = (int)rng_below(rr->r, 4);
-	for (int a = 0; a < adds; a++)
-		ref_schedule(k, rr, (int64_t)rng_below(rr->r, 50));
+	for (int a = 0; a < adds; a++) /* delay 20 often: the FIFO's, when it has one */
+		ref_schedule(k, rr, rng_uniform(rr->r) < 0.4 ? 20 : (int64_t)rng_below(rr->r, 50));
 	size_t live = 0;
 	for (int i = 0; i < rr->n; i++)
 		live += rr->ev[i].live;
 	assert_int_equal(kernel_pending(k), live);
 }
 
-static void test_run_against_reference(void **state)
+static void run_reference(bool fifo, bool ahead)
 {
-	(void)state;
-	struct ref_run rr = {.cap = 20000, .r = rng_new(43)};
+	struct ref_run rr = {.cap = 20000, .r = rng_new(43), .ahead = ahead};
 	rr.ev = calloc((size_t)rr.cap, sizeof(*rr.ev));
 	struct kernel *k = kernel_new(8);
+	if (fifo)
+		kernel_set_fifo_delay(k, 20);
 	for (int i = 0; i < 30; i++)
 		ref_schedule(k, &rr, (int64_t)rng_below(rr.r, 50));
 	assert_int_equal(kernel_run(k, INT64_MAX), 0);
@@ -241,6 +258,23 @@ static void test_run_against_reference(void **state)
 	rng_free(rr.r);
 	kernel_free(k);
 	free(rr.ev);
+}
+
+static void test_run_against_reference(void **state)
+{
+	(void)state;
+	run_reference(false, false);
+}
+
+/* The same with the events of delay 20 in the FIFO, and with events born
+ * ahead of time (whose delay-20 events go to the heap when they would be
+ * out of order in the FIFO): the order is (time, born, seq) throughout. */
+static void test_fifo_and_born_against_reference(void **state)
+{
+	(void)state;
+	run_reference(true, false);
+	run_reference(false, true);
+	run_reference(true, true);
 }
 
 /* Same seed, same sequence of events; the kernel is deterministic. */
@@ -364,6 +398,7 @@ int main(void)
 		cmocka_unit_test(test_equal_times_fifo),
 		cmocka_unit_test(test_schedule_from_handler),
 		cmocka_unit_test(test_run_against_reference),
+		cmocka_unit_test(test_fifo_and_born_against_reference),
 		cmocka_unit_test(test_cancel),
 		cmocka_unit_test(test_run_until),
 		cmocka_unit_test(test_against_reference),

@@ -2,21 +2,26 @@
  * test_labs.c - every course lab shows what it is about, in a terminal of
  * 80 columns, and a stored trace reads as the trace made on the spot.
  *
- * For each scenario in scenarios/labs/, `clobber trace` (no options: the
- * first policy, sweep point 0) must mark in its timeline the event the lab
- * is about, and tracing the policy its handout offers as the fix must not
- * show the damage.  The state each lab is about must be printed, with the
- * values worked out by hand from the scenario's story (the handouts
- * tell it; every message takes 1 ms there).  Every policy of every lab fits
- * 80 columns.  Uses the binary in $CLOBBER (else bin/clobber).
+ * For each scripted scenario in scenarios/labs/, `clobber trace` (no
+ * options: the first policy, sweep point 0) must mark in its timeline the
+ * event the lab is about, and tracing the policy (or sweep point) its
+ * handout offers as the fix must not show the damage.  The state each lab
+ * is about must be printed, with the values worked out by hand from the
+ * scenario's story (the handouts tell it; most messages take 1 ms there).
+ * Every policy at every sweep point of every lab fits 80 columns.  (The
+ * labs' sweep scenarios, NN-*-sweep.yaml, are checked through the numbers
+ * their pages quote: test_docs.)  Uses the binary in $CLOBBER (else
+ * bin/clobber).
  */
 #include "testproc.h"
 
-/* Runs clobber trace FILE [--policy LABEL] [--width W] and returns its
- * output (valid until the next call). */
-static char *trace_w(const char *file, const char *policy, const char *width)
+/* Runs clobber trace FILE [--policy LABEL] [--point POINT] [--width W]
+ * [ARGS...] (extra: NULL-terminated, or NULL) and returns its output
+ * (valid until the next call). */
+static char *trace_full(const char *file, const char *policy, const char *point, const char *width,
+			const char *const *extra)
 {
-	const char *args[12];
+	const char *args[24];
 	int n = 0;
 	args[n++] = "trace";
 	args[n++] = file;
@@ -30,15 +35,34 @@ static char *trace_w(const char *file, const char *policy, const char *width)
 		args[n++] = "--policy";
 		args[n++] = policy;
 	}
+	if (point) {
+		args[n++] = "--point";
+		args[n++] = point;
+	}
+	for (; extra && *extra && n < 23; extra++)
+		args[n++] = *extra;
 	args[n] = NULL;
 	if (tp_run(NULL, args) != 0)
-		fail_msg("clobber trace %s %s failed: %s", file, policy ? policy : "", tp_output("out.txt"));
+		fail_msg("clobber trace %s %s %s failed: %s", file, policy ? policy : "", point ? point : "",
+			 tp_output("out.txt"));
 	return tp_output("out.txt");
+}
+
+static char *trace_w(const char *file, const char *policy, const char *width)
+{
+	return trace_full(file, policy, NULL, width, NULL);
 }
 
 static char *trace(const char *file, const char *policy)
 {
 	return trace_w(file, policy, NULL);
+}
+
+/* The same with --set NAME=VALUE (one). */
+static char *trace_set(const char *file, const char *policy, const char *set)
+{
+	const char *extra[] = {"--set", set, NULL};
+	return trace_full(file, policy, NULL, NULL, extra);
 }
 
 static void must_show(const char *out, const char *what, const char *where)
@@ -47,29 +71,78 @@ static void must_show(const char *out, const char *what, const char *where)
 		fail_msg("%s: the timeline lacks '%s':\n%s", where, what, out);
 }
 
+/* The time (ms) of the first timeline row that says `what`: the time
+ * column of its line, or of the nearest line above that has one (rows at
+ * the same time leave it blank, and a long row wraps). */
+static double time_of(const char *out, const char *what, const char *where)
+{
+	const char *at = strstr(out, what);
+	if (!at)
+		fail_msg("%s: the timeline lacks '%s':\n%s", where, what, out);
+	for (const char *line = at; line > out;) {
+		while (line > out && line[-1] != '\n')
+			line--;
+		char *end;
+		double t = strtod(line, &end);
+		if (end != line && *end == ' ')
+			return t;
+		if (line > out)
+			line--;
+	}
+	fail_msg("%s: no time above '%s':\n%s", where, what, out);
+	return -1;
+}
+
+static void must_show_at(const char *out, double ms, const char *what, const char *where)
+{
+	double t = time_of(out, what, where);
+	if (fabs(t - ms) > 1e-9)
+		fail_msg("%s: '%s' at %g ms, expected %g ms:\n%s", where, what, t, ms, out);
+}
+
 struct lab {
 	const char *file;
-	const char *marks[3];	/* must appear, first policy */
-	const char *fix;	/* the handout's fix, by label */
+	const char *marks[4];	/* must appear, first policy */
+	const char *fix;	/* the handout's fix, by label (or by sweep point) */
 	const char *fix_shows;	/* must appear with the fix */
 	const char *fix_lacks;	/* must not appear with the fix */
 	const char *labels[6];	/* every policy of the lab */
+	const char *points[4];	/* every sweep point, when it has several */
 };
 
 static const struct lab lab_list[] = {
 	{"01-lost-increment.yaml", {"<-- LOST"}, "version", "<-- REJECTED", "<-- LOST",
-	 {"lww", "version", "lock"}},
-	{"02-version-retries.yaml", {"<-- REJECTED"}, NULL, NULL, NULL, {"version", "lww"}},
+	 {"lww", "version", "lock"}, {NULL}},
+	{"02-version-retries.yaml", {"<-- REJECTED"}, NULL, NULL, NULL, {"version", "lww"}, {NULL}},
 	{"03-shopping-cart.yaml", {"<-- LOST", "<-- SIBLINGS"}, "union", "<-- SIBLINGS", "<-- LOST",
-	 {"max", "union", "lww"}},
+	 {"max", "union", "lww"}, {NULL}},
 	{"04-clock-skew.yaml", {"<-- LOST", "acked, dropped as older"}, "server", NULL, "<-- LOST",
-	 {"client", "server", "version"}},
+	 {"client", "server", "version"}, {NULL}},
 	{"05-lease-fencing.yaml", {"<-- ZOMBIE", "<-- LOST"}, "fencing", "<-- FENCED", "<-- LOST",
-	 {"no-fencing", "fencing"}},
+	 {"no-fencing", "fencing"}, {NULL}},
 	{"06-vector-clocks.yaml", {"<-- SIBLINGS"}, NULL, NULL, NULL,
-	 {"vnode", "dvv", "client", "pruned", "overpruned"}},
+	 {"vnode", "dvv", "client", "pruned", "overpruned"}, {NULL}},
+	/* the timeline has no mark for a stale read: the verdict counts them */
+	{"07-quorums-stale-reads.yaml", {"stale reads: 2", "answered after 1 copy"}, "r=2 w=2",
+	 "stale reads: 0", "stale reads: 2", {"lww"}, {"r=1 w=1", "r=1 w=2", "r=2 w=1", "r=2 w=2"}},
+	{"08-lww-replicas-skew.yaml", {"<-- PARTITION", "TIMED OUT", "<-- LOST"}, "server",
+	 "#3 reads k0 = 2", "<-- LOST", {"client", "server", "union"}, {NULL}},
+	{"09-failover-term.yaml", {"<-- FAILOVER", "<-- LOST", "<-- TRUNCATED"}, "seq_no_term",
+	 "<-- REJECTED", "<-- LOST", {"seq_no", "seq_no_term"}, {NULL}},
+	{"10-gc-pause-fencing.yaml", {"<-- PAUSE", "<-- JUMP", "<-- ZOMBIE", "<-- LOST"}, "fencing",
+	 "<-- FENCED", "<-- LOST", {"no-fencing", "fencing", "store", "store-fencing"}, {NULL}},
+	{"10-failover-token.yaml", {"<-- FAILOVER", "<-- ZOMBIE", "<-- LOST"}, "fencing",
+	 "<-- FENCED", "<-- LOST", {"no-fencing", "fencing"}, {NULL}},
 };
 #define NLABS (sizeof(lab_list) / sizeof(lab_list[0]))
+
+/* The fix is a sweep point when the lab has several. */
+static char *trace_fix(const char *file, const struct lab *l)
+{
+	if (l->points[0])
+		return trace_full(file, NULL, l->fix, NULL, NULL);
+	return trace(file, l->fix);
+}
 
 static void test_labs(void **state)
 {
@@ -79,16 +152,16 @@ static void test_labs(void **state)
 		char file[256];
 		snprintf(file, sizeof(file), "scenarios/labs/%s", l->file);
 		const char *out = trace(file, NULL);
-		for (int m = 0; m < 3 && l->marks[m]; m++)
+		for (int m = 0; m < 4 && l->marks[m]; m++)
 			must_show(out, l->marks[m], l->file);
 		if (!l->fix)
 			continue;
-		out = trace(file, l->fix);
+		out = trace_fix(file, l);
 		if (l->fix_shows)
 			must_show(out, l->fix_shows, l->fix);
 		if (l->fix_lacks && strstr(out, l->fix_lacks))
-			fail_msg("%s --policy %s: the timeline shows '%s':\n%s", l->file, l->fix,
-				 l->fix_lacks, out);
+			fail_msg("%s, fix %s: the timeline shows '%s':\n%s", l->file, l->fix, l->fix_lacks,
+				 out);
 	}
 }
 
@@ -115,18 +188,22 @@ static void test_fit_80_columns(void **state)
 {
 	(void)state;
 	for (size_t i = 0; i < NLABS; i++) {
+		const struct lab *l = &lab_list[i];
 		char file[256];
-		snprintf(file, sizeof(file), "scenarios/labs/%s", lab_list[i].file);
-		for (int k = 0; k < 6 && lab_list[i].labels[k]; k++)
-			for (int w = 0; w < 2; w++) {
-				const char *out = trace_w(file, lab_list[i].labels[k], w ? "80" : NULL);
-				const char *at = out;
-				size_t len = longest(out, &at);
-				/* the chart's path is the temporary directory's, not the tool's */
-				if (len > 80 && strncmp(at, "chart: ", 7) != 0)
-					fail_msg("%s --policy %s%s: a line of %zu columns:\n%.*s", file,
-						 lab_list[i].labels[k], w ? " --width 80" : "", len, (int)len, at);
-			}
+		snprintf(file, sizeof(file), "scenarios/labs/%s", l->file);
+		for (int p = 0; p < 4 && (p == 0 || l->points[p]); p++)
+			for (int k = 0; k < 6 && l->labels[k]; k++)
+				for (int w = 0; w < 2; w++) {
+					const char *out = trace_full(file, l->labels[k], l->points[p],
+								     w ? "80" : NULL, NULL);
+					const char *at = out;
+					size_t len = longest(out, &at);
+					/* the chart's path is the temporary directory's, not the tool's */
+					if (len > 80 && strncmp(at, "chart: ", 7) != 0)
+						fail_msg("%s --policy %s %s%s: a line of %zu columns:\n%.*s", file,
+							 l->labels[k], l->points[p] ? l->points[p] : "",
+							 w ? " --width 80" : "", len, (int)len, at);
+				}
 	}
 	static const char *const widths[] = {"40", "52", "66"};
 	for (size_t w = 0; w < 3; w++) {
@@ -203,6 +280,112 @@ static void test_lab_state(void **state)
 	must_show(out, "#1 rejected: version is 1  <-- REJECTED", "lab 2");
 }
 
+/* Labs 7 to 10, worked out from their stories: client <-> node 1 ms, and
+ * between nodes 1 ms unless the lab says otherwise. */
+static void test_lab_state_faults(void **state)
+{
+	(void)state;
+	const char *f7 = "scenarios/labs/07-quorums-stale-reads.yaml";
+	/* lab 7, W = 1: node 2 applies the put on arrival (1 ms) and answers
+	 * at once, acknowledged at 2; the copies take 10 ms (at 11); node 0
+	 * answers the reads at 4 and 9 from its own copy: empty */
+	const char *out = trace(f7, NULL);
+	must_show_at(out, 2, "client 2  #0 acked 1", "lab 7 r=1 w=1");
+	must_show_at(out, 4, "#1 reads k0: empty", "lab 7 r=1 w=1");
+	must_show_at(out, 9, "#2 reads k0: empty", "lab 7 r=1 w=1");
+	must_show_at(out, 11, "node 0    #0 merged into this copy", "lab 7 r=1 w=1");
+	must_show_at(out, 15, "#3 reads k0 = 1", "lab 7 r=1 w=1");
+	must_show(out, "stale reads: 2", "lab 7 r=1 w=1");
+	/* R = 2: node 1's reply (asked first) is counted with node 0's own,
+	 * at 6 (4 + 1 + 1): both empty, still stale */
+	out = trace_full(f7, NULL, "r=2 w=1", NULL, NULL);
+	must_show_at(out, 6, "#1 answered after 2 copies", "lab 7 r=2 w=1");
+	must_show(out, "stale reads: 2", "lab 7 r=2 w=1");
+	/* W = 2: the first copy acknowledges at 12 (11 + 1), the client is
+	 * told at 13; the reads at 3 and 8 overlap the write */
+	out = trace_full(f7, NULL, "r=2 w=2", NULL, NULL);
+	must_show_at(out, 12, "node 2    #0 answered after 2 copies", "lab 7 r=2 w=2");
+	must_show_at(out, 13, "client 2  #0 acked 1", "lab 7 r=2 w=2");
+	must_show(out, "stale reads: 0", "lab 7 r=2 w=2");
+	/* read repair: node 0 repairs itself and node 1 once the replies to
+	 * the first read are in (6), so the second read returns 1 */
+	out = trace_set(f7, NULL, "cluster.replication.quorum.read_repair=true");
+	must_show_at(out, 6, "repairs k0 at n1", "lab 7 repair");
+	must_show_at(out, 9, "#2 reads k0 = 1", "lab 7 repair");
+	must_show(out, "stale reads: 1", "lab 7 repair");
+
+	/* lab 8: client 0's clock is 100 ms ahead: its put, sent at 20,
+	 * carries 120 ms; client 1's increment writes at 84 (80 + 1 + 2 + 1) */
+	const char *f8 = "scenarios/labs/08-lww-replicas-skew.yaml";
+	out = trace(f8, "client");
+	must_show(out, "#1 writes 1 (ts 120ms)", "lab 8 client");
+	must_show(out, "#1 applied: k0 = 1 (ts 120ms > 4ms)", "lab 8 client");
+	must_show_at(out, 70, "#1 TIMED OUT", "lab 8 client");
+	must_show(out, "#2 applied: k0 = 2 (ts 84ms > 4ms)  <-- LOST", "lab 8 client");
+	must_show_at(out, 113, "#3 reads k0 = 1", "lab 8 client");
+	must_show(out, "final state: k0 = 1\n", "lab 8 client");
+	/* server timestamps: the nodes stamp at arrival, 21 and 85 */
+	out = trace(f8, "server");
+	must_show(out, "#1 applied: k0 = 1 (ts 21ms > 5ms)", "lab 8 server");
+	must_show(out, "#2 applied: k0 = 2 (ts 85ms > 5ms)", "lab 8 server");
+	must_show(out, "final state: k0 = 2\n", "lab 8 server");
+	out = trace(f8, "union");
+	must_show(out, "#3 reads k0: 2 siblings", "lab 8 union");
+
+	/* lab 9: cut at 5, promotion 20 ms later; #2 at the new primary is
+	 * seq_no 1 again; the deposed primary learns of term 2 5 ms after
+	 * the heal at 70 (a copy takes 5 ms) */
+	const char *f9 = "scenarios/labs/09-failover-term.yaml";
+	out = trace(f9, "seq_no");
+	must_show_at(out, 4, "#1 reads k0 = 1 (seq_no 1)", "lab 9 seq_no");
+	must_show_at(out, 25, "PROMOTED: primary of term 2 (from seq 0)", "lab 9 seq_no");
+	must_show_at(out, 40, "#2 acked 1", "lab 9 seq_no");
+	must_show_at(out, 56, "#1 applied: k0 = 2", "lab 9 seq_no");
+	must_show_at(out, 75, "truncates k0: the write of seq 1, term 1", "lab 9 seq_no");
+	must_show(out, "final state: k0 = 2\n", "lab 9 seq_no");
+	out = trace(f9, "seq_no_term");
+	must_show(out, "#1 writes 2 (expects seq_no 1, term 1)", "lab 9 seq_no_term");
+	must_show_at(out, 56, "#1 rejected", "lab 9 seq_no_term");
+	must_show(out, "final state: k0 = 1\n", "lab 9 seq_no_term");
+	/* ack: one answers #0 at 4 and then truncates it */
+	out = trace_set(f9, "seq_no_term", "cluster.replication.primary.ack=one");
+	must_show_at(out, 4, "#0 acked 1  <-- LOST", "lab 9 ack one");
+
+	/* lab 10: the pause: granted at 1 with a 20 ms lease, it ends at 21;
+	 * client 0 stops at 2.5 for 30 ms, then computes 1 ms: its write
+	 * reaches the store at 34.5.  The jump: granted at 51, the service's
+	 * clock 15 ms ahead from 52: the lease ends at 56 (51 + 20 - 15); the
+	 * holder, done at 64 (54 + 10), writes at the store at 65 */
+	const char *f10 = "scenarios/labs/10-gc-pause-fencing.yaml";
+	out = trace(f10, "fencing");
+	must_show_at(out, 21, "lease of #0 expired", "lab 10");
+	must_show_at(out, 34.5, "#0 writes, lease gone (token 1, newest 2)", "lab 10");
+	must_show(out, "#0 fenced (newest token 2)  <-- FENCED", "lab 10");
+	must_show_at(out, 56, "lease of #2 expired", "lab 10");
+	must_show_at(out, 65, "#2 fenced (newest token 2)  <-- FENCED", "lab 10");
+	/* at the store the value comes with the grant (at 2): the write
+	 * leaves on resuming at 32.5 and arrives at 33.5; the store's clock
+	 * jumps the same, and its zombie arrives at 63 (52 + 10 + 1) */
+	out = trace(f10, "store-fencing");
+	must_show_at(out, 33.5, "#0 fenced (newest token 2)  <-- FENCED", "lab 10 store");
+	must_show_at(out, 56, "lease of #2 expired", "lab 10 store");
+	must_show_at(out, 63, "#2 fenced (newest token 2)  <-- FENCED", "lab 10 store");
+	/* a 10 ms jump: the lease ends at 61, the next holder reads at 63,
+	 * the zombie's write at 65 comes before the store has seen token 2;
+	 * at the store, which issued token 2, it is fenced */
+	const char *jump10 = "faults=[pause: {client: 0, at: 2.5ms, for: 30ms}, clock_jump: {node: service, "
+			     "at: 52ms, by: 10ms}, clock_jump: {node: 0, at: 52ms, by: 10ms}]";
+	out = trace_set(f10, "fencing", jump10);
+	must_show_at(out, 61, "lease of #2 expired", "lab 10 jump 10ms");
+	must_show_at(out, 65, "#2 applied: k1 = 1  <-- LOST", "lab 10 jump 10ms");
+	out = trace_set(f10, "store-fencing", jump10);
+	must_show_at(out, 63, "#2 fenced (newest token 2)  <-- FENCED", "lab 10 store jump 10ms");
+	/* across a failover: node 1's first token for k0 is 1 of term 2 */
+	out = trace("scenarios/labs/10-failover-token.yaml", "fencing");
+	must_show(out, "#1 writes 1 (token 1 of term 2)", "lab 10 failover");
+	must_show(out, "#0 writes, lease gone (token 1, newest 1 of term 2)", "lab 10 failover");
+}
+
 /* Lab 6: vnode clocks pile up siblings that dotted version vectors do not. */
 static void test_sibling_explosion(void **state)
 {
@@ -240,34 +423,46 @@ static void test_stored_run(void **state)
 	(void)state;
 	static char direct[1 << 16], stored[1 << 16];
 	for (size_t i = 0; i < NLABS; i++) {
+		const struct lab *l = &lab_list[i];
 		char file[256], db[64];
-		snprintf(file, sizeof(file), "scenarios/labs/%s", lab_list[i].file);
+		snprintf(file, sizeof(file), "scenarios/labs/%s", l->file);
 		snprintf(db, sizeof(db), "lab%zu.db", i + 1);
 		const char *run[] = {"run", file, "-o", tp_path(db), "--record", "trace", NULL};
 		if (tp_run(NULL, run) != 0)
 			fail_msg("clobber run %s --record trace: %s", file, tp_output("out.txt"));
-		for (int k = 0; k < 6 && lab_list[i].labels[k]; k++) {
-			char *out = trace(file, lab_list[i].labels[k]);
-			timeline(out, direct, sizeof(direct));
-			const char *verdict = strstr(out, "lost updates: ");
-			char want[256];
-			snprintf(want, sizeof(want), "%.*s", (int)strcspn(verdict, "\n"), verdict);
-			/* the runs are stored in the order of the scenario's policies */
-			char id[16];
-			snprintf(id, sizeof(id), "%d", k + 1);
-			const char *args[] = {"trace", "--run", id, tp_path(db), "-o", tp_dir, NULL};
-			if (tp_run(NULL, args) != 0)
-				fail_msg("trace --run %s %s: %s", id, db, tp_output("out.txt"));
-			out = tp_output("out.txt");
-			if (strcmp(timeline(out, stored, sizeof(stored)), direct) != 0)
-				fail_msg("%s --policy %s, stored as run %s: the timelines differ.\nmade here:\n%s\n"
-					 "stored:\n%s",
-					 file, lab_list[i].labels[k], id, direct, stored);
-			must_show(out, want, "the stored run's verdict");
-			char head[64];
-			snprintf(head, sizeof(head), "policy %s, seed 1", lab_list[i].labels[k]);
-			must_show(out, head, "the stored run's header");
-		}
+		int nlabels = 0;
+		while (nlabels < 6 && l->labels[nlabels])
+			nlabels++;
+		for (int p = 0; p < 4 && (p == 0 || l->points[p]); p++)
+			for (int k = 0; k < nlabels; k++) {
+				char *out = trace_full(file, l->labels[k], l->points[p], NULL, NULL);
+				timeline(out, direct, sizeof(direct));
+				const char *verdict = strstr(out, "lost updates: ");
+				char want[256];
+				snprintf(want, sizeof(want), "%.*s", (int)strcspn(verdict, "\n"), verdict);
+				/* the runs are stored point by point, in the order of
+				 * the scenario's policies (points[] lists a lab's
+				 * points in sweep order) */
+				char id[16];
+				snprintf(id, sizeof(id), "%d", p * nlabels + k + 1);
+				const char *args[] = {"trace", "--run", id, tp_path(db), "-o", tp_dir, NULL};
+				if (tp_run(NULL, args) != 0)
+					fail_msg("trace --run %s %s: %s", id, db, tp_output("out.txt"));
+				out = tp_output("out.txt");
+				if (strcmp(timeline(out, stored, sizeof(stored)), direct) != 0)
+					fail_msg("%s --policy %s %s, stored as run %s: the timelines differ.\n"
+						 "made here:\n%s\nstored:\n%s",
+						 file, l->labels[k], l->points[p] ? l->points[p] : "", id, direct,
+						 stored);
+				must_show(out, want, "the stored run's verdict");
+				char head[96];
+				if (l->points[p])
+					snprintf(head, sizeof(head), "policy %s, at %s, seed 1", l->labels[k],
+						 l->points[p]);
+				else
+					snprintf(head, sizeof(head), "policy %s, seed 1", l->labels[k]);
+				must_show(out, head, "the stored run's header");
+			}
 	}
 	/* lab 1's lost increment, as worked out in its handout */
 	const char *args[] = {"trace", "--run", "1", tp_path("lab1.db"), "-o", tp_dir, NULL};
@@ -323,6 +518,7 @@ int main(void)
 		cmocka_unit_test(test_fit_80_columns),
 		cmocka_unit_test(test_layout_by_width),
 		cmocka_unit_test(test_lab_state),
+		cmocka_unit_test(test_lab_state_faults),
 		cmocka_unit_test(test_sibling_explosion),
 		cmocka_unit_test(test_stored_run),
 		cmocka_unit_test(test_point),

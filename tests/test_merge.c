@@ -27,10 +27,12 @@ static const char scen_a[] =
 static const char scen_a_edited[] = /* the same labels and sweep, other keys */
 	"name: merge-a\nstop: {ops: $n}\nsweep: {n: [100, 200, 400, 800, 1600]}\n"
 	"policies: [lww, version]\nworkload: {clients: 4, key: zipf(1.0)}\nstore: {keys: 5}\n";
-static const char scen_b[] = /* replicated, with probes: the visibility table too */
+static const char scen_b[] = /* replicated, with probes (the visibility table too) and faults */
 	"name: merge-b\nstop: {ops: 300}\npolicies: [lww, {siblings: {merge: union}}, version]\n"
-	"workload: {clients: 3, mix: {add: 0.8, read: 0.2}, probe: [0ms, 1ms]}\nstore: {keys: 2}\n"
-	"cluster: {nodes: 3, replication: {quorum: {n: 3, r: 1, w: 1}}}\n";
+	"workload: {clients: 3, mix: {add: 0.8, read: 0.2}, probe: [0ms, 1ms], timeout: 20ms}\n"
+	"store: {keys: 2}\ncluster: {nodes: 3, replication: {quorum: {n: 3, r: 1, w: 1}}}\n"
+	"faults: [{crash: {node: 1, at: 'uniform(0, 20ms)', for: 10ms, every: 40ms}},\n"
+	"         {loss: {p: 0.05, at: 5ms, for: 30ms}}]\n";
 #define RUNS 13
 
 static char script[1024]; /* scripts/parallel-sweep.sh, absolute */
@@ -94,7 +96,7 @@ static void compare(const char *a, const char *b, long long *a_not_b, long long 
 		fail_msg("attach %s: %s", b, sqlite3_errmsg(db));
 	static char names[32][64], cols[32][1024];
 	size_t n = run_tables(db, names, cols, 32);
-	assert_true(n >= 7); /* run_params metrics latency quantiles ops trace visibility */
+	assert_true(n >= 8); /* run_params metrics latency quantiles ops trace visibility faults */
 	*a_not_b = *b_not_a = 0;
 	for (int dir = 0; dir < 2; dir++) {
 		const char *x = dir ? "other" : "main", *y = dir ? "main" : "other";
@@ -192,9 +194,20 @@ static void test_shards_equal_single(void **state)
 	long long x, y;
 	compare("single.db", "mutant.db", &x, &y, false);
 	assert_true(x > 0 && y > 0);
+	/* and in the fault windows */
+	const char *cp2[] = {"cp", tp_path("single.db"), tp_path("mutant2.db"), NULL};
+	assert_int_equal(tp_wait(tp_spawn(NULL, cp2)), 0);
+	d = tp_open_db("mutant2.db");
+	sqlite3_exec(d, "UPDATE faults SET end_ms = end_ms + 1 WHERE rowid = 1", NULL, NULL, NULL);
+	sqlite3_close(d);
+	compare("single.db", "mutant2.db", &x, &y, false);
+	assert_true(x > 0 && y > 0);
 	assert_true(query("single.db", "SELECT count(*) FROM ops") > 1000);
 	assert_true(query("single.db", "SELECT count(*) FROM trace") > 1000);
 	assert_true(query("single.db", "SELECT count(*) FROM visibility") > 10);
+	/* repeated crashes and a loss in each of merge-b's three runs */
+	assert_true(query("single.db", "SELECT count(*) FROM faults") >= 3 * 2);
+	assert_int_equal(query("single.db", "SELECT count(DISTINCT run_id) FROM faults"), 3);
 
 	static const unsigned ns[] = {1, 2, 3, 7};
 	for (size_t i = 0; i < sizeof(ns) / sizeof(ns[0]); i++) {

@@ -4,11 +4,17 @@
  *
  * For each scenario in the database, into plots/NAME/ (or DIR):
  *   METRIC-vs-AXIS.gp/.dat   each metric flagged METRIC_CHART against each
- *                            numeric sweep axis (plot_axis.c)
+ *                            numeric sweep axis (plot_axis.c), and as bars by
+ *                            the values of an axis of names (plot_bars.c)
  *   latency-cdf.gp/.dat      latency CDF per label at one sweep point
  *                            (plot_cdf.c)
  *   scorecard.gp/.dat        the labels side by side at that point
  *                            (plot_card.c)
+ *   pbs-visibility.gp/.dat   P(consistent read) against t, when runs have
+ *                            visibility rows (plot_pbs.c)
+ *   ops-over-time-POINT.gp/.dat  operations per second by outcome over
+ *                            time, fault windows shaded, when runs recorded
+ *                            their operations (plot_time.c)
  *   index.html               every chart (SVG) and the report (plot_html.c)
  * each rendered in the chosen format, and as SVG for index.html.  The
  * scripts load the theme ROOT/theme.gp (ROOT: plots/, or DIR), written
@@ -39,9 +45,14 @@ static const char help[] =
 	"range; a latency CDF per policy and a scorecard of the policies side by\n"
 	"side at one sweep point (default: the last; --point 'skew=5ms clients=16'\n"
 	"names one by its values, as clobber report shows them, or --point N by its\n"
-	"number in runs.point).  A metric that is 0 for every policy everywhere is\n"
-	"listed, not drawn.  index.html beside the charts shows them all (SVG) with\n"
-	"the report's table.\n"
+	"number in runs.point).  Against an axis whose values are names (a strategy,\n"
+	"a kind of fault), each metric is drawn as bars, a group per value.  With\n"
+	"several copies of each key or with probes, the PBS chart: P(consistent\n"
+	"read) against t since the write.  With --record ops, for each sweep point\n"
+	"(the chosen one when there are more than 12): operations per second by\n"
+	"outcome over time, a panel per policy, with the fault windows shaded.  A\n"
+	"metric that is 0 for every policy everywhere is listed, not drawn.\n"
+	"index.html beside the charts shows them all (SVG) with the report's table.\n"
 	"\n"
 	"Each chart is a gnuplot script with its data beside it: edit and rerun it\n"
 	"with gnuplot NAME.gp (or gnuplot -c NAME.gp svg).  Every script loads the\n"
@@ -91,7 +102,9 @@ static int draw(struct plotter *pl, const struct cli_args *a, const char *root)
 	}
 	esc_term_fputs(s->name, stdout);
 	fputs(":\n", stdout);
-	if (plot_axis_charts(pl) < 0 || plot_cdf_chart(pl) < 0 || plot_card_chart(pl) < 0) {
+	if (plot_axis_charts(pl) < 0 || plot_bar_charts(pl) < 0 || plot_cdf_chart(pl) < 0 ||
+	    plot_card_chart(pl) < 0 ||
+	    plot_pbs_chart(pl) < 0 || plot_time_charts(pl) < 0) {
 		perror_term(pl->err);
 		return EXIT_RUNTIME;
 	}

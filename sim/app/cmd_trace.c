@@ -55,7 +55,11 @@ static const char help[] =
 	"  SIBLINGS  a write kept beside others, and how many there are\n"
 	"A merge that keeps one sibling (merge: max or lww) says whose it kept.\n"
 	"The same timeline is drawn as a swimlane chart, plots/NAME/trace-LABEL.png\n"
-	"(trace-LABEL-runID.png with --run; or in DIR), its gnuplot script beside it.\n";
+	"(trace-LABEL-POINT.png with --point, POINT its values as in a file name;\n"
+	"trace-LABEL-runID.png with --run; or in DIR), its gnuplot script beside it,\n"
+	"with the run's faults shaded on the lanes they concern (a crash, a pause, the\n"
+	"nodes a partition cut off; message loss across every lane) and clock jumps\n"
+	"marked with their step.\n";
 
 /* The final state of a run made here (what the trace rows cannot say). */
 struct final_state {
@@ -294,7 +298,8 @@ static int trace_scenario(const struct cli_args *a)
 	sb_free(&safe);
 	printf("\n");
 	struct tview v = {.policy = cfg.policy, .repl = cfg.repl, .rows = res.rec.trace,
-			  .nrows = res.rec.ntrace, .text = res.rec.text};
+			  .nrows = res.rec.ntrace, .text = res.rec.text, .faults = res.faults,
+			  .nfaults = res.nfaults};
 	rc = show(a, &v);
 	if (rc)
 		goto out_result;
@@ -321,6 +326,13 @@ static int trace_scenario(const struct cli_args *a)
 	chart_dir(a, s->name, dir, sizeof(dir));
 	scenario_file_name(spec.label, lab, sizeof(lab));
 	snprintf(base, sizeof(base), "trace-%s", lab);
+	if (a->point && scenario_points(s) > 1) {
+		/* one chart per point: trace-LABEL-r_2_w_1 (the point's values) */
+		char pt[160];
+		scenario_file_name(desc, pt, sizeof(pt));
+		size_t len = strlen(base);
+		snprintf(base + len, sizeof(base) - len, "-%s", pt);
+	}
 	snprintf(title, sizeof(title), "%s: %s%s%s (seed %llu)", s->name, spec.label,
 		 desc[0] ? ", " : "", desc, (unsigned long long)cfg.seed);
 	rc = chart(a, &v, dir, base, title);
@@ -371,7 +383,7 @@ static int trace_stored(const struct cli_args *a)
 		if (!a->limit || r.rows[i].op < (uint64_t)a->limit)
 			r.rows[kept++] = r.rows[i];
 	struct tview v = {.policy = r.policy, .repl = r.repl, .rows = r.rows, .nrows = kept,
-			  .text = r.text};
+			  .text = r.text, .faults = r.faults, .nfaults = r.nfaults};
 	rc = show(a, &v);
 	if (rc)
 		goto out_run;

@@ -4,8 +4,11 @@
  * series that overlap, and writing and rendering a chart.
  *
  * One file per kind of chart: plot_axis.c (each metric against each
- * numeric sweep axis), plot_cdf.c (latency CDF), plot_card.c (the
- * scorecard), plot_html.c (index.html with every chart and the report's
+ * numeric sweep axis), plot_bars.c (against an axis of names: bars),
+ * plot_cdf.c (latency CDF), plot_card.c (the
+ * scorecard), plot_pbs.c (P(consistent read) against t, from table
+ * visibility), plot_time.c (operations over time with the fault windows,
+ * from tables ops and faults), plot_html.c (index.html with every chart and the report's
  * table).  What is drawn for a metric comes from its description
  * (struct metric_info): METRIC_CHART metrics against the axes,
  * METRIC_CARD ones in the scorecard, METRIC_RATE ones on [0, 1], its
@@ -99,8 +102,11 @@ void plot_overlaps(const double *y, size_t n, size_t np, double tol, size_t *gro
 /* The chart kinds (plot_axis.c, plot_cdf.c, plot_card.c, plot_html.c).
  * Each returns 0, or -1 with pl->err filled. */
 int plot_axis_charts(struct plotter *pl);
+int plot_bar_charts(struct plotter *pl);
 int plot_cdf_chart(struct plotter *pl);
 int plot_card_chart(struct plotter *pl);
+int plot_pbs_chart(struct plotter *pl);
+int plot_time_charts(struct plotter *pl);
 struct report;
 int plot_html_index(struct plotter *pl, const struct report *r, size_t scen);
 

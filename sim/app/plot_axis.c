@@ -19,6 +19,11 @@
  * bands, each wider than the one drawn after it; every series' points are
  * moved a little sideways (theme_dodge), so that no marker hides another;
  * the key lists the series that overlap in every panel.
+ *
+ * The y axis is linear, or a log scale for a metric that is not a rate
+ * whose values are all positive and spread over a decade or more (a
+ * throughput or a latency across a geometric sweep), with ticks at 1, 2
+ * and 5 of every decade.
  */
 #include "sim/app/plot.h"
 
@@ -279,6 +284,21 @@ static void x_setup(struct strbuf *g, const struct plotter *pl, const struct xax
 	}
 }
 
+/* y ticks at 1, 2 and 5 times each power of ten within [lo, hi]. */
+static void y_log_ticks(struct strbuf *g, double lo, double hi)
+{
+	sb_puts(g, "set ytics (");
+	int k = 0;
+	for (int e = (int)floor(log10(lo)) - 1; e <= (int)ceil(log10(hi)) + 1; e++)
+		for (int i = 0; i < 3; i++) {
+			static const double steps[] = {1, 2, 5};
+			double t = steps[i] * pow(10, e);
+			if (t >= lo * 0.999 && t <= hi * 1.001)
+				sb_printf(g, "%s'%g' %.10g", k++ ? ", " : "", t, t);
+		}
+	sb_puts(g, ")\nset mytics default\n");
+}
+
 /* The mean and half-width of label l at point p (half 0 without one). */
 static bool cell_ci(const struct dbr_values *v, size_t p, size_t l, double *mean, double *half)
 {
@@ -371,8 +391,12 @@ static int chart(struct plotter *pl, const struct dbr_metric *m, const struct xa
 		goto out;
 	}
 	size_t npanels = pn.n < MAX_PANELS ? pn.n : MAX_PANELS;
-	/* the shared y range, and which labels have the metric */
-	double ylo = 0, yhi = 0;
+	/* the shared y range, and which labels have the metric; a metric
+	 * whose values are all positive and spread over a decade or more (a
+	 * throughput or a latency across a geometric sweep) goes on a log
+	 * scale, where each panel's lines can be read on the one range */
+	double ylo = 0, yhi = 0, mlo = INFINITY;
+	bool positive = !(m->info && (m->info->flags & METRIC_RATE));
 	size_t shown = 0;
 	for (size_t l = 0; l < nl; l++) {
 		for (size_t p = 0; p < np; p++) {
@@ -385,14 +409,24 @@ static int chart(struct plotter *pl, const struct dbr_metric *m, const struct xa
 			has[l] = true;
 			ylo = mean - half < ylo ? mean - half : ylo;
 			yhi = mean + half > yhi ? mean + half : yhi;
+			positive = positive && mean > 0;
+			mlo = mean < mlo ? mean : mlo;
+			if (mean - half > 0 && mean - half < mlo)
+				mlo = mean - half;
 		}
 		shown += has[l];
 	}
+	bool ylog = positive && isfinite(mlo) && yhi >= 10 * mlo;
 	if (m->info && (m->info->flags & METRIC_RATE) && yhi <= 1 && yhi > 0.5)
 		yhi = 1;
 	if (yhi <= ylo)
 		yhi = ylo + 1;
 	double pad = 0.04 * (yhi - ylo);
+	if (ylog)
+		ylo = mlo;
+	/* overlaps within a share of the axis: of its height, or of its
+	 * decades on a log scale (compared on the logs of the values) */
+	double tol = ylog ? OVERLAP_TOL * log(yhi / ylo) : OVERLAP_TOL * (yhi - ylo);
 	char base[300];
 	if (plot_base(pl, m->name, s->axes[x->a], base, sizeof(base)) < 0) {
 		snprintf(pl->err, sizeof(pl->err), "out of memory");
@@ -403,9 +437,11 @@ static int chart(struct plotter *pl, const struct dbr_metric *m, const struct xa
 		for (size_t l = 0; l < nl; l++)
 			for (size_t p = 0; p < np; p++) {
 				double mean, half;
-				y[l * np + p] = pn.of[p] == k && has[l] && cell_ci(v, p, l, &mean, &half) ? mean : NAN;
+				y[l * np + p] = pn.of[p] == k && has[l] && cell_ci(v, p, l, &mean, &half)
+							? (ylog ? log(mean) : mean)
+							: NAN;
 			}
-		plot_overlaps(y, nl, np, OVERLAP_TOL * (yhi - ylo), group, rank, size);
+		plot_overlaps(y, nl, np, tol, group, rank, size);
 		for (size_t l = 0; l < nl; l++)
 			if (k == 0)
 				everywhere[l] = group[l];
@@ -463,11 +499,26 @@ static int chart(struct plotter *pl, const struct dbr_metric *m, const struct xa
 	sb_puts(&g, "set xlabel ");
 	gp_quote(&g, lab);
 	plot_ylabel(m, lab, sizeof(lab));
+	if (ylog) {
+		size_t len = strlen(lab);
+		if (len && lab[len - 1] == ')')
+			snprintf(lab + len - 1, sizeof(lab) - len + 1, ", log scale)");
+		else
+			snprintf(lab + len, sizeof(lab) - len, " (log scale)");
+	}
 	sb_puts(&g, "\nylabel_text = ");
 	gp_quote(&g, lab);
-	sb_printf(&g, "\n\n# y: the same range in every panel; for each panel's own, set yrange [*:*]\n"
-		      "YLO = %.10g\nYHI = %.10g\nset yrange [YLO - %.10g : YHI + %.10g]\nset key off\n",
-		  ylo, yhi, pad, pad);
+	if (ylog) {
+		sb_printf(&g, "\n\n# y: the same range in every panel, log scale (the values span %.3g to %.3g);\n"
+			      "# for each panel's own, set yrange [*:*]\nset logscale y\nYLO = %.10g\nYHI = %.10g\n"
+			      "set yrange [YLO / 1.15 : YHI * 1.15]\nset key off\n",
+			  ylo, yhi, ylo, yhi);
+		y_log_ticks(&g, ylo / 1.15, yhi * 1.15);
+	} else {
+		sb_printf(&g, "\n\n# y: the same range in every panel; for each panel's own, set yrange [*:*]\n"
+			      "YLO = %.10g\nYHI = %.10g\nset yrange [YLO - %.10g : YHI + %.10g]\nset key off\n",
+			  ylo, yhi, pad, pad);
+	}
 	x_setup(&g, pl, x);
 	double keyfrac = (double)(20 * keyrows + 16) / height, topfrac = 44.0 / height;
 	double pw = 1.0 / cols, ph = (1 - keyfrac - topfrac) / rows;
@@ -486,9 +537,11 @@ static int chart(struct plotter *pl, const struct dbr_metric *m, const struct xa
 		for (size_t l = 0; l < nl; l++)
 			for (size_t p = 0; p < np; p++) {
 				double mean, half;
-				y[l * np + p] = pn.of[p] == k && has[l] && cell_ci(v, p, l, &mean, &half) ? mean : NAN;
+				y[l * np + p] = pn.of[p] == k && has[l] && cell_ci(v, p, l, &mean, &half)
+							? (ylog ? log(mean) : mean)
+							: NAN;
 			}
-		plot_overlaps(y, nl, np, OVERLAP_TOL * (yhi - ylo), group, rank, size);
+		plot_overlaps(y, nl, np, tol, group, rank, size);
 		sb_printf(&g, "\nset origin %.4f, %.4f\nset size %.4f, %.4f\nset title ",
 			  (double)(k % (size_t)cols) * pw,
 			  keyfrac + (double)(rows - 1 - (int)(k / (size_t)cols)) * ph, pw, ph);
@@ -550,7 +603,7 @@ static int chart(struct plotter *pl, const struct dbr_metric *m, const struct xa
 	}
 	/* the key, once, in the bottom strip: an empty plot that only has a key */
 	sb_printf(&g, "\n# the key\nset origin 0, 0\nset size 1, %.4f\nunset title\nunset xlabel\n"
-		      "unset ylabel\nunset tics\nunset border\nunset grid\nunset logscale x\nunset arrow\n"
+		      "unset ylabel\nunset tics\nunset border\nunset grid\nunset logscale xy\nunset arrow\n"
 		      "set xrange [0:1]\nset yrange [0:1]\n"
 		      "set key at screen 0.5, screen %.4f center top horizontal Left reverse maxcols %d "
 		      "samplen 4 spacing 1.1\n",

@@ -29,11 +29,6 @@ int resolve_bad_value(struct rctx *c, const struct ynode *n, const char *path,
 	if (e->col < 0)
 		return sdiag_at(c->d, c->s, n, q, "%s: %s%s", path, e->msg,
 				c->subst ? " (after substituting the sweep value)" : "");
-	if (n->plain && strchr(c->buf, '(') && !strchr(c->buf, ')'))
-		/* "{latency: normal(0, 1ms)}": YAML split the value at the comma */
-		return sdiag_at(c->d, c->s, n, q + e->col,
-				"%s: %s (inside {...} or [...], YAML splits a value at each comma: quote it, as 'normal(0, 1ms)')",
-				path, e->msg);
 	if (c->subst)
 		return sdiag_at(c->d, c->s, n, q, "%s: %s (in '%s', after substituting the sweep value)",
 				path, e->msg, c->buf);

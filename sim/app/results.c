@@ -17,6 +17,7 @@
 #include "sim/truth/record.h"
 #include "sim/core/units.h"
 #include "sim/app/catalog.h"
+#include "sim/app/fwin.h"
 #include "sim/app/version.h"
 
 
@@ -24,7 +25,7 @@ struct results {
 	sqlite3 *db;
 	char note[200];		  /* how it was opened, when that is worth saying */
 	struct timespec busy_since; /* when the current wait for another writer began */
-	sqlite3_stmt *has_run, *conflict, *run, *param, *latency, *visibility;
+	sqlite3_stmt *has_run, *conflict, *run, *param, *latency, *visibility, *faults;
 	sqlite3_stmt *quantiles; /* all RUN_NQUANTILES rows in one statement */
 	sqlite3_stmt *metrics[RUN_MAX_METRICS + 1]; /* [n]: n rows in one statement */
 	sqlite3_stmt *ops_batch, *ops_one, *trace_batch, *trace_one;
@@ -110,7 +111,10 @@ static const char schema[] =
 	" lost INTEGER NOT NULL, node INTEGER, aux2 INTEGER NOT NULL, detail TEXT);"
 	"CREATE TABLE IF NOT EXISTS visibility("
 	" run_id INTEGER NOT NULL REFERENCES runs(id), t_ms REAL NOT NULL, reads INTEGER NOT NULL,"
-	" consistent INTEGER NOT NULL, PRIMARY KEY(run_id, t_ms)) WITHOUT ROWID;";
+	" consistent INTEGER NOT NULL, PRIMARY KEY(run_id, t_ms)) WITHOUT ROWID;"
+	"CREATE TABLE IF NOT EXISTS faults("
+	" run_id INTEGER NOT NULL REFERENCES runs(id), kind TEXT NOT NULL, target TEXT NOT NULL,"
+	" target_index INTEGER, start_ms REAL NOT NULL, end_ms REAL);";
 
 static int db_error(sqlite3 *db, const char *what, char *err, size_t n)
 {
@@ -447,6 +451,7 @@ int results_open(const char *path, bool create, struct results **out, char *err,
 	    prepare(r->db, "INSERT INTO run_params VALUES (?,?,?)", &r->param, err, n) ||
 	    prepare(r->db, "INSERT INTO latency VALUES (?,?,?,?,?,?,?,?,?)", &r->latency, err, n) ||
 	    prepare(r->db, "INSERT INTO visibility VALUES (?,?,?,?)", &r->visibility, err, n) ||
+	    prepare(r->db, "INSERT INTO faults VALUES (?,?,?,?,?,?)", &r->faults, err, n) ||
 	    prepare_multi(r->db, "quantiles", 3, RUN_NQUANTILES, &r->quantiles, err, n) ||
 	    prepare_multi(r->db, "ops", 11, RESULTS_BATCH, &r->ops_batch, err, n) ||
 	    prepare_multi(r->db, "ops", 11, 1, &r->ops_one, err, n) ||
@@ -466,7 +471,7 @@ void results_close(struct results *r)
 		return;
 	for (int i = 0; i <= RUN_MAX_METRICS; i++)
 		sqlite3_finalize(r->metrics[i]);
-	sqlite3_stmt *st[] = {r->has_run, r->conflict, r->run, r->param, r->latency, r->visibility, r->quantiles,
+	sqlite3_stmt *st[] = {r->has_run, r->conflict, r->run, r->param, r->latency, r->visibility, r->faults, r->quantiles,
 			      r->ops_batch, r->ops_one, r->trace_batch, r->trace_one};
 	for (size_t i = 0; i < sizeof(st) / sizeof(st[0]); i++)
 		sqlite3_finalize(st[i]);
@@ -687,6 +692,31 @@ static int write_visibility(struct results *r, sqlite3_int64 run, const struct r
 	return 0;
 }
 
+/* The occurrences of the fault schedule, in the order they started
+ * (fwin.h says what the columns hold). */
+static int write_faults(struct results *r, sqlite3_int64 run, const struct run_result *res)
+{
+	sqlite3_stmt *st = r->faults;
+	for (uint32_t i = 0; i < res->nfaults; i++) {
+		const struct fault_window *w = &res->faults[i];
+		sqlite3_bind_int64(st, 1, run);
+		sqlite3_bind_text(st, 2, fwin_kind_name(w->kind), -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, fwin_target_name(w->target), -1, SQLITE_STATIC);
+		if (fwin_has_index(w))
+			sqlite3_bind_int64(st, 4, w->index);
+		else
+			sqlite3_bind_null(st, 4);
+		sqlite3_bind_double(st, 5, (double)w->start / 1e6);
+		if (w->end < 0)
+			sqlite3_bind_null(st, 6);
+		else
+			sqlite3_bind_double(st, 6, (double)w->end / 1e6);
+		if (step_done(st) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 int results_write_run(struct results *r, const struct run_row *row, const struct run_result *res,
 		      char *err, size_t n)
 {
@@ -781,6 +811,8 @@ int results_write_run(struct results *r, const struct run_row *row, const struct
 			goto out_rollback;
 	}
 	int wrc = write_visibility(r, run, res);
+	if (wrc == 0)
+		wrc = write_faults(r, run, res);
 	if (wrc == 0)
 		wrc = write_ops(r, run, res);
 	if (wrc == 0)

@@ -15,6 +15,11 @@
  *       attempts, lost)                          with --record ops
  *   trace(run_id, seq, time_ms, actor, op, event, kind, key, version, value,
  *         aux, lost, node, aux2, detail)         with --record trace
+ *   visibility(run_id, t_ms, reads, consistent)  PBS t-visibility, with
+ *                                      several copies or probes
+ *   faults(run_id, kind, target, target_index, start_ms, end_ms)
+ *                                      each occurrence of the fault schedule
+ *                                      (sim/app/fwin.h)
  *   metric_info(name, unit, meaning, owner)      every metric this clobber
  *                                      knows, written whenever the database
  *                                      is opened for writing
@@ -50,7 +55,7 @@
 
 #include "sim/app/runner.h"
 
-#define RESULTS_SCHEMA 3
+#define RESULTS_SCHEMA 4 /* 4: table faults; 3: the trace's node, aux2 and detail */
 #define RESULTS_BATCH 256 /* rows per multi-row INSERT of ops and trace rows */
 
 struct results;

@@ -18,7 +18,8 @@ const struct metric_info run_metrics[M_NGENERAL + 1] = {
 	[M_OPS] = {"ops", "", "operations issued", 0, NULL},
 	[M_OPS_OK] = {"ops_ok", "", "operations that finished successfully", 0, NULL},
 	[M_OPS_ABORTED] = {"ops_aborted", "", "operations aborted after `retries` retries", 0, NULL},
-	[M_OPS_FAILED] = {"ops_failed", "", "operations that failed by `timeout`", 0, NULL},
+	[M_OPS_FAILED] = {"ops_failed", "", "operations that failed by `timeout`", METRIC_CHART,
+			  "failed operations"},
 	[M_ATTEMPTS] = {"attempts", "", "attempts, retries included", 0, NULL},
 	[M_CONFLICTS] = {"conflicts", "",
 			 "attempts rejected by the policy (a version mismatch, a fenced write) or refused a "
@@ -46,7 +47,7 @@ const struct metric_info run_metrics[M_NGENERAL + 1] = {
 			       "writes (of any kind) present in the final state that were never "
 			       "acknowledged: the operation had already ended (by timeout) when its write "
 			       "was applied or its acknowledgement arrived",
-			       0, NULL},
+			       METRIC_CHART, "unacknowledged effects"},
 	[M_READS] = {"reads", "", "plain reads (and probes) that succeeded", 0, NULL},
 	[M_STALE_READ_RATE] = {"stale_read_rate", "",
 			       "`stale_reads / reads` (0 when `reads` is 0): the staleness PBS measures "
@@ -193,7 +194,7 @@ static void fill_metrics(const struct run_config *cfg, const struct world_stats 
 	m[M_LATENCY_MAX] = all.max;
 	double window = (double)(st->t_stop - cfg->warmup) / 1e9;
 	m[M_THROUGHPUT] = ratio((double)st->ok_in_window, window);
-	m[M_SIM_TIME] = (double)kernel_now(k) / 1e9;
+	m[M_SIM_TIME] = (double)st->t_end / 1e9;
 	m[M_EVENTS] = (double)kernel_events(k);
 	m[M_WALL] = wall;
 	for (int i = 0; i < M_NGENERAL; i++)
@@ -282,6 +283,22 @@ static int mark_lost(struct run_result *out, const struct history *h)
 	return 0;
 }
 
+/* Copies the world's fault windows into the result.  Returns 0 or
+ * -ENOMEM. */
+static int copy_faults(struct run_result *out, const struct world *w)
+{
+	uint32_t n;
+	const struct fault_window *win = world_fault_windows(w, &n);
+	if (n == 0)
+		return 0;
+	out->faults = malloc(n * sizeof(*out->faults));
+	if (!out->faults)
+		return -ENOMEM;
+	memcpy(out->faults, win, n * sizeof(*out->faults));
+	out->nfaults = n;
+	return 0;
+}
+
 int runner_run(const struct run_config *cfg, struct run_result *out,
 	       runner_inspect_fn *inspect, void *arg)
 {
@@ -321,6 +338,10 @@ int runner_run(const struct run_config *cfg, struct run_result *out,
 	append_metrics(out, cfg->repl->metrics, w, world_repl_metrics);
 	if (cfg->record_trace && (rc = mark_lost(out, &h)) < 0)
 		goto out_world;
+	if (copy_faults(out, w) < 0) {
+		rc = -ENOMEM;
+		goto out_world;
+	}
 	if (inspect)
 		inspect(w, &h, out, arg);
 	out->metric[M_WALL] = now_s() - t0;
@@ -371,6 +392,9 @@ void runner_strerror(int rc, const struct run_result *r, char *buf, size_t n)
 void run_result_free(struct run_result *r)
 {
 	record_free(&r->rec);
+	free(r->faults);
+	r->faults = NULL;
+	r->nfaults = 0;
 	free(r->check.in_final);
 	free(r->check.accounted);
 	r->check.in_final = NULL;

@@ -91,6 +91,9 @@ struct run_result {
 	const struct repl *repl;
 	int64_t t_stop;		 /* when issuing stopped, ns */
 	int64_t failed_at;	 /* a run that failed: the simulated time it stopped at */
+	struct fault_window *faults; /* the fault schedule's occurrences, in the order
+					they started (owned; NULL when none) */
+	uint32_t nfaults;
 };
 
 /* Optional inspection of the world after the run, before it is freed (tests

@@ -420,7 +420,17 @@ static int parse_replication(struct rctx *c, const struct ynode *v, const char *
 		return sdiag_at(c->d, c->s, v, 0, "%s: expected a strategy name, found %s", path,
 				ydoc_type_name(v->type));
 	}
-	const struct repl *r = registry_repl_find(name->text);
+	/* the name alone is a value, so a sweep may vary it (replication:
+	 * $strategy); in the mapping form it is a key, and keys are never
+	 * substituted */
+	char rname[128];
+	snprintf(rname, sizeof(rname), "%s", name->text);
+	if (v->type == Y_SCALAR) {
+		if (resolve_scalar(c, v, path, "a strategy name") < 0)
+			return -1;
+		snprintf(rname, sizeof(rname), "%.120s", c->buf);
+	}
+	const struct repl *r = registry_repl_find(rname);
 	if (!r) {
 		const char *names[16];
 		size_t n = 0;
@@ -428,9 +438,9 @@ static int parse_replication(struct rctx *c, const struct ynode *v, const char *
 			names[n++] = registry_repl_at(i)->name;
 		char list[200], hint[96];
 		sdiag_join(names, n, list, sizeof(list));
-		sdiag_suggest(name->text, names, n, hint, sizeof(hint));
+		sdiag_suggest(rname, names, n, hint, sizeof(hint));
 		return sdiag_at(c->d, c->s, name, 0, "%s: unknown replication strategy '%s'%s (the strategies are %s)",
-				path, name->text, hint, list);
+				path, rname, hint, list);
 	}
 	cfg->repl = r;
 	repl_defaults(r, cfg->ropts.bytes);

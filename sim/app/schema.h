@@ -33,6 +33,8 @@ struct rctx {
 	struct sdiag *d;
 	char buf[2048]; /* the scalar being parsed, after substitution */
 	bool subst;	/* whether the sweep value was substituted into buf */
+	uint8_t fault_item[FAULTS_MAX]; /* each fault's place in the list as written
+					   (`when` leaves some out) */
 };
 
 struct schema_custom {

@@ -11,10 +11,18 @@
  *     - loss:       {p: 0.01, at: 0s, for: 10s}
  *     - pause:      {node: primary, at: exp(5s), for: lognormal(200ms, 0.5), every: 10s}
  *     - clock_jump: {node: 2, at: 4s, by: -500ms}
+ *     - crash:      {node: primary, at: 2s, for: 1s, when: $nemesis == crash}
+ *
+ * `when: $AXIS == VALUE` (or `!=`) keeps a fault in the schedule only at
+ * the sweep points where axis AXIS has (or has not) that value as written:
+ * a sweep over kinds of fault, which substitution cannot give since a
+ * fault's kind is a key.  A fault left out is not part of the run at all:
+ * not in its parameters, not numbered among its faults.
  */
 #include <stdio.h>
 #include <string.h>
 
+#include "sim/app/fwin.h"
 #include "sim/app/scenario.h"
 #include "sim/app/schema.h"
 #include "sim/core/units.h"
@@ -22,8 +30,7 @@
 #define DMAX 3.2e18
 #define FOFF(f) offsetof(struct fault, f)
 
-static const char *const kind_names[FAULT_NKINDS] = {"crash", "partition", "loss", "pause",
-						     "clock_jump"};
+#define kind_names fwin_kind_names /* the kinds' names, shared with the results database */
 
 /* node: a number, `primary` or `service`; client: a number. */
 static int parse_target(struct rctx *c, struct fault *f, const struct ynode *key,
@@ -54,7 +61,7 @@ static int parse_nodes(struct rctx *c, const struct ynode *v, const char *path, 
 	static const struct field index = {.name = "node", .type = FT_U32, .min = 0, .max = 63};
 	*set = 0;
 	for (size_t i = 0; i < v->n; i++) {
-		char sub[96];
+		char sub[320];
 		snprintf(sub, sizeof(sub), "%s[%zu]", path, i);
 		uint32_t k;
 		if (resolve_field(c, &index, v->item[i], sub, &k) < 0)
@@ -72,7 +79,7 @@ static int parse_groups(struct rctx *c, struct fault *f, const struct ynode *v, 
 				FAULT_GROUPS_MAX);
 	f->ngroups = (uint32_t)v->n;
 	for (size_t g = 0; g < v->n; g++) {
-		char sub[96];
+		char sub[256];
 		snprintf(sub, sizeof(sub), "%s[%zu]", path, g);
 		if (parse_nodes(c, v->item[g], sub, &f->group[g]) < 0)
 			return -1;
@@ -97,12 +104,60 @@ static const struct field fault_fields[] = {
 };
 
 static const char *const allowed[FAULT_NKINDS] = {
-	[FAULT_CRASH] = "node client at for every",
-	[FAULT_PARTITION] = "groups from to at for every",
-	[FAULT_LOSS] = "p at for every",
-	[FAULT_PAUSE] = "node client at for every",
-	[FAULT_CLOCK_JUMP] = "node client at every by",
+	[FAULT_CRASH] = "node client at for every when",
+	[FAULT_PARTITION] = "groups from to at for every when",
+	[FAULT_LOSS] = "p at for every when",
+	[FAULT_PAUSE] = "node client at for every when",
+	[FAULT_CLOCK_JUMP] = "node client at every by when",
 };
+
+/* when: "$AXIS == VALUE" or "$AXIS != VALUE" (${AXIS} too), read from the
+ * text as written: sets *keep to whether the fault is in the schedule at
+ * this point.  (Every $ reference of a scenario is checked when it is
+ * loaded: an AXIS that is no sweep axis has been refused already.) */
+static int parse_when(struct rctx *c, const struct ynode *v, const char *path, bool *keep)
+{
+	static const char usage[] = "expected a condition on a sweep axis, such as $nemesis == crash "
+				    "or $nemesis != none";
+	if (v->type != Y_SCALAR)
+		return sdiag_at(c->d, c->s, v, 0, "%s: %s", path, usage);
+	const char *t = v->text;
+	while (*t == ' ')
+		t++;
+	const char *op = strstr(t, "=="), *ne = strstr(t, "!=");
+	if (!op || (ne && ne < op))
+		op = ne;
+	if (!op || t[0] != '$')
+		return sdiag_at(c->d, c->s, v, 0, "%s: %s", path, usage);
+	/* the axis: $name or ${name}, then spaces */
+	const char *name = t + 1 + (t[1] == '{');
+	size_t len = 0;
+	while (name[len] == '_' || (name[len] >= 'a' && name[len] <= 'z') ||
+	       (name[len] >= 'A' && name[len] <= 'Z') || (name[len] >= '0' && name[len] <= '9'))
+		len++;
+	const char *after = name + len + (t[1] == '{' && name[len] == '}');
+	while (after < op && *after == ' ')
+		after++;
+	/* the value: the rest, without the spaces around it */
+	const char *val = op + 2;
+	while (*val == ' ')
+		val++;
+	size_t vlen = strlen(val);
+	while (vlen && val[vlen - 1] == ' ')
+		vlen--;
+	if (len == 0 || after != op || vlen == 0 || memchr(val, '$', vlen))
+		return sdiag_at(c->d, c->s, v, 0, "%s: %s", path, usage);
+	size_t a = 0;
+	while (a < c->s->naxes && !(strlen(c->s->axes[a].name) == len &&
+				    strncmp(c->s->axes[a].name, name, len) == 0))
+		a++;
+	if (a == c->s->naxes)
+		return sdiag_at(c->d, c->s, v, 0, "%s: '%.*s' is not a sweep axis", path, (int)len, name);
+	const char *here = scenario_axis_value(c->s, c->point, a);
+	bool equal = strlen(here) == vlen && strncmp(here, val, vlen) == 0;
+	*keep = op[0] == '=' ? equal : !equal;
+	return 0;
+}
 
 static bool allowed_key(int kind, const char *key)
 {
@@ -114,8 +169,10 @@ static bool allowed_key(int kind, const char *key)
 	return false;
 }
 
-static int parse_fault(struct rctx *c, const struct ynode *item, const char *path, struct fault *f)
+static int parse_fault(struct rctx *c, const struct ynode *item, const char *path, struct fault *f,
+		       bool *keep)
 {
+	*keep = true;
 	if (item->type != Y_MAP || item->n != 2)
 		return sdiag_at(c->d, c->s, item, 0,
 				"%s: expected one fault, such as crash: {node: 0, at: 2s, for: 500ms}", path);
@@ -141,11 +198,21 @@ static int parse_fault(struct rctx *c, const struct ynode *item, const char *pat
 	bool who = false;
 	for (size_t i = 0; i + 1 < body->n; i += 2) {
 		const struct ynode *key = body->item[i], *val = body->item[i + 1];
-		char sub[160];
+		char sub[192];
 		snprintf(sub, sizeof(sub), "%s.%s.%s", path, name->text, key->text);
-		if (!allowed_key(kind, key->text))
-			return sdiag_at(c->d, c->s, key, 0, "%s: %s takes no '%s' (it takes %s)", path,
-					name->text, key->text, allowed[kind]);
+		if (!allowed_key(kind, key->text)) {
+			/* did you mean one of the settings this kind takes? */
+			char list[64], hint[96], takes[96];
+			const char *names[8];
+			size_t n = 0;
+			snprintf(list, sizeof(list), "%s", allowed[kind]);
+			for (char *t = strtok(list, " "); t && n < 8; t = strtok(NULL, " "))
+				names[n++] = t;
+			sdiag_suggest(key->text, names, n, hint, sizeof(hint));
+			sdiag_join(names, n, takes, sizeof(takes));
+			return sdiag_at(c->d, c->s, key, 0, "%s: %s takes no '%s'%s (it takes %s)", path,
+					name->text, key->text, hint, takes);
+		}
 		int rc;
 		if (!strcmp(key->text, "node") || !strcmp(key->text, "client")) {
 			if (who)
@@ -153,6 +220,8 @@ static int parse_fault(struct rctx *c, const struct ynode *item, const char *pat
 						path, name->text);
 			who = true;
 			rc = parse_target(c, f, key, val, sub);
+		} else if (!strcmp(key->text, "when")) {
+			rc = parse_when(c, val, sub, keep);
 		} else if (!strcmp(key->text, "groups")) {
 			rc = parse_groups(c, f, val, sub);
 		} else if (!strcmp(key->text, "from")) {
@@ -190,13 +259,16 @@ static int parse_faults(struct rctx *c, const struct ynode *v, const char *path)
 	if (v->n > FAULTS_MAX)
 		return sdiag_at(c->d, c->s, v, 0, "%s: at most %d faults", path, FAULTS_MAX);
 	struct run_config *cfg = &c->out->cfg;
+	cfg->nfaults = 0;
 	for (size_t i = 0; i < v->n; i++) {
 		char sub[96];
 		snprintf(sub, sizeof(sub), "%s[%zu]", path, i);
-		if (parse_fault(c, v->item[i], sub, &cfg->faults[i]) < 0)
+		bool keep;
+		if (parse_fault(c, v->item[i], sub, &cfg->faults[cfg->nfaults], &keep) < 0)
 			return -1;
+		if (keep)
+			c->fault_item[cfg->nfaults++] = (uint8_t)i;
 	}
-	cfg->nfaults = (uint32_t)v->n;
 	return 0;
 }
 
@@ -322,21 +394,17 @@ int schema_faults_check(struct rctx *c)
 	bool loses = false;
 	for (uint32_t i = 0; i < cfg->nfaults; i++) {
 		const struct fault *f = &cfg->faults[i];
-		const struct ynode *at = list && i < list->n ? list->item[i] : c->s->root;
+		uint32_t item = c->fault_item[i]; /* its place in the list as written */
+		const struct ynode *at = list && item < list->n ? list->item[item] : c->s->root;
 		const char *name = kind_names[f->kind];
 		if (f->target == FAULT_ON_NODE && f->index >= nodes)
 			return sdiag_at(c->d, c->s, at, 0,
 					"faults[%u]: %s of node %u, but cluster.nodes is %u (nodes are numbered from 0)",
-					i, name, f->index, nodes);
+					item, name, f->index, nodes);
 		if (f->target == FAULT_ON_CLIENT && f->index >= cfg->clients)
 			return sdiag_at(c->d, c->s, at, 0,
 					"faults[%u]: %s of client %u, but workload.clients is %u (clients are numbered from 0)",
-					i, name, f->index, cfg->clients);
-		if (f->target == FAULT_ON_SERVICE &&
-		    !(policy_needs(cfg->policy, cfg->popts.bytes) & POLICY_NEEDS_SERVICE))
-			return sdiag_at(c->d, c->s, at, 0,
-					"faults[%u]: %s of the lock service, but policy %s has none (it needs lock: {at: service})",
-					i, name, cfg->policy->name);
+					item, name, f->index, cfg->clients);
 		if (f->kind == FAULT_PARTITION) {
 			uint64_t all = f->from | f->to;
 			for (uint32_t g = 0; g < f->ngroups; g++)
@@ -344,14 +412,14 @@ int schema_faults_check(struct rctx *c)
 			if (nodes < 2 || all >> nodes)
 				return sdiag_at(c->d, c->s, at, 0,
 						"faults[%u]: partition names nodes up to %d, but cluster.nodes is %u",
-						i, 63 - __builtin_clzll(all), nodes);
+						item, 63 - __builtin_clzll(all), nodes);
 		}
 		if (f->kind == FAULT_LOSS && f->p <= 0)
 			return sdiag_at(c->d, c->s, at, 0, "faults[%u]: loss needs p, a probability above 0",
-					i);
+					item);
 		if (f->kind == FAULT_CLOCK_JUMP && f->by == 0)
 			return sdiag_at(c->d, c->s, at, 0, "faults[%u]: clock_jump needs by, a step such as -500ms",
-					i);
+					item);
 		loses |= f->target != FAULT_ON_CLIENT && f->kind != FAULT_CLOCK_JUMP;
 	}
 	if (loses && cfg->timeout == 0)

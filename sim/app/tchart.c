@@ -3,11 +3,13 @@
  */
 #include "sim/app/tchart.h"
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/app/fwin.h"
 #include "sim/app/gnuplot.h"
 #include "sim/core/strbuf.h"
 
@@ -18,6 +20,18 @@
 /* For placing labels: the plot's width in pixels, a label character's. */
 #define PLOT_PX 1180.0
 #define CHAR_PX 6.0
+
+/* The shading of each kind of fault (enum fault_kind): fill, legend. */
+static const struct {
+	const char *colour;
+	const char *title;
+} shades[FAULT_NKINDS] = {
+	[FAULT_CRASH] = {"#d62728", "crashed"},
+	[FAULT_PARTITION] = {"#9467bd", "partitioned"},
+	[FAULT_LOSS] = {"#7f7f7f", "message loss"},
+	[FAULT_PAUSE] = {"#ff7f0e", "paused"},
+	[FAULT_CLOCK_JUMP] = {"#17becf", "clock jump"},
+};
 
 /* The point kinds, in the order of the data blocks after the paths. */
 enum {
@@ -130,6 +144,151 @@ static bool label_of(const struct tview *v, size_t i, char *buf, size_t n)
 	return buf[0] != '\0';
 }
 
+/* ---- fault windows ---- */
+
+/* The lane of actor, if the trace has one. */
+static bool lane_of(const struct tview *v, uint32_t actor, uint32_t *lane)
+{
+	uint32_t l = tview_lane(v, actor);
+	if (l >= v->nlanes || v->lanes[l] != actor)
+		return false;
+	*lane = l;
+	return true;
+}
+
+/* Whether row t is the fault schedule's event `name`. */
+static bool is_fault_event(const struct tview *v, const struct trace_row *t, const char *name)
+{
+	const struct trace_vocab *voc = model_event(v->policy, v->repl, t->event);
+	return voc && voc->cat == TC_FAULT && strcmp(voc->name, name) == 0;
+}
+
+static int add_band(struct tchart_band **out, size_t *n, size_t *cap, struct tchart_band b)
+{
+	if (*n == *cap) {
+		size_t c = *cap ? 2 * *cap : 8;
+		struct tchart_band *v = realloc(*out, c * sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		*out = v;
+		*cap = c;
+	}
+	(*out)[(*n)++] = b;
+	return 0;
+}
+
+/* The lanes a partition that started at `start` cut off, into cut[]: the
+ * nodes with a partition row then, and the nodes those rows name. */
+static void partition_lanes(const struct tview *v, int64_t start, bool *cut)
+{
+	for (size_t i = 0; i < v->nrows; i++) {
+		const struct trace_row *t = &v->rows[i];
+		if (t->time != start || !is_fault_event(v, t, "partition"))
+			continue;
+		uint32_t lane;
+		if (lane_of(v, t->actor, &lane))
+			cut[lane] = true;
+		if (t->detail == TRACE_NO_DETAIL || !v->text)
+			continue;
+		/* "n1, n2" */
+		for (const char *p = v->text + t->detail; (p = strchr(p, 'n')); p++) {
+			char *end;
+			unsigned long k = strtoul(p + 1, &end, 10);
+			if (end != p + 1 && k < TRACE_NODE_BIT && lane_of(v, TRACE_NODE((uint32_t)k), &lane))
+				cut[lane] = true;
+		}
+	}
+}
+
+int tchart_bands(const struct tview *v, struct tchart_band **out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	if (v->nrows == 0 || v->nfaults == 0)
+		return 0;
+	bool *cut = calloc(v->nlanes + 1, sizeof(*cut));
+	if (!cut)
+		return -ENOMEM;
+	size_t cap = 0;
+	int rc = 0;
+	double t0 = (double)v->rows[0].time / 1e6, t1 = (double)v->rows[v->nrows - 1].time / 1e6;
+	for (uint32_t i = 0; i < v->nfaults && rc == 0; i++) {
+		const struct fault_window *w = &v->faults[i];
+		double x0 = (double)w->start / 1e6, x1 = w->end < 0 ? t1 : (double)w->end / 1e6;
+		if (x1 < t0 || x0 > t1)
+			continue;
+		struct tchart_band b = {.kind = w->kind, .x0 = x0 > t0 ? x0 : t0, .x1 = x1 < t1 ? x1 : t1};
+		uint32_t actor = w->target == FAULT_ON_CLIENT	 ? w->index
+				 : w->target == FAULT_ON_SERVICE ? TRACE_SERVICE
+								 : TRACE_NODE(w->index);
+		switch (w->kind) {
+		case FAULT_LOSS:
+			b.lane = TCHART_ALL_LANES;
+			rc = add_band(out, n, &cap, b);
+			break;
+		case FAULT_PARTITION:
+			memset(cut, 0, v->nlanes * sizeof(*cut));
+			partition_lanes(v, w->start, cut);
+			for (uint32_t l = 0; l < v->nlanes && rc == 0; l++)
+				if (cut[l]) {
+					b.lane = l;
+					rc = add_band(out, n, &cap, b);
+				}
+			break;
+		case FAULT_CLOCK_JUMP: /* a mark on its lane, with its step */
+			for (size_t k = 0; k < v->nrows; k++)
+				if (v->rows[k].time == w->start && v->rows[k].actor == actor &&
+				    is_fault_event(v, &v->rows[k], "clock-jump"))
+					b.by = v->rows[k].aux;
+			if (lane_of(v, actor, &b.lane))
+				rc = add_band(out, n, &cap, b);
+			break;
+		case FAULT_CRASH:
+		case FAULT_PAUSE:
+			if (lane_of(v, actor, &b.lane))
+				rc = add_band(out, n, &cap, b);
+			break;
+		default:
+			break;
+		}
+	}
+	free(cut);
+	if (rc < 0) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+	}
+	return rc;
+}
+
+/* Writes the bands, one block per kind of fault from index `first`;
+ * has[k] tells whether kind k has rows.  Boxes: x y xlow xhigh ylow
+ * yhigh; a clock jump: x ylow 0 height "label". */
+static void write_bands(const struct tview *v, const struct tchart_band *b, size_t nb, int first,
+			struct strbuf *d, bool *has)
+{
+	for (int k = 0; k < FAULT_NKINDS; k++) {
+		bool jump = k == FAULT_CLOCK_JUMP;
+		sb_printf(d, "\n\n# index %d: %s windows, %s\n%s\n", first + k, fwin_kind_name(k),
+			  jump ? "a mark: x ylow 0 height \"step\"" : "boxes: x y xlow xhigh ylow yhigh",
+			  jump ? "NaN NaN NaN NaN \"\"" : "NaN NaN NaN NaN NaN NaN");
+		for (size_t i = 0; i < nb; i++) {
+			if (b[i].kind != k)
+				continue;
+			bool all = b[i].lane == TCHART_ALL_LANES;
+			double y = all ? ((double)v->nlanes - 1) / 2 : (double)((int)v->nlanes - 1 - (int)b[i].lane);
+			double half = all ? (double)v->nlanes / 2 : 0.42;
+			if (jump)
+				sb_printf(d, "%.6f %.6f 0 %.6f \"clock %+gms\"\n", b[i].x0, y - half, 2 * half,
+					  (double)b[i].by / 1e6);
+			else
+				sb_printf(d, "%.6f %.6f %.6f %.6f %.6f %.6f\n", (b[i].x0 + b[i].x1) / 2, y,
+					  b[i].x0, b[i].x1, y - half, y + half);
+			has[k] = true;
+		}
+	}
+}
+
 /* Writes the data file; has[k] tells whether block k + 1 has rows (kinds,
  * then the four label blocks). */
 static void write_data(const struct tview *v, struct strbuf *d, bool *has)
@@ -151,7 +310,8 @@ static void write_data(const struct tview *v, struct strbuf *d, bool *has)
 	for (size_t k = 0; k < v->nrows; k++) {
 		const struct trace_row *t = &v->rows[order[k]];
 		tview_event(v, order[k], &e);
-		if (e.cat != TC_TIMER) {
+		/* rows of no operation (faults, background messages) are no path */
+		if (e.cat != TC_TIMER && t->op != UINT64_MAX) {
 			sb_printf(d, "%.6f %d\n", (double)t->time / 1e6, lane_y(v, t->actor));
 			any = true;
 		}
@@ -252,8 +412,18 @@ int tchart_draw(const struct tview *v, const char *dir, const char *base, const 
 	struct strbuf g, d;
 	sb_init(&g);
 	sb_init(&d);
-	bool has[K_N + 1 + LABEL_ROWS] = {0};
+	bool has[K_N + 1 + LABEL_ROWS] = {0}, shaded[FAULT_NKINDS] = {0};
 	write_data(v, &d, has);
+	/* the fault windows after every other block, so that a trace without
+	 * faults has the data file it always had */
+	struct tchart_band *bands;
+	size_t nbands;
+	if (tchart_bands(v, &bands, &nbands) < 0)
+		d.failed = true;
+	int first_band = K_N + 2 + LABEL_ROWS;
+	if (nbands)
+		write_bands(v, bands, nbands, first_band, &d, shaded);
+	free(bands);
 	int height = 200 + 70 * (int)(v->nlanes ? v->nlanes : 1);
 	if (height > GP_MAX_PIXELS)
 		height = GP_MAX_PIXELS; /* hundreds of lanes: narrower ones */
@@ -271,9 +441,35 @@ int tchart_draw(const struct tview *v, const char *dir, const char *base, const 
 		gp_quote(&g, name);
 		sb_printf(&g, " %u", v->nlanes - 1 - l);
 	}
-	sb_puts(&g, ")\nset grid xtics\nset key outside bottom center horizontal\nset border 3\n"
-		    "set tics nomirror\nset autoscale xfix\nset offsets graph 0.02, graph 0.02, 0, 0\n");
-	sb_printf(&g, "plot '%s.dat' index 0 using 1:2 with lines lc rgb '#b0b0b0' notitle", base);
+	/* the key in rows of three at the bottom of the canvas, below the x
+	 * label (gnuplot's own outside key overlaps the label when its rows
+	 * hold big marks) */
+	int keyn = 0;
+	for (int k = 0; k < FAULT_NKINDS; k++)
+		keyn += shaded[k];
+	for (int k = 0; k < K_N; k++)
+		keyn += has[k];
+	int keyrows = (keyn + 2) / 3;
+	sb_printf(&g, ")\nset grid xtics\nset key at screen 0.5, screen 0.01 center bottom horizontal "
+		      "maxcols 3\nset bmargin %.1f\nset border 3\n"
+		      "set tics nomirror\nset autoscale xfix\nset offsets graph 0.02, graph 0.02, 0, 0\n",
+		  3.5 + 1.7 * keyrows);
+	/* the fault windows first, behind everything */
+	sb_printf(&g, "plot '%s.dat' ", base);
+	for (int k = 0; k < FAULT_NKINDS; k++) {
+		if (!shaded[k])
+			continue;
+		if (k == FAULT_CLOCK_JUMP)
+			sb_printf(&g, "index %d using 1:2:3:4 with vectors nohead lw 3 lc rgb '%s' title '%s', \\\n"
+				      "  '' index %d using 1:($2 + $4):5 with labels left offset 0.4,-0.6 font ',8' "
+				      "tc rgb '%s' notitle, \\\n  '' ",
+				  first_band + k, shades[k].colour, shades[k].title, first_band + k, shades[k].colour);
+		else
+			sb_printf(&g, "index %d using 1:2:3:4:5:6 with boxxyerror fs transparent solid %s noborder "
+				      "lc rgb '%s' title '%s', \\\n  '' ",
+				  first_band + k, k == FAULT_LOSS ? "0.12" : "0.22", shades[k].colour, shades[k].title);
+	}
+	sb_puts(&g, "index 0 using 1:2 with lines lc rgb '#b0b0b0' notitle");
 	for (int k = 0; k < K_N; k++)
 		if (has[k]) {
 			/* "store decisions" on one node, "node decisions" on several */

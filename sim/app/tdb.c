@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/app/fwin.h"
 #include "sim/core/strbuf.h"
 
 void tdb_free(struct tdb_run *r)
@@ -17,6 +18,7 @@ void tdb_free(struct tdb_run *r)
 	free(r->point);
 	free(r->rows);
 	free(r->text);
+	free(r->faults);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -209,7 +211,7 @@ int tdb_load(sqlite3 *db, int64_t id, struct tdb_run *r, char *err, size_t n)
 {
 	memset(r, 0, sizeof(*r));
 	if (load_run(db, id, r, err, n) < 0 || load_metrics(db, r, err, n) < 0 ||
-	    load_rows(db, r, err, n) < 0) {
+	    load_rows(db, r, err, n) < 0 || fwin_load(db, id, &r->faults, &r->nfaults, err, n) < 0) {
 		tdb_free(r);
 		return -1;
 	}

@@ -30,12 +30,15 @@ struct tdb_run {
 	struct trace_row *rows;
 	size_t nrows;
 	char *text;	 /* the rows' detail texts, NUL-separated */
+	struct fault_window *faults; /* its fault windows (table faults), or NULL */
+	uint32_t nfaults;
 	double ops, writes_acked, lost_updates, stale_reads, conflicts, ops_aborted; /* NAN: absent */
 };
 
-/* Reads run `id` and its trace.  Returns 0, or -1 with err filled: no such
- * run (err names the ids there are), a run recorded without --record
- * trace, a policy this clobber does not know, or an SQLite error. */
+/* Reads run `id`, its trace and its fault windows.  Returns 0, or -1 with
+ * err filled: no such run (err names the ids there are), a run recorded
+ * without --record trace, a policy this clobber does not know, a fault
+ * window fwin_load refuses, or an SQLite error. */
 int tdb_load(sqlite3 *db, int64_t id, struct tdb_run *r, char *err, size_t n);
 void tdb_free(struct tdb_run *r);
 

@@ -89,10 +89,16 @@ uint32_t tview_lane(const struct tview *v, uint32_t actor)
 void tview_lane_name(const struct tview *v, uint32_t lane, char *buf, size_t n)
 {
 	uint32_t actor = lane < v->nlanes ? v->lanes[lane] : 0;
-	bool one_node = v->nlanes > 0 && TRACE_IS_NODE(v->lanes[v->nlanes - 1]) &&
-			(v->nlanes == 1 || !TRACE_IS_NODE(v->lanes[v->nlanes - 2]));
+	/* one node lane, the lock service's apart: "store" */
+	uint32_t last = v->nlanes;
+	if (last > 0 && v->lanes[last - 1] == TRACE_SERVICE)
+		last--;
+	bool one_node = last > 0 && TRACE_IS_NODE(v->lanes[last - 1]) &&
+			(last == 1 || !TRACE_IS_NODE(v->lanes[last - 2]));
 	if (!TRACE_IS_NODE(actor))
 		snprintf(buf, n, "client %u", actor);
+	else if (actor == TRACE_SERVICE)
+		snprintf(buf, n, "lock service");
 	else if (one_node && actor == TRACE_NODE(0))
 		snprintf(buf, n, "store");
 	else

@@ -34,7 +34,7 @@
 #define TVIEW_MIN_WIDTH 40
 #define TVIEW_MAX_WIDTH 1000
 
-/* A trace to show.  The caller fills the first five fields (it keeps
+/* A trace to show.  The caller fills the first seven fields (it keeps
  * owning what they point to); tview_init builds the rest. */
 struct tview {
 	const struct policy *policy;
@@ -42,6 +42,9 @@ struct tview {
 	const struct trace_row *rows;
 	size_t nrows;
 	const char *text;	  /* the rows' detail texts (record.text), or NULL */
+	const struct fault_window *faults; /* the run's fault windows (the chart shades
+					      them), or NULL */
+	uint32_t nfaults;
 	/* built by tview_init, freed by tview_free: */
 	uint32_t nlanes;
 	uint32_t *lanes;	  /* actor of each lane */

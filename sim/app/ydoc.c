@@ -169,7 +169,18 @@ static int next_event(struct builder *b, yaml_event_t *ev)
 
 static int build(struct builder *b, yaml_event_t *ev, struct ynode **out, int depth);
 
-static int build_children(struct builder *b, struct ynode *n, yaml_event_type_t end, int depth)
+/* True if text opens more parentheses than it closes: in a flow
+ * collection, a plain value such as normal(0, 1ms) is cut at its comma. */
+static bool cut_at_comma(const char *text)
+{
+	int open = 0;
+	for (const char *p = text; *p; p++)
+		open += *p == '(' ? 1 : *p == ')' ? -1 : 0;
+	return open > 0;
+}
+
+static int build_children(struct builder *b, struct ynode *n, yaml_event_type_t end, int depth,
+			  bool flow)
 {
 	for (;;) {
 		yaml_event_t ev;
@@ -184,6 +195,14 @@ static int build_children(struct builder *b, struct ynode *n, yaml_event_type_t 
 		yaml_event_delete(&ev);
 		if (rc < 0)
 			return -1;
+		if (flow && child->type == Y_SCALAR && child->plain && cut_at_comma(child->text)) {
+			fail(b->d, child->line, child->col,
+			     "'%s' is cut at a comma (inside {...} or [...], YAML splits a value at "
+			     "each comma): quote it, as 'normal(0, 1ms)', or write it on a line of its own",
+			     child->text);
+			ydoc_free(child);
+			return -1;
+		}
 		if (n->type == Y_MAP && n->n % 2 == 0) {
 			/* a key */
 			if (child->type != Y_SCALAR) {
@@ -249,8 +268,10 @@ static int build(struct builder *b, yaml_event_t *ev, struct ynode **out, int de
 		struct ynode *n = node_new(map ? Y_MAP : Y_SEQ, line, col);
 		if (!n)
 			return fail(b->d, line, col, "out of memory");
+		bool flow = map ? ev->data.mapping_start.style == YAML_FLOW_MAPPING_STYLE
+				: ev->data.sequence_start.style == YAML_FLOW_SEQUENCE_STYLE;
 		if (build_children(b, n, map ? YAML_MAPPING_END_EVENT : YAML_SEQUENCE_END_EVENT,
-				   depth) < 0) {
+				   depth, flow) < 0) {
 			ydoc_free(n);
 			return -1;
 		}

@@ -5,7 +5,9 @@
  * Only what scenario files need: scalars, mappings and sequences.  Aliases
  * and anchors are refused (they make small files expand without bound), as
  * are duplicate keys and documents of more than one document.  Mapping keys
- * must be scalars.  Every node carries its 1-based line and column, so that
+ * must be scalars.  A plain value with an unclosed '(' inside {...} or
+ * [...] is refused: YAML cut it at a comma (normal(0, 1ms)), and the parts
+ * would otherwise be misread as two entries.  Every node carries its 1-based line and column, so that
  * every error the loader reports can name them.
  *
  * Ownership: ydoc_parse returns a tree the caller frees with ydoc_free();

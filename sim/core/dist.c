@@ -281,17 +281,36 @@ double dist_sample(const struct dist *d, gsl_rng *r)
 	return 0;
 }
 
+/* A duration drawn as a double, in whole nanoseconds, clamped at 0. */
+static long long to_ns(double v)
+{
+	if (!(v > 0))
+		return 0;
+	if (v > 4e18)
+		return 4000000000000000000LL;
+	return (long long)(v + 0.5); /* v > 0: rounds to nearest, no libm call */
+}
+
 long long dist_sample_ns(const struct dist *d, gsl_rng *r)
 {
 	/* the two kinds on every hot path, without the general switch */
 	double v = d->kind == DIST_CONST ? d->a
 		 : d->kind == DIST_EXP	 ? (d->a == 0 ? 0 : dist_exponential(r, d->a))
 					 : dist_sample(d, r);
-	if (!(v > 0))
-		return 0;
-	if (v > 4e18)
-		return 4000000000000000000LL;
-	return (long long)(v + 0.5); /* v > 0: rounds to nearest, no libm call */
+	return to_ns(v);
+}
+
+long long dist_keyed_ns(const struct dist *d, uint64_t key)
+{
+	if (dist_is_const(d)) /* every draw is the mean: no stream needed */
+		return to_ns(dist_mean(d));
+	if (d->kind == DIST_EXP) /* a > 0: not const */
+		return to_ns(-d->a * log(1.0 - rng_key_uniform(key)));
+	if (d->kind == DIST_UNIFORM)
+		return to_ns(d->a + (d->b - d->a) * rng_key_uniform(key));
+	struct rng_stream s;
+	rng_stream_init(&s, key);
+	return dist_sample_ns(d, &s.rng);
 }
 
 double dist_mean(const struct dist *d)
@@ -368,6 +387,14 @@ double dist_min(const struct dist *d)
 	}
 	}
 	return -INFINITY;
+}
+
+int dist_has_atoms(const struct dist *d)
+{
+	if (d->kind != DIST_MIX)
+		return d->kind != DIST_PARETO && dist_is_const(d);
+	struct dist x = part_dist(d, 0), y = part_dist(d, 1);
+	return (d->p > 0 && dist_has_atoms(&x)) || (d->p < 1 && dist_has_atoms(&y));
 }
 
 int dist_is_const(const struct dist *d)

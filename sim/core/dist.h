@@ -71,11 +71,21 @@ double dist_exponential(gsl_rng *r, double mean);
 /* One draw of a duration: rounded to whole nanoseconds, clamped at 0. */
 long long dist_sample_ns(const struct dist *d, gsl_rng *r);
 
+/* One draw of a duration from the keyed stream `key` (rng.h): the same
+ * value as dist_sample_ns(d, r) with r made by rng_stream_init(s, key),
+ * without making r when one uniform is all the draw needs (const, exp,
+ * uniform). */
+long long dist_keyed_ns(const struct dist *d, uint64_t key);
+
 double dist_mean(const struct dist *d);
 double dist_variance(const struct dist *d);
 
 /* The smallest value the distribution can take (-INFINITY if unbounded). */
 double dist_min(const struct dist *d);
+
+/* True if some value has a probability above 0 (const, a mixture with a
+ * constant part, a degenerate uniform or normal): draws may tie. */
+int dist_has_atoms(const struct dist *d);
 
 /* True if every draw is the same value. */
 int dist_is_const(const struct dist *d);

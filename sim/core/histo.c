@@ -75,6 +75,14 @@ double histo_mean(const struct histo *h)
 	return h->count ? h->sum / (double)h->count : 0;
 }
 
+/* The rank of level q among `count` values: at least 1. */
+static uint64_t rank_of(double q, uint64_t count)
+{
+	double qi = q > 1 ? 1 : q;
+	uint64_t rank = (uint64_t)ceil(qi * (double)count);
+	return rank < 1 ? 1 : rank;
+}
+
 void histo_quantiles(const struct histo *h, const double *q, size_t n, double *out)
 {
 	size_t i = 0;
@@ -83,17 +91,16 @@ void histo_quantiles(const struct histo *h, const double *q, size_t n, double *o
 			out[i] = 0;
 		return;
 	}
-	/* one pass over the buckets: the ranks of ascending levels ascend */
+	/* one pass over the buckets from the minimum's (those below are
+	 * empty): the ranks of ascending levels ascend, and a level not
+	 * reached at a bucket is not reached at the empty ones after it */
 	uint64_t seen = 0;
-	for (uint32_t b = 0; b < HISTO_BUCKETS && i < n; b++) {
+	uint64_t rank = n ? rank_of(q[0], h->count) : 0;
+	for (uint32_t b = histo_bucket_of(h->min); b < HISTO_BUCKETS && i < n; b++) {
+		if (!h->bucket[b])
+			continue;
 		seen += h->bucket[b];
-		while (i < n) {
-			double qi = q[i] > 1 ? 1 : q[i];
-			uint64_t rank = (uint64_t)ceil(qi * (double)h->count);
-			if (rank < 1)
-				rank = 1;
-			if (seen < rank)
-				break;
+		while (i < n && seen >= rank) {
 			int64_t lo, hi;
 			histo_bucket_range(b, &lo, &hi);
 			double mid = ((double)lo + (double)hi) / 2;
@@ -102,6 +109,8 @@ void histo_quantiles(const struct histo *h, const double *q, size_t n, double *o
 			if (mid > (double)h->max)
 				mid = (double)h->max;
 			out[i++] = mid;
+			if (i < n)
+				rank = rank_of(q[i], h->count);
 		}
 	}
 	for (; i < n; i++)

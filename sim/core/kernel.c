@@ -1,6 +1,8 @@
 /*
- * kernel.c - event queue: a binary heap ordered by (time, seq) with a slot
- * table for O(log n) cancellation.  See kernel.h for the invariants.
+ * kernel.c - event queue: a binary heap ordered by (time, born, seq) with a
+ * slot table for O(log n) cancellation, and beside it a FIFO ring for the
+ * events of one constant delay (timeouts), which are due in the order they
+ * are scheduled.  See kernel.h for the invariants.
  */
 #include "sim/core/kernel.h"
 
@@ -20,8 +22,22 @@ struct slot {
 	kernel_fn *fn;
 	void *obj;
 	uint64_t arg;
-	uint32_t pos; /* heap index while pending; next free slot when free */
+	int64_t born; /* the instant it counts as scheduled at (kernel_schedule_born) */
+	uint32_t pos; /* heap index while pending (IN_FIFO: in the FIFO); next free slot when free */
 	uint32_t gen; /* bumped when the slot is freed; never 0 */
+};
+
+#define IN_FIFO UINT32_MAX /* slot.pos of an event kept in the FIFO */
+
+/* An event of the FIFO delay (kernel_set_fifo_delay): the order key, the
+ * slot and its generation (a cancelled event's entry stays in the ring
+ * until it reaches the head, where the generation tells it is gone). */
+struct fifo_entry {
+	int64_t time;
+	int64_t born;
+	uint64_t seq;
+	uint32_t slot;
+	uint32_t gen;
 };
 
 #define NO_SLOT UINT32_MAX
@@ -50,19 +66,34 @@ struct kernel {
 	 * first kernel_schedule() overwrites it and sifts it down: a pop and a
 	 * push cost one sift instead of two.  Its slot is already free. */
 	bool root_spent;
+	/* Events scheduled with the FIFO delay are due in the order they are
+	 * scheduled, so they wait in a ring, not in the heap: O(1) each. */
+	int64_t fifo_delay;	/* 0: none */
+	struct fifo_entry *fifo;
+	size_t fhead, flen, fcap; /* ring: entries fhead .. fhead + flen - 1 (mod fcap) */
+	size_t flive;		  /* of which not cancelled */
+	int64_t run_born;	  /* the running event's born and seq */
+	uint64_t run_seq;
 };
 
-/* (time, seq) as one 128-bit number (times are never negative): compared
- * without branches, which matters where the heap picks between two
- * children, a coin toss for the branch predictor. */
-static unsigned __int128 key_of(const struct heap_entry *a)
+/* Order of events: time, then the instant each counts as scheduled at
+ * (born: its scheduling time, or the one kernel_schedule_born names),
+ * then the sequence number.  For events scheduled with kernel_schedule
+ * alone born follows seq, so this is (time, seq): the rule of kernel.h.
+ * Times differ nearly always, so the heap's choice between two children
+ * is a comparison of times without a branch; born is read from the slots
+ * only when times are equal. */
+static bool tie_before(const struct kernel *k, uint32_t sa, uint64_t qa, uint32_t sb, uint64_t qb)
 {
-	return (unsigned __int128)(uint64_t)a->time << 64 | a->seq;
+	int64_t ba = k->slots[sa].born, bb = k->slots[sb].born;
+	return ba != bb ? ba < bb : qa < qb;
 }
 
-static bool before(const struct heap_entry *a, const struct heap_entry *b)
+static bool before(const struct kernel *k, const struct heap_entry *a, const struct heap_entry *b)
 {
-	return key_of(a) < key_of(b);
+	if (__builtin_expect(a->time != b->time, 1))
+		return a->time < b->time;
+	return tie_before(k, a->slot, a->seq, b->slot, b->seq);
 }
 
 struct kernel *kernel_new(size_t hint)
@@ -89,6 +120,7 @@ void kernel_free(struct kernel *k)
 		return;
 	free(k->heap);
 	free(k->slots);
+	free(k->fifo);
 	free(k);
 }
 
@@ -112,7 +144,7 @@ static void sift_up(struct kernel *k, size_t i, struct heap_entry e)
 {
 	while (i > 0) {
 		size_t parent = (i - 1) / 2;
-		if (!before(&e, &k->heap[parent]))
+		if (!before(k, &e, &k->heap[parent]))
 			break;
 		k->heap[i] = k->heap[parent];
 		k->slots[k->heap[i].slot].pos = (uint32_t)i;
@@ -131,8 +163,8 @@ static void sift_down(struct kernel *k, size_t i, struct heap_entry e)
 		if (child >= n)
 			break;
 		if (child + 1 < n)
-			child += before(&k->heap[child + 1], &k->heap[child]);
-		if (!before(&k->heap[child], &e))
+			child += before(k, &k->heap[child + 1], &k->heap[child]);
+		if (!before(k, &k->heap[child], &e))
 			break;
 		k->heap[i] = k->heap[child];
 		k->slots[k->heap[i].slot].pos = (uint32_t)i;
@@ -148,7 +180,7 @@ static void heap_remove(struct kernel *k, size_t i)
 	struct heap_entry last = k->heap[--k->n];
 	if (i == k->n)
 		return;
-	if (i > 0 && before(&last, &k->heap[(i - 1) / 2]))
+	if (i > 0 && before(k, &last, &k->heap[(i - 1) / 2]))
 		sift_up(k, i, last);
 	else
 		sift_down(k, i, last);
@@ -162,17 +194,11 @@ static void slot_release(struct kernel *k, uint32_t s)
 	k->free_slot = s;
 }
 
-kernel_handle kernel_schedule(struct kernel *k, int64_t delay, kernel_fn *fn,
-			      void *obj, uint64_t arg)
+/* Takes a free slot for fn(obj, arg), or returns NO_SLOT when out of
+ * memory (the kernel is then failed). */
+static uint32_t slot_take(struct kernel *k, kernel_fn *fn, void *obj, uint64_t arg, int64_t born)
 {
 	uint32_t s;
-	if (delay < 0)
-		delay = 0; /* never in the past: callers clamp, this is a guard */
-	if (delay > KERNEL_TIME_MAX - k->now) {
-		k->refused = -ERANGE;
-		k->stopped = true;
-		return KERNEL_NO_EVENT;
-	}
 	if (k->free_slot != NO_SLOT) {
 		s = k->free_slot;
 		k->free_slot = k->slots[s].pos;
@@ -180,7 +206,7 @@ kernel_handle kernel_schedule(struct kernel *k, int64_t delay, kernel_fn *fn,
 		if (k->nslots == k->cap && grow(k) < 0) {
 			k->failed = true;
 			k->stopped = true;
-			return KERNEL_NO_EVENT;
+			return NO_SLOT;
 		}
 		s = (uint32_t)k->nslots++;
 		k->slots[s].gen = 1;
@@ -189,7 +215,12 @@ kernel_handle kernel_schedule(struct kernel *k, int64_t delay, kernel_fn *fn,
 	sl->fn = fn;
 	sl->obj = obj;
 	sl->arg = arg;
-	struct heap_entry e = {.time = k->now + delay, .seq = k->seq++, .slot = s};
+	sl->born = born;
+	return s;
+}
+
+static void heap_push(struct kernel *k, struct heap_entry e)
+{
 	if (k->root_spent) {
 		k->root_spent = false;
 		sift_down(k, 0, e);
@@ -197,7 +228,102 @@ kernel_handle kernel_schedule(struct kernel *k, int64_t delay, kernel_fn *fn,
 		k->n++;
 		sift_up(k, k->n - 1, e);
 	}
-	return ((uint64_t)sl->gen << 32) | s;
+}
+
+/* Appends e to the FIFO if it is due no earlier than the FIFO's last
+ * entry; returns false (e goes to the heap) otherwise or out of memory. */
+static bool fifo_push(struct kernel *k, const struct heap_entry *e)
+{
+	if (k->flen) {
+		/* the last entry, live or not, bounds what may follow it */
+		const struct fifo_entry *t = &k->fifo[(k->fhead + k->flen - 1) % k->fcap];
+		int64_t born = k->slots[e->slot].born;
+		if (t->time > e->time ||
+		    (t->time == e->time && (t->born > born || (t->born == born && t->seq > e->seq))))
+			return false;
+	}
+	if (k->flen == k->fcap) {
+		size_t cap = k->fcap ? k->fcap * 2 : 64;
+		struct fifo_entry *f = malloc(cap * sizeof(*f));
+		if (!f)
+			return false;
+		for (size_t i = 0; i < k->flen; i++)
+			f[i] = k->fifo[(k->fhead + i) % k->fcap];
+		free(k->fifo);
+		k->fifo = f;
+		k->fcap = cap;
+		k->fhead = 0;
+	}
+	k->fifo[(k->fhead + k->flen) % k->fcap] =
+		(struct fifo_entry){.time = e->time, .born = k->slots[e->slot].born, .seq = e->seq,
+				    .slot = e->slot, .gen = k->slots[e->slot].gen};
+	k->flen++;
+	k->flive++;
+	k->slots[e->slot].pos = IN_FIFO;
+	return true;
+}
+
+/* Schedules an event at time `at`, counted as scheduled at `born`. */
+static kernel_handle schedule_at(struct kernel *k, int64_t born, int64_t at, kernel_fn *fn,
+				 void *obj, uint64_t arg)
+{
+	uint32_t s = slot_take(k, fn, obj, arg, born);
+	if (s == NO_SLOT)
+		return KERNEL_NO_EVENT;
+	struct heap_entry e = {.time = at, .seq = k->seq++, .slot = s};
+	if (!(k->fifo_delay > 0 && at - born == k->fifo_delay && fifo_push(k, &e)))
+		heap_push(k, e);
+	return ((uint64_t)k->slots[s].gen << 32) | s;
+}
+
+/* The guard against time overflow: an event after KERNEL_TIME_MAX is
+ * refused and the run stops. */
+static kernel_handle refuse_time(struct kernel *k)
+{
+	k->refused = -ERANGE;
+	k->stopped = true;
+	return KERNEL_NO_EVENT;
+}
+
+kernel_handle kernel_schedule(struct kernel *k, int64_t delay, kernel_fn *fn,
+			      void *obj, uint64_t arg)
+{
+	if (delay < 0)
+		delay = 0; /* never in the past: callers clamp, this is a guard */
+	if (delay > KERNEL_TIME_MAX - k->now)
+		return refuse_time(k);
+	return schedule_at(k, k->now, k->now + delay, fn, obj, arg);
+}
+
+kernel_handle kernel_schedule_born(struct kernel *k, int64_t born, int64_t at, kernel_fn *fn,
+				   void *obj, uint64_t arg)
+{
+	if (born < k->now)
+		born = k->now;
+	if (at < born)
+		at = born;
+	if (at > KERNEL_TIME_MAX)
+		return refuse_time(k);
+	return schedule_at(k, born, at, fn, obj, arg);
+}
+
+uint64_t kernel_reserve_seq(struct kernel *k)
+{
+	return k->seq++;
+}
+
+bool kernel_runs_before(const struct kernel *k, int64_t time, int64_t born, uint64_t seq)
+{
+	if (time != k->now)
+		return time < k->now;
+	if (born != k->run_born)
+		return born < k->run_born;
+	return seq < k->run_seq;
+}
+
+void kernel_set_fifo_delay(struct kernel *k, int64_t delay)
+{
+	k->fifo_delay = delay > 0 ? delay : 0;
 }
 
 bool kernel_cancel(struct kernel *k, kernel_handle h)
@@ -206,7 +332,10 @@ bool kernel_cancel(struct kernel *k, kernel_handle h)
 	uint32_t gen = (uint32_t)(h >> 32);
 	if (h == KERNEL_NO_EVENT || s >= k->nslots || k->slots[s].gen != gen)
 		return false;
-	heap_remove(k, k->slots[s].pos);
+	if (k->slots[s].pos == IN_FIFO)
+		k->flive--; /* its entry is dropped when it reaches the head */
+	else
+		heap_remove(k, k->slots[s].pos);
 	slot_release(k, s);
 	return true;
 }
@@ -218,7 +347,7 @@ int64_t kernel_now(const struct kernel *k)
 
 size_t kernel_pending(const struct kernel *k)
 {
-	return k->n - k->root_spent;
+	return k->n - k->root_spent + k->flive;
 }
 
 uint64_t kernel_events(const struct kernel *k)
@@ -257,13 +386,63 @@ static bool instant_exceeded(struct kernel *k, int64_t t)
 	return ++k->at_instant > k->instant_limit;
 }
 
+/* Drops cancelled entries at the FIFO's head; true if a live one is left. */
+static bool fifo_live_head(struct kernel *k)
+{
+	while (k->flen) {
+		const struct fifo_entry *f = &k->fifo[k->fhead];
+		if (k->slots[f->slot].gen == f->gen && k->slots[f->slot].pos == IN_FIFO)
+			return true;
+		k->fhead = (k->fhead + 1) % k->fcap;
+		k->flen--;
+	}
+	return false;
+}
+
+/* The earliest pending event: its entry in *top; 0 when none, 1 when it
+ * is the heap's root, 2 when it is the FIFO's head.  The heap's root is
+ * not counted while it is spent (a handler's own entry). */
+static int next_event(struct kernel *k, struct heap_entry *top)
+{
+	bool heap = k->n > (size_t)k->root_spent;
+	bool fifo = k->flive && fifo_live_head(k);
+	if (fifo) {
+		const struct fifo_entry *f = &k->fifo[k->fhead];
+		struct heap_entry e = {.time = f->time, .seq = f->seq, .slot = f->slot};
+		if (!heap || before(k, &e, &k->heap[0])) {
+			*top = e;
+			return 2;
+		}
+	}
+	if (!heap)
+		return 0;
+	*top = k->heap[0];
+	return 1;
+}
+
+/* Takes the event next_event() found out of its queue; its slot is
+ * released, so the handler may reuse it. */
+static void take(struct kernel *k, int from, const struct heap_entry *top)
+{
+	k->run_born = k->slots[top->slot].born;
+	k->run_seq = top->seq;
+	slot_release(k, top->slot);
+	if (from == 2) {
+		k->fhead = (k->fhead + 1) % k->fcap;
+		k->flen--;
+		k->flive--;
+	}
+}
+
 int64_t kernel_pop(struct kernel *k)
 {
-	if (k->n == 0)
+	struct heap_entry top;
+	int from = next_event(k, &top);
+	if (!from)
 		return -1;
-	struct heap_entry top = k->heap[0];
-	heap_remove(k, 0);
-	slot_release(k, top.slot);
+	take(k, from, &top);
+	if (from == 1)
+		heap_remove(k, 0);
 	k->now = top.time;
 	return top.time;
 }
@@ -271,9 +450,10 @@ int64_t kernel_pop(struct kernel *k)
 int kernel_run(struct kernel *k, int64_t until)
 {
 	k->stopped = k->failed || k->refused;
-	while (k->n > 0 && !k->stopped) {
-		struct heap_entry top = k->heap[0];
-		if (top.time > until)
+	while (!k->stopped) {
+		struct heap_entry top;
+		int from = next_event(k, &top);
+		if (!from || top.time > until)
 			break;
 		if (instant_exceeded(k, top.time)) {
 			k->refused = -ELOOP;
@@ -287,10 +467,10 @@ int kernel_run(struct kernel *k, int64_t until)
 		kernel_fn *fn = sl->fn;
 		void *obj = sl->obj;
 		uint64_t arg = sl->arg;
-		slot_release(k, top.slot);
+		take(k, from, &top);
 		k->now = top.time;
 		k->events++;
-		k->root_spent = true;
+		k->root_spent = from == 1;
 		fn(k, obj, arg);
 		if (k->root_spent) {
 			k->root_spent = false;

@@ -18,6 +18,21 @@
  *    geometrically and are reused.  While a handler runs, its own entry
  *    stays at the root until the handler's first schedule takes its place
  *    (one sift for a pop and a push); kernel_pending() does not count it.
+ *  - Events of one constant delay (kernel_set_fifo_delay: the timeouts of
+ *    a run) are due in the order they are scheduled, so they wait in a
+ *    FIFO ring beside the heap: O(1) to schedule, cancel and run, and the
+ *    heap holds only the rest.  The order of events is the same as if
+ *    they were in the heap.
+ *  - An event may be scheduled as though at a later instant `born`
+ *    (kernel_schedule_born): a model that did the work of several events
+ *    at once, ahead of time, because nothing could observe it in between,
+ *    schedules what the last of them would have scheduled.  Events at
+ *    equal times run in order of born, then of scheduling: for events
+ *    scheduled by kernel_schedule alone that is the order of scheduling.
+ *    (Where two events at one time were born at the same instant and one
+ *    of them was born ahead of time, they run in the order they were
+ *    actually scheduled; the model that schedules ahead keeps that case
+ *    out of reach of atoms in its distributions.)
  *  - A handle names one scheduling.  Cancelling a handle whose event already
  *    ran or was cancelled is harmless and returns false (the slot's generation
  *    counter tells a stale handle from a live one).
@@ -71,6 +86,27 @@ void kernel_free(struct kernel *k);
  * returns -ERANGE). */
 kernel_handle kernel_schedule(struct kernel *k, int64_t delay, kernel_fn *fn,
 			      void *obj, uint64_t arg);
+
+/* Schedules fn(k, obj, arg) to run at time `at`, ordered among the
+ * events at that time as though scheduled at instant `born`
+ * (now <= born <= at; clamped to that).  An event after KERNEL_TIME_MAX
+ * is refused as kernel_schedule refuses it. */
+kernel_handle kernel_schedule_born(struct kernel *k, int64_t born, int64_t at, kernel_fn *fn,
+				   void *obj, uint64_t arg);
+
+/* Takes a sequence number as kernel_schedule would, for an event that is
+ * not scheduled (its work was done ahead of time): with the time it would
+ * have run at and now as its born, it says where that event would have
+ * run (kernel_runs_before). */
+uint64_t kernel_reserve_seq(struct kernel *k);
+
+/* True if an event at `time`, born at `born`, with sequence number `seq`
+ * would run before the event running now. */
+bool kernel_runs_before(const struct kernel *k, int64_t time, int64_t born, uint64_t seq);
+
+/* Events scheduled `delay` ns after their born (delay > 0; 0: none) wait
+ * in the FIFO instead of the heap (kernel.c). */
+void kernel_set_fifo_delay(struct kernel *k, int64_t delay);
 
 /* Removes a pending event.  True if it was pending, false if it had already
  * run or been cancelled. */

@@ -101,6 +101,17 @@ void rng_stream_init(struct rng_stream *s, uint64_t stream_seed)
 	xo_set(s->state, stream_seed);
 }
 
+/* xo_set fills s[i] with the i-th splitmix64 output of the seed, and the
+ * first output of next() reads only s[1]: the second output, that is the
+ * mix of seed + 2 * golden ratio. */
+double rng_key_uniform(uint64_t stream_seed)
+{
+	uint64_t x = stream_seed + 0x9e3779b97f4a7c15ULL;
+	uint64_t s1 = splitmix64(&x);
+	uint64_t result = rotl(s1 * 5, 7) * 9;
+	return (double)(result >> 11) * 0x1.0p-53;
+}
+
 gsl_rng *rng_new(uint64_t stream_seed)
 {
 	gsl_rng *r = gsl_rng_alloc(&xoshiro_type);

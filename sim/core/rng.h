@@ -43,6 +43,13 @@ struct rng_stream {
 
 void rng_stream_init(struct rng_stream *s, uint64_t stream_seed);
 
+/* The first rng_uniform() of a stream made by rng_stream_init(s, key),
+ * computed without making it: a keyed draw that needs one uniform (an
+ * exponential, a uniform, a loss) costs two splitmix64 steps' worth of
+ * work instead of seeding a whole xoshiro256** state.  Bit for bit the
+ * same value. */
+double rng_key_uniform(uint64_t stream_seed);
+
 /* A new stream, or NULL when out of memory.  Free with rng_free(). */
 gsl_rng *rng_new(uint64_t stream_seed);
 void rng_free(gsl_rng *r);

@@ -54,38 +54,71 @@ void checker_mark(const struct history *h, const uint32_t *roots, uint32_t nroot
 	}
 }
 
+/* Marks F (in_final) and A (accounted) from the final states, and counts
+ * lost updates and unacknowledged effects, in one pass over the versions
+ * in decreasing id order.  Parents have smaller ids than their children
+ * (history.h), so when the pass reaches v, every version that could mark
+ * it has been seen and v's marks are final: the pass reads the parent
+ * arrays once, in order, and touches only the two bitmaps at random
+ * (nversions / 4 bytes), where a walk from each final state chased
+ * pointers across the whole history.  F is within A (include parents are
+ * among all parents), so a version outside A marks nothing. */
+static void mark_pass(const struct history *h, uint8_t *in_final, uint8_t *accounted,
+		      struct check_result *out)
+{
+	for (uint32_t k = 0; k < h->nkeys; k++) {
+		uint32_t n, scratch;
+		const uint32_t *fin = history_state(h, h->final[k], &n, &scratch);
+		for (uint32_t i = 0; i < n; i++) {
+			BIT_SET(in_final, fin[i]);
+			BIT_SET(accounted, fin[i]);
+		}
+	}
+	for (uint32_t v = h->nversions; v-- > 0;) {
+		bool acked = h->ack[v] != HIST_UNACKED;
+		if (!BIT_GET(accounted, v)) {
+			out->lost_updates += acked && (h->flags[v] & HIST_RMW);
+			continue;
+		}
+		bool in = BIT_GET(in_final, v);
+		out->unacked_effects += in && !acked;
+		uint8_t f = h->flags[v];
+		if (!(f & HIST_MULTI)) {
+			uint32_t p = h->parent[v];
+			if (p != HIST_NONE) {
+				BIT_SET(accounted, p);
+				if (in && !(f & HIST_COVER))
+					BIT_SET(in_final, p);
+			}
+			continue;
+		}
+		uint32_t np;
+		const uint32_t *p = history_parents(h, v, &np);
+		bool include = in && !(f & HIST_COVER);
+		for (uint32_t i = 0; i < np; i++) {
+			BIT_SET(accounted, p[i]);
+			if (include)
+				BIT_SET(in_final, p[i]);
+		}
+	}
+}
+
 int checker_run(const struct history *h, struct check_result *out, bool keep_marks)
 {
 	memset(out, 0, sizeof(*out));
 	size_t nv = h->nversions ? h->nversions : 1;
 	uint8_t *in_final = calloc(nv / 8 + 1, 1);
 	uint8_t *accounted = calloc(nv / 8 + 1, 1);
-	uint32_t *stack = malloc(nv * sizeof(*stack));
-	if (!in_final || !accounted || !stack) {
+	if (!in_final || !accounted) {
 		free(in_final);
 		free(accounted);
-		free(stack);
 		return -ENOMEM;
 	}
-	for (uint32_t k = 0; k < h->nkeys; k++) {
-		uint32_t n, scratch;
-		const uint32_t *fin = history_state(h, h->final[k], &n, &scratch);
-		checker_mark(h, fin, n, in_final, stack, NULL, NULL, false);
-		checker_mark(h, fin, n, accounted, stack, NULL, NULL, true);
-	}
-	free(stack);
+	mark_pass(h, in_final, accounted, out);
 	size_t marks = 2 * (nv / 8 + 1);
-	size_t phase1 = marks + nv * sizeof(*stack);
-	for (uint32_t v = 0; v < h->nversions; v++) {
-		bool acked = h->ack[v] != HIST_UNACKED;
-		if (acked && !BIT_GET(accounted, v) && (h->flags[v] & HIST_RMW))
-			out->lost_updates++;
-		if (BIT_GET(in_final, v) && !acked)
-			out->unacked_effects++;
-	}
-	int rc = h->nreads ? checker_reads(h, out) : 0;
-	/* peak: the marks with the walk stack, or with the stale check's arrays */
-	out->work_bytes = phase1 > marks + out->work_bytes ? phase1 : marks + out->work_bytes;
+	int rc = h->nreads ? checker_reads(h, in_final, out) : 0;
+	/* peak: the marks, with the read checks' arrays */
+	out->work_bytes = marks + out->work_bytes;
 	if (keep_marks && rc == 0) {
 		out->in_final = in_final;
 		out->accounted = accounted;

@@ -22,6 +22,12 @@
  *    cover parents alike.
  *
  * Invariants the store must keep (and the checker relies on):
+ *  - Every parent, include or cover, has a smaller id than its child
+ *    (parents exist before the child is created; set_covers adds only
+ *    versions created earlier).  The checker marks what the final states
+ *    include and account for in one pass in decreasing id order, and
+ *    lays out the paths it checks reads against the same way
+ *    (checker.h): linear in the history, reading it in order.
  *  - Every state change goes through history_state_change(), which sees the
  *    old and new states.  A key is *clean* while every state change replaced
  *    only versions included by the new version (replaced subset of

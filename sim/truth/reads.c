@@ -37,6 +37,7 @@ struct key_path {
 	uint32_t len;
 	uint32_t vstart;  /* its acked path nodes sorted by ack: vis[vstart ..] */
 	uint32_t vlen;
+	int64_t running;  /* while the paths are laid out: min ack so far */
 };
 
 struct vis_node {
@@ -71,57 +72,76 @@ static int by_ack(const void *a, const void *b)
 	return x->idx < y->idx ? -1 : x->idx > y->idx;
 }
 
-/* Builds the paths of the fast keys. */
-static int prepare_fast(struct rctx *c)
+/* Builds the paths of the fast keys.  A fast key's path p0 = f, p1, ...
+ * is its versions in F, in decreasing id order (each is its successor's
+ * parent, parents having smaller ids), so two passes over the versions
+ * in that order lay every path out: the first names each path node's key
+ * (in deepest[], from child to parent) and counts the nodes, the second,
+ * with every key's place known, fills in the nodes.  The history is read
+ * in order; nothing walks a path. */
+static int prepare_fast(struct rctx *c, const uint8_t *in_final)
 {
 	const struct history *h = c->h;
-	size_t total = 0;
-	for (uint32_t k = 0; k < h->nkeys; k++) {
-		uint32_t n, scratch;
-		const uint32_t *fin = history_state(h, h->final[k], &n, &scratch);
-		if ((h->key_flags[k] & HIST_KEY_DAG) || n != 1)
-			continue;
-		for (uint32_t v = fin[0]; v != HIST_NONE;
-		     v = (h->flags[v] & HIST_COVER) ? HIST_NONE : h->parent[v])
-			total++;
-	}
-	size_t nv = h->nversions ? h->nversions : 1, np = total ? total : 1;
+	size_t nv = h->nversions ? h->nversions : 1;
 	c->deepest = malloc(nv * sizeof(*c->deepest));
-	c->pmin = malloc(np * sizeof(*c->pmin));
-	c->pathv = malloc(np * sizeof(*c->pathv));
-	c->vis = malloc(np * sizeof(*c->vis));
-	if (!c->deepest || !c->pmin || !c->pathv || !c->vis)
+	if (!c->deepest)
 		return -ENOMEM;
-	c->bytes += nv * sizeof(*c->deepest) +
-		    np * (sizeof(*c->pmin) + sizeof(*c->pathv) + sizeof(*c->vis)) +
-		    (size_t)h->nkeys * sizeof(*c->keys);
 	for (uint32_t v = 0; v < h->nversions; v++)
 		c->deepest[v] = HIST_NONE;
-	uint32_t npath = 0, nvis = 0;
 	for (uint32_t k = 0; k < h->nkeys; k++) {
 		struct key_path *kp = &c->keys[k];
 		uint32_t n, scratch;
 		const uint32_t *fin = history_state(h, h->final[k], &n, &scratch);
 		kp->fast = !(h->key_flags[k] & HIST_KEY_DAG) && n <= 1;
-		kp->start = npath;
-		kp->vstart = nvis;
-		if (!kp->fast || n == 0)
+		kp->running = INT64_MAX;
+		if (kp->fast && n == 1)
+			c->deepest[fin[0]] = k;
+	}
+	/* pass 1: deepest[v] = v's key for path nodes; lengths per key */
+	for (uint32_t v = h->nversions; v-- > 0;) {
+		uint32_t k = c->deepest[v];
+		if (k == HIST_NONE || !BIT_GET(in_final, v))
 			continue;
-		/* walk p0 = f to the root; pmin(pj) = min ack(p0..p(j-1)) */
-		int64_t running = INT64_MAX;
-		for (uint32_t v = fin[0]; v != HIST_NONE;
-		     v = (h->flags[v] & HIST_COVER) ? HIST_NONE : h->parent[v]) {
-			c->deepest[v] = npath;
-			c->pathv[npath] = v;
-			c->pmin[npath] = running;
-			if (h->ack[v] != HIST_UNACKED)
-				c->vis[nvis++] = (struct vis_node){h->ack[v], npath};
-			npath++;
-			if (h->ack[v] < running)
-				running = h->ack[v];
-		}
-		kp->len = npath - kp->start;
-		kp->vlen = nvis - kp->vstart;
+		c->keys[k].len++;
+		c->keys[k].vlen += h->ack[v] != HIST_UNACKED;
+		if (!(h->flags[v] & HIST_COVER) && h->parent[v] != HIST_NONE)
+			c->deepest[h->parent[v]] = k;
+	}
+	size_t total = 0, nvis = 0;
+	for (uint32_t k = 0; k < h->nkeys; k++) {
+		struct key_path *kp = &c->keys[k];
+		kp->start = (uint32_t)total;
+		kp->vstart = (uint32_t)nvis;
+		total += kp->len;
+		nvis += kp->vlen;
+		kp->len = kp->vlen = 0; /* counted again as they are filled */
+	}
+	size_t np = total ? total : 1;
+	c->pmin = malloc(np * sizeof(*c->pmin));
+	c->pathv = malloc(np * sizeof(*c->pathv));
+	c->vis = malloc(np * sizeof(*c->vis));
+	if (!c->pmin || !c->pathv || !c->vis)
+		return -ENOMEM;
+	c->bytes += nv * sizeof(*c->deepest) +
+		    np * (sizeof(*c->pmin) + sizeof(*c->pathv) + sizeof(*c->vis)) +
+		    (size_t)h->nkeys * sizeof(*c->keys);
+	/* pass 2: p0, p1, ... of each path in order; pmin(pj) = min ack(p0..p(j-1)) */
+	for (uint32_t v = h->nversions; v-- > 0;) {
+		uint32_t k = c->deepest[v];
+		if (k == HIST_NONE || !BIT_GET(in_final, v))
+			continue;
+		struct key_path *kp = &c->keys[k];
+		uint32_t at = kp->start + kp->len++;
+		c->deepest[v] = at;
+		c->pathv[at] = v;
+		c->pmin[at] = kp->running;
+		if (h->ack[v] != HIST_UNACKED)
+			c->vis[kp->vstart + kp->vlen++] = (struct vis_node){h->ack[v], at};
+		if (h->ack[v] < kp->running)
+			kp->running = h->ack[v];
+	}
+	for (uint32_t k = 0; k < h->nkeys; k++) {
+		struct key_path *kp = &c->keys[k];
 		qsort(c->vis + kp->vstart, kp->vlen, sizeof(*c->vis), by_ack);
 	}
 	/* every other version inherits its parent's path node: parents have
@@ -235,11 +255,11 @@ static uint32_t check_fast(struct rctx *c, const struct hist_read *r, uint32_t k
 	if (d == kp->start + kp->len && kp->len)
 		missing_min = c->pmin[d - 1] < h->ack[c->pathv[d - 1]] ? c->pmin[d - 1]
 									  : h->ack[c->pathv[d - 1]];
-	if (missing_min < r->begin)
+	if (missing_min <= r->begin)
 		out->stale_reads++;
 	for (uint32_t j = kp->start; j < d; j++) {
 		uint32_t v = c->pathv[j];
-		if (h->writer[v] == r->client && h->ack[v] < r->begin) {
+		if (h->writer[v] == r->client && h->ack[v] <= r->begin) {
 			out->ryw_violations++;
 			break;
 		}
@@ -276,14 +296,14 @@ static int check_slow(struct rctx *c, const struct hist_read *r, uint32_t key,
 		bool in = BIT_GET(c->seen, v);
 		if (!in && h->ack[v] < missing_min)
 			missing_min = h->ack[v];
-		if (!in && h->writer[v] == r->client && h->ack[v] < r->begin)
+		if (!in && h->writer[v] == r->client && h->ack[v] <= r->begin)
 			ryw = true;
 		if (h->ack[v] != HIST_UNACKED && h->ack[v] <= r->begin && h->ack[v] > newest) {
 			newest = h->ack[v];
 			newest_seen = in;
 		}
 	}
-	if (missing_min < r->begin)
+	if (missing_min <= r->begin)
 		out->stale_reads++;
 	out->ryw_violations += ryw;
 	if (h->record_all && newest != INT64_MIN)
@@ -370,13 +390,13 @@ static int check_monotonic(struct rctx *c, const uint32_t *depth, struct check_r
 	return rc;
 }
 
-int checker_reads(const struct history *h, struct check_result *out)
+int checker_reads(const struct history *h, const uint8_t *in_final, struct check_result *out)
 {
 	struct rctx c = {.h = h, .flist_key = HIST_NONE, .marked_key = HIST_NONE};
 	int rc = -ENOMEM;
 	uint32_t *depth = malloc((h->nreads ? h->nreads : 1) * sizeof(*depth));
 	c.keys = calloc(h->nkeys ? h->nkeys : 1, sizeof(*c.keys));
-	if (!depth || !c.keys || prepare_fast(&c) < 0)
+	if (!depth || !c.keys || prepare_fast(&c, in_final) < 0)
 		goto out_free;
 	for (size_t i = 0; i < h->nreads; i++) {
 		const struct hist_read *r = &h->reads[i];

@@ -106,6 +106,7 @@ const struct trace_vocab *trace_vocab_at(const struct trace_vocab *table, unsign
 #define TRACE_NODE(i) (TRACE_NODE_BIT | (uint32_t)(i))
 #define TRACE_IS_NODE(actor) (((actor)&TRACE_NODE_BIT) != 0)
 #define TRACE_STORE TRACE_NODE(0) /* the node of a one-node store */
+#define TRACE_SERVICE TRACE_NODE(0x0fffffffu) /* the lock service (after every node) */
 
 struct trace_row {
 	int64_t time;	  /* ns */

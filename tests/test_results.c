@@ -1,0 +1,186 @@
+/*
+ * test_results.c - the results database's faults table (sim/app/results.c,
+ * sim/app/fwin.c): the rows `clobber run` writes for a schedule worked out
+ * by hand (occurrences in the order they start, repeats, the one that does
+ * nothing, the target resolved, a clock jump's zero length, a client that
+ * never returns, a fault lasting to the end), none for a run without
+ * faults, the rows read back as the windows the run made, and rows a
+ * hostile database holds refused with the run named.
+ */
+#include "testproc.h"
+
+#include "sim/app/fwin.h"
+#include "sim/app/results.h"
+
+/* Every occurrence starts at a time fixed by the scenario.  Worked by hand:
+ *   crash of the primary (node 0: failover is 10s, so no backup is promoted)
+ *     at 500ms for 700ms                        -> 500 .. 1200
+ *   crash of node 0 at 600ms: it is down already, the occurrence does
+ *     nothing                                   -> no row
+ *   partition at 1500ms for 300ms                -> 1500 .. 1800, the network
+ *   loss at 2s for 100ms                         -> 2000 .. 2100, the network
+ *   pause of client 1 at 500ms for 50ms every 1s -> 500, 1500, 2500 (3500 is
+ *     after issuing stopped at 3s)
+ *   clock jump of node 2 at 2500ms               -> 2500 .. 2500
+ *   crash of client 3 at 2800ms                  -> 2800, no end
+ *   pause of node 1 at 2900ms, for 0 (to the end) -> 2900 .. when the
+ *     operations end (after 3s, by the last timeout at the latest)
+ * At equal times the faults start in the order they are written, a repeat
+ * after the faults written before it (its event was scheduled later). */
+static const char schedule[] =
+	"name: fw\nstop: {time: 3s}\npolicies: [lww]\n"
+	"cluster:\n  nodes: 3\n  replication: {primary: {ack: majority, failover: 10s}}\n"
+	"workload: {clients: 4, mix: {incr: 0.8, read: 0.2}, timeout: 200ms}\n"
+	"faults:\n"
+	"  - crash: {node: primary, at: 500ms, for: 700ms}\n"
+	"  - crash: {node: 0, at: 600ms, for: 100ms}\n"
+	"  - partition: {groups: [[0], [1, 2]], at: 1500ms, for: 300ms}\n"
+	"  - loss: {p: 0.1, at: 2s, for: 100ms}\n"
+	"  - pause: {client: 1, at: 500ms, for: 50ms, every: 1s}\n"
+	"  - clock_jump: {node: 2, at: 2500ms, by: -100ms}\n"
+	"  - crash: {client: 3, at: 2800ms}\n"
+	"  - pause: {node: 1, at: 2900ms}\n";
+
+static const struct {
+	const char *kind, *target;
+	long long index; /* -1: NULL */
+	double start, end; /* end -1: NULL; -2: the end of the operations */
+} expected[] = {
+	{"crash", "primary", 0, 500, 1200},	{"pause", "client", 1, 500, 550},
+	{"partition", "network", -1, 1500, 1800}, {"pause", "client", 1, 1500, 1550},
+	{"loss", "network", -1, 2000, 2100},	{"clock_jump", "node", 2, 2500, 2500},
+	{"pause", "client", 1, 2500, 2550},	{"crash", "client", 3, 2800, -1},
+	{"pause", "node", 1, 2900, -2},
+};
+#define NEXPECTED (sizeof(expected) / sizeof(expected[0]))
+
+static void run_schedule(void)
+{
+	if (tp_exists("fw.db"))
+		return;
+	tp_write("fw.yaml", schedule);
+	const char *args[] = {"run", tp_path("fw.yaml"), "-o", tp_path("fw.db"), NULL};
+	if (tp_run(NULL, args) != 0)
+		fail_msg("clobber run: %s", tp_output("out.txt"));
+}
+
+static void test_hand_worked_schedule(void **state)
+{
+	(void)state;
+	run_schedule();
+	sqlite3 *db = tp_open_db("fw.db");
+	assert_int_equal(tp_query(db, "PRAGMA user_version"), RESULTS_SCHEMA);
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_prepare_v2(db,
+					    "SELECT kind, target, target_index, start_ms, end_ms FROM faults "
+					    "WHERE run_id = 1 ORDER BY rowid",
+					    -1, &st, NULL),
+			 SQLITE_OK);
+	size_t i = 0;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (i >= NEXPECTED)
+			fail_msg("more than the %zu occurrences worked out by hand", NEXPECTED);
+		const char *kind = (const char *)sqlite3_column_text(st, 0);
+		const char *target = (const char *)sqlite3_column_text(st, 1);
+		bool no_index = sqlite3_column_type(st, 2) == SQLITE_NULL;
+		long long index = sqlite3_column_int64(st, 2);
+		double start = sqlite3_column_double(st, 3), end = sqlite3_column_double(st, 4);
+		bool no_end = sqlite3_column_type(st, 4) == SQLITE_NULL;
+		if (strcmp(kind, expected[i].kind) != 0 || strcmp(target, expected[i].target) != 0 ||
+		    no_index != (expected[i].index < 0) || (!no_index && index != expected[i].index))
+			fail_msg("row %zu: %s of %s %lld, expected %s of %s %lld", i, kind, target,
+				 no_index ? -1 : index, expected[i].kind, expected[i].target, expected[i].index);
+		check_near(start, expected[i].start, 1e-9, "start_ms");
+		if (expected[i].end == -1) {
+			if (!no_end)
+				fail_msg("row %zu: a crashed client returns at %g ms", i, end);
+		} else if (expected[i].end == -2) {
+			/* healed when the operations ended: after issuing stopped, before
+			 * the last timeout could pass */
+			if (no_end || !(end > 3000 && end <= 3200))
+				fail_msg("row %zu: a pause to the end ends at %g ms", i, end);
+		} else {
+			if (no_end)
+				fail_msg("row %zu: no end, expected %g ms", i, expected[i].end);
+			check_near(end, expected[i].end, 1e-9, "end_ms");
+		}
+		i++;
+	}
+	sqlite3_finalize(st);
+	if (i != NEXPECTED)
+		fail_msg("%zu occurrences, worked out by hand: %zu", i, NEXPECTED);
+	sqlite3_close(db);
+}
+
+/* The rows read back are the windows: kinds, targets and times. */
+static void test_read_back(void **state)
+{
+	(void)state;
+	run_schedule();
+	sqlite3 *db = tp_open_db("fw.db");
+	struct fault_window *w;
+	uint32_t n;
+	char err[256];
+	assert_int_equal(fwin_load(db, 1, &w, &n, err, sizeof(err)), 0);
+	assert_int_equal(n, NEXPECTED);
+	for (uint32_t i = 0; i < n; i++) {
+		assert_string_equal(fwin_kind_name(w[i].kind), expected[i].kind);
+		assert_string_equal(fwin_target_name(w[i].target), expected[i].target);
+		assert_int_equal(w[i].start, (int64_t)(expected[i].start * 1e6));
+		if (expected[i].index >= 0)
+			assert_int_equal(w[i].index, expected[i].index);
+		if (expected[i].end == -1)
+			assert_int_equal(w[i].end, -1);
+		else if (expected[i].end >= 0)
+			assert_int_equal(w[i].end, (int64_t)(expected[i].end * 1e6));
+	}
+	free(w);
+	/* a run without windows, and one that does not exist: none */
+	assert_int_equal(fwin_load(db, 99, &w, &n, err, sizeof(err)), 0);
+	assert_int_equal(n, 0);
+	assert_null(w);
+	/* what a hostile database may hold is refused, naming the run */
+	static const char *const bad[] = {
+		"UPDATE faults SET kind = 'meteor' WHERE rowid = 2",
+		"UPDATE faults SET target = 'moon' WHERE rowid = 2",
+		"UPDATE faults SET start_ms = 'soon' WHERE rowid = 2",
+		"UPDATE faults SET end_ms = start_ms - 1 WHERE rowid = 2",
+		"UPDATE faults SET start_ms = 1e300 WHERE rowid = 2",
+		"UPDATE faults SET target_index = -4 WHERE rowid = 2",
+	};
+	for (size_t k = 0; k < sizeof(bad) / sizeof(bad[0]); k++) {
+		assert_int_equal(sqlite3_exec(db, "SAVEPOINT s", NULL, NULL, NULL), SQLITE_OK);
+		assert_int_equal(sqlite3_exec(db, bad[k], NULL, NULL, NULL), SQLITE_OK);
+		if (fwin_load(db, 1, &w, &n, err, sizeof(err)) != -1)
+			fail_msg("%s: accepted", bad[k]);
+		assert_null(w);
+		if (!strstr(err, "run 1 has a fault window with"))
+			fail_msg("%s: %s", bad[k], err);
+		sqlite3_exec(db, "ROLLBACK TO s; RELEASE s", NULL, NULL, NULL);
+	}
+	sqlite3_close(db);
+}
+
+/* A scenario without faults writes no rows (and its other tables are as
+ * before: the table is only added). */
+static void test_no_faults_no_rows(void **state)
+{
+	(void)state;
+	tp_write("nf.yaml", "name: nf\npolicies: [lww, version]\nstop: {ops: 300}\n");
+	const char *args[] = {"run", tp_path("nf.yaml"), "-o", tp_path("nf.db"), NULL};
+	assert_int_equal(tp_run(NULL, args), 0);
+	sqlite3 *db = tp_open_db("nf.db");
+	assert_int_equal(tp_query(db, "SELECT count(*) FROM runs"), 2);
+	assert_int_equal(tp_query(db, "SELECT count(*) FROM faults"), 0);
+	sqlite3_close(db);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_hand_worked_schedule),
+		cmocka_unit_test(test_read_back),
+		cmocka_unit_test(test_no_faults_no_rows),
+	};
+	return cmocka_run_group_tests(tests, tp_setup, tp_teardown);
+}
