@@ -6,6 +6,8 @@
  */
 #include "testutil.h"
 
+#include <errno.h>
+
 #include "sim/core/rng.h"
 
 struct log {
@@ -120,12 +122,14 @@ struct ref_ev {
 	int live;
 };
 
-static void test_against_reference(void **state)
+/* With every arity of the heap (kernel_set_heap_arity): the order is the
+ * reference's whatever the arity. */
+static void against_reference(unsigned arity)
 {
-	(void)state;
 	enum { N = 20000 };
 	struct ref_ev *ref = calloc(N, sizeof(*ref));
 	struct kernel *k = kernel_new(8);
+	assert_int_equal(kernel_set_heap_arity(k, arity), 0);
 	gsl_rng *r = rng_new(42);
 	uint64_t seq = 0;
 	int nref = 0;
@@ -170,6 +174,20 @@ static void test_against_reference(void **state)
 	rng_free(r);
 	kernel_free(k);
 	free(ref);
+}
+
+static void test_against_reference(void **state)
+{
+	(void)state;
+	for (unsigned d = 2; d <= 16; d *= 2)
+		against_reference(d);
+	/* arities that are not powers of two, or set late, are refused */
+	struct kernel *k = kernel_new(8);
+	assert_int_equal(kernel_set_heap_arity(k, 3), -EINVAL);
+	assert_int_equal(kernel_set_heap_arity(k, 32), -EINVAL);
+	kernel_schedule(k, 1, record_fn, NULL, 0);
+	assert_int_equal(kernel_set_heap_arity(k, 2), -EINVAL);
+	kernel_free(k);
 }
 
 /* The same reference through kernel_run: handlers schedule none to three

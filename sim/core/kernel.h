@@ -11,7 +11,7 @@
  *    order they were scheduled (the rule of libuv's timers).  A run is
  *    therefore a pure function of what the handlers do.
  *  - now() never decreases; an event may not be scheduled in the past.
- *  - The queue is a flat-array binary heap of plain structs plus a slot table
+ *  - The queue is a flat-array d-ary heap of plain structs plus a slot table
  *    that records each pending event's heap position, so cancel is a true
  *    O(log n) removal and memory is bounded by the events pending, not by the
  *    events ever scheduled.  Nothing is allocated per event: both arrays grow
@@ -143,6 +143,12 @@ void kernel_set_instant_limit(struct kernel *k, uint64_t limit);
  * they have, kernel_run() returns -E2BIG before running another.  A budget
  * for the fuzz harness, which runs every scenario it loads a little. */
 void kernel_set_event_limit(struct kernel *k, uint64_t limit);
+
+/* The heap's number of children per entry: 2, 4, 8 or 16, before anything
+ * is scheduled (-EINVAL otherwise).  The order of events does not depend
+ * on it; the default is the fastest in make bench's hold model, which
+ * measures the others beside it. */
+int kernel_set_heap_arity(struct kernel *k, unsigned d);
 
 /* Pops the earliest event without running it and returns its time, or -1
  * when empty.  For the hold-model benchmark, which measures the queue alone. */
