@@ -164,6 +164,9 @@ $(FUZZ)/%.o: %.c | build/.setup-fuzz
 	clang $(BASEFLAGS) $(FUZZ_FLAGS) -c $< -o $@
 $(FUZZ)/fuzz_%: $(FUZZ)/tests/fuzz/fuzz_%.o $(FUZZ_OBJ)
 	clang -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $^ $(LIBS)
+# header dependencies, as in the other variants (a stale object of an old
+# struct layout reads as a buffer overflow)
+-include $(wildcard $(FUZZ)/*/*.d $(FUZZ)/*/*/*.d $(FUZZ)/*/*/*/*.d $(FUZZ)/*/*/*/*/*.d)
 build/.setup-fuzz: scripts/setup.sh
 	@sh scripts/setup.sh build fuzz
 	@mkdir -p build && touch $@

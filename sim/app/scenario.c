@@ -324,6 +324,8 @@ static int check_distinct(struct scenario *s, size_t group, struct sdiag *d)
 				a = a ? a : &s->axes[k];
 				in_group++;
 			}
+		if (!a)
+			break; /* cannot happen: a group has an axis */
 		const struct ynode *v = a->values[later], *w = a->values[earlier];
 		if (in_group == 1)
 			rc = sdiag_at(d, s, v, 0,
