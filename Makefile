@@ -64,7 +64,7 @@ $(1)/tests/%: $(1)/tests/%.o $(1)/libclobber.a
 $(1)/tests/fuzz/replay_%: $(1)/tests/fuzz/replay.o $(1)/tests/fuzz/fuzz_%.o $(1)/libclobber.a
 	$$(CC) $(2) $$(CFLAGS) -o $$@ $$^ $$(LIBS)
 
-$(1)/bench/bench: $(1)/bench/bench.o $(1)/bench/floor.o $(1)/libclobber.a
+$(1)/bench/bench: $(1)/bench/bench.o $(1)/bench/floor.o $(1)/bench/resume.o $(1)/libclobber.a
 	$$(CC) $(2) $$(CFLAGS) -o $$@ $$^ $$(LIBS)
 
 $(1)/bin/clobber: $(1)/sim/app/main.o $(1)/libclobber.a
@@ -157,13 +157,16 @@ build/.setup-analyze: scripts/setup.sh
 # written to tests/fuzz/found/ (fix, then move them to regressions/).
 FUZZ_TIME ?= 120
 FUZZ := build/fuzz
-FUZZ_FLAGS := -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
+FUZZ_FLAGS := -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_OBJ := $(LIB_SRC:%.c=$(FUZZ)/%.o)
 $(FUZZ)/%.o: %.c | build/.setup-fuzz
 	@mkdir -p $(dir $@)
 	clang $(BASEFLAGS) $(FUZZ_FLAGS) -c $< -o $@
 $(FUZZ)/fuzz_%: $(FUZZ)/tests/fuzz/fuzz_%.o $(FUZZ_OBJ)
-	clang -fsanitize=fuzzer,address,undefined -o $@ $^ $(LIBS)
+	clang -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $^ $(LIBS)
+# header dependencies, as in the other variants (a stale object of an old
+# struct layout reads as a buffer overflow)
+-include $(wildcard $(FUZZ)/*/*.d $(FUZZ)/*/*/*.d $(FUZZ)/*/*/*/*.d $(FUZZ)/*/*/*/*/*.d)
 build/.setup-fuzz: scripts/setup.sh
 	@sh scripts/setup.sh build fuzz
 	@mkdir -p build && touch $@

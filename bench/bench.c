@@ -10,7 +10,8 @@
  * rates, measured side by side, is what counts on a noisy machine.
  *
  * Also measured: the checker's memory per write, memory growth with run
- * length, --record ops rows per second, -j 2 against -j 1.  The SimPy peer
+ * length, --record ops rows per second, -j 2 against -j 1, planning a
+ * resumed sweep and loading a reversed script (resume.c).  The SimPy peer
  * is bench/peer.py, run by the Makefile with the same model (bench prints
  * clobber's side with --peer).
  *
@@ -20,6 +21,7 @@
  *   bench --replicas events per operation and bytes per write per copy
  *                    with three copies against one node
  *   bench --quick    a shorter suite (CI smoke test)
+ *   bench --resume   planning a resumed sweep, loading a reversed script
  */
 #include <errno.h>
 #include <gsl/gsl_randist.h>
@@ -33,6 +35,7 @@
 #include <unistd.h>
 
 #include "bench/floor.h"
+#include "bench/resume.h"
 #include "models/model.h"
 #include "sim/truth/checker.h"
 #include "sim/app/exec.h"
@@ -751,6 +754,10 @@ int main(int argc, char **argv)
 		jobs_speedup(false);
 		return 0;
 	}
+	if (argc > 1 && strcmp(argv[1], "--resume") == 0) {
+		bench_resume(false);
+		return 0;
+	}
 	if (argc > 1 && strcmp(argv[1], "--heap") == 0) {
 		hold_sizes(argc > 2);
 		return 0;
@@ -772,5 +779,6 @@ int main(int argc, char **argv)
 	checker_times(quick);
 	keyed_draw_cost();
 	hold_sizes(quick);
+	bench_resume(quick);
 	return 0;
 }

@@ -372,7 +372,9 @@ static void op_end(struct world *w, uint32_t slot, enum op_status status)
  * timeout due at the same instant runs first: it was scheduled first). */
 static bool may_run_ahead(const struct world *w, const struct op *op, int64_t at)
 {
-	return w->fuse && op->timeout_at > at;
+	/* never past KERNEL_TIME_MAX: there the kernel refuses the event, and
+	 * time run ahead stays where int64 arithmetic cannot overflow */
+	return w->fuse && op->timeout_at > at && at <= KERNEL_TIME_MAX;
 }
 
 bool client_may_run_ahead(struct world *w, const struct msg *m, int64_t at)
@@ -653,8 +655,18 @@ static void schedule_issue(struct world *w, uint32_t client)
 	if (w->stopped || c->crashed)
 		return;
 	int64_t delay;
-	if (w->cfg->arrival == ARRIVAL_OPEN) {
-		delay = (int64_t)(dist_exponential(&c->arrive.rng, 1e9 / w->cfg->rate) + 0.5);
+	if (w->cfg->arrival == ARRIVAL_OPEN && w->cfg->nphases) {
+		/* the rate changes at phase boundaries (phases.h): one draw of
+		 * mean 1 per arrival, from the same stream */
+		int64_t now = world_now(w);
+		int64_t at = phases_next(w->cfg->phases, w->cfg->nphases, now,
+					 dist_exponential(&c->arrive.rng, 1));
+		if (at < 0)
+			return; /* the rate is 0 from here on */
+		delay = at - now;
+	} else if (w->cfg->arrival == ARRIVAL_OPEN) {
+		double gap = dist_exponential(&c->arrive.rng, 1e9 / w->cfg->rate);
+		delay = gap < 4e18 ? (int64_t)(gap + 0.5) : 4000000000000000000LL; /* no overflow */
 	} else {
 		delay = dist_sample_ns(&w->cfg->think, &c->arrive.rng);
 		w->stats.think_count++;

@@ -16,6 +16,7 @@
 
 #include "sim/core/dist.h"
 #include "sim/core/keys.h"
+#include "sim/core/phases.h"
 
 enum op_kind {
 	OP_INCR,  /* read-modify-write of a counter */
@@ -53,7 +54,7 @@ enum peer_class {
 
 enum arrival {
 	ARRIVAL_CLOSED, /* issue, wait, think, repeat */
-	ARRIVAL_OPEN,	/* Poisson arrivals at `rate` per client */
+	ARRIVAL_OPEN,	/* Poisson arrivals at `rate` per client, or at the rates of `phases` */
 	ARRIVAL_SCRIPT, /* the operations listed in `script`, at their times */
 };
 
@@ -139,6 +140,10 @@ struct run_config {
 	enum arrival arrival;
 	struct dist think;   /* closed loop */
 	double rate;	     /* open loop: operations per second per client */
+	double total_rate;   /* as written: the rate of all clients together, from
+				which rate is derived (0: not written) */
+	struct load_phase phases[PHASES_MAX]; /* open loop: the rate over time */
+	uint32_t nphases;    /* 0: `rate` from start to end */
 	struct keys_spec key;
 	double mix[OP_NMIX];   /* weights, normalised at load */
 	struct dist compute;   /* between a read-modify-write's read and its write */
@@ -192,6 +197,11 @@ struct run_config {
 	/* recording */
 	bool record_ops;
 	bool record_trace;
+
+	/* bounds on the run itself, not part of its identity (0: the kernel's
+	 * defaults): the fuzz harness runs what it loads a little and quickly */
+	uint64_t max_events;	/* events in all; more fail the run (-E2BIG) */
+	uint64_t instant_limit; /* events at one instant; more fail it (-ELOOP) */
 };
 
 #endif

@@ -170,7 +170,6 @@ static void token_text(uint64_t t, char *buf, size_t n)
 		snprintf(buf, n, "%llu", count);
 }
 
-/* Kernel event: the holder's lease has run out. */
 /* A trace row about token `aux` (its raw value in aux, for the database);
  * its detail names it, and `newest` after it when not 0. */
 static void trace_token(struct node *s, const struct msg *m, unsigned ev, uint64_t aux,
@@ -178,9 +177,10 @@ static void trace_token(struct node *s, const struct msg *m, unsigned ev, uint64
 {
 	if (!node_tracing(s))
 		return;
-	char a[48], b[48], text[112];
+	char a[48], text[112];
 	token_text(aux, a, sizeof(a));
 	if (with_newest) {
+		char b[48];
 		token_text(newest, b, sizeof(b));
 		snprintf(text, sizeof(text), "token %s, newest %s", a, b);
 	} else {
@@ -189,6 +189,7 @@ static void trace_token(struct node *s, const struct msg *m, unsigned ev, uint64
 	node_trace_text(s, m, ev, m->value, (int64_t)aux, text);
 }
 
+/* Kernel event: the holder's lease has run out. */
 static void lease_expired(struct kernel *kern, void *node, uint64_t key)
 {
 	(void)kern;

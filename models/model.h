@@ -82,9 +82,17 @@ const struct world_stats *world_stats(const struct world *w);
 
 /* An upper estimate of the memory one run of cfg needs: clients, key
  * states, the history and checker for the writes it can make, recorded
- * rows.  For a run stopped by time, the operations are estimated from the
- * arrival rate or the think time. */
+ * rows (cfg->record_ops, cfg->record_trace).  For a run stopped by time,
+ * the operations are estimated from the arrival rates (phases included) or
+ * the think time. */
 double world_estimate_bytes(const struct run_config *cfg);
+
+/* The operations a run of cfg is expected to issue (the estimates' basis). */
+double world_estimate_ops(const struct run_config *cfg);
+
+/* Of which the recorded rows: what a finished run holds until it is
+ * written. */
+double world_estimate_record_bytes(const struct run_config *cfg);
 
 /* Bytes the world holds: clients, operation and message pools, key states,
  * histograms (not what policies allocate per key, such as sibling sets). */

@@ -17,8 +17,16 @@ void msg_pool_init(struct msg_pool *p, const struct policy *policy)
 	p->policy = policy;
 }
 
+static void msg_release(struct msg_pool *p, struct msg *m);
+
 void msg_pool_free(struct msg_pool *p)
 {
+	/* messages still held when a run stopped early (a guard of the
+	 * kernel, an interrupt) release what they own here */
+	for (uint32_t i = 0; i < p->nchunks; i++)
+		for (int j = 0; j < CHUNK; j++)
+			if (!(p->chunks[i][j].flags & MSGF_FREE))
+				msg_release(p, &p->chunks[i][j]);
 	for (uint32_t i = 0; i < p->nchunks; i++)
 		free(p->chunks[i]);
 	free(p->chunks);
@@ -40,6 +48,7 @@ static int pool_grow(struct msg_pool *p)
 		return -ENOMEM;
 	p->chunks[p->nchunks++] = chunk;
 	for (int i = CHUNK - 1; i >= 0; i--) {
+		chunk[i].flags = MSGF_FREE;
 		chunk[i].next = p->free;
 		p->free = &chunk[i];
 	}
@@ -71,7 +80,8 @@ struct bundle *bundle_new(uint32_t n, size_t copy_size)
 	return b;
 }
 
-void msg_free(struct msg_pool *p, struct msg *m)
+/* Releases what m owns: its parents, bundle and policy context. */
+static void msg_release(struct msg_pool *p, struct msg *m)
 {
 	parents_clear(&m->parents);
 	if (m->bundle) {
@@ -87,6 +97,12 @@ void msg_free(struct msg_pool *p, struct msg *m)
 		else
 			policy_ctx_drop(p->policy, &m->ctx);
 	}
+}
+
+void msg_free(struct msg_pool *p, struct msg *m)
+{
+	msg_release(p, m);
+	m->flags = MSGF_FREE;
 	m->next = p->free;
 	p->free = m;
 	p->live--;

@@ -57,6 +57,7 @@ enum reply_status {
 #define MSGF_DISCARDED 0x1 /* write acknowledged but not applied */
 #define MSGF_COPY 0x2	   /* ctx holds a copy of a key (policy.h), not a client context */
 #define MSGF_LOST 0x4	   /* the network loses it (a fault): it never arrives */
+#define MSGF_FREE 0x80	   /* in the pool's free list (msg_pool_free releases the others) */
 
 /* The context a client carries from its read to its write, filled and read
  * by the policy only.  A policy that keeps references in it (siblings keeps
@@ -134,6 +135,8 @@ struct msg_pool {
 };
 
 void msg_pool_init(struct msg_pool *p, const struct policy *policy);
+/* Frees the pool; messages still held (a run stopped early by a guard or
+ * an interrupt) release what they own first. */
 void msg_pool_free(struct msg_pool *p);
 
 /* A zeroed message, or NULL when out of memory. */

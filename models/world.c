@@ -339,29 +339,48 @@ int world_finish(struct world *w)
 	return 0;
 }
 
-double world_estimate_bytes(const struct run_config *cfg)
+double world_estimate_ops(const struct run_config *cfg)
 {
 	double ops = (double)cfg->stop_ops;
-	if (cfg->arrival == ARRIVAL_SCRIPT) {
-		ops = cfg->nscript;
-	} else if (cfg->stop_time > 0) {
+	if (cfg->arrival == ARRIVAL_SCRIPT)
+		return cfg->nscript;
+	if (cfg->stop_time > 0) {
 		double secs = (double)cfg->stop_time / 1e9;
-		double per_client = cfg->arrival == ARRIVAL_OPEN
-					    ? cfg->rate
-					    : 1e9 / (dist_mean(&cfg->think) > 1e3 ? dist_mean(&cfg->think) : 1e3);
-		double by_time = secs * per_client * cfg->clients;
+		double per_client = cfg->arrival != ARRIVAL_OPEN
+					    ? secs * 1e9 / (dist_mean(&cfg->think) > 1e3 ? dist_mean(&cfg->think) : 1e3)
+				    : cfg->nphases ? phases_expected(cfg->phases, cfg->nphases, cfg->stop_time)
+						   : secs * cfg->rate;
+		double by_time = per_client * cfg->clients;
 		ops = ops > 0 && ops < by_time ? ops : by_time;
 	}
+	return ops;
+}
+
+double world_estimate_record_bytes(const struct run_config *cfg)
+{
+	double ops = world_estimate_ops(cfg);
+	double copies = cfg->repl ? repl_copies(cfg->repl, cfg) : 1;
+	double bytes = 0;
+	/* arrays grow by doubling: up to twice the rows they hold; operation
+	 * rows are sorted by id through an index when written */
+	if (cfg->record_ops)
+		bytes += ops * (2.0 * sizeof(struct op_row) + sizeof(size_t));
+	/* measured: 7 rows per operation with one copy (lww, incr), a few
+	 * more per further copy, and a detail text on some */
+	if (cfg->record_trace)
+		bytes += ops * (8 + 4 * (copies - 1)) * 2.0 * (sizeof(struct trace_row) + 8);
+	return bytes;
+}
+
+double world_estimate_bytes(const struct run_config *cfg)
+{
+	double ops = world_estimate_ops(cfg);
 	double key_state = cfg->policy ? (double)cfg->policy->key_state_size : 64;
 	double copies = cfg->repl ? repl_copies(cfg->repl, cfg) : 1;
 	double bytes = (double)cfg->clients * (sizeof(struct client) + 2 * sizeof(struct op)) +
 		       (double)cfg->keys * (copies * key_state + 9) + ops * 32 /* history + checker */ +
 		       (OP_NKINDS + 1) * sizeof(struct histo);
-	if (cfg->record_ops)
-		bytes += ops * sizeof(struct op_row);
-	if (cfg->record_trace)
-		bytes += ops * 12 * sizeof(struct trace_row);
-	return bytes;
+	return bytes + world_estimate_record_bytes(cfg);
 }
 
 size_t world_bytes(const struct world *w)

@@ -254,7 +254,9 @@ static void test_exit_codes(void **state)
 	/* a database of another schema version is refused, with what to do */
 	sqlite3 *db;
 	sqlite3_open(tp_path("old.db"), &db);
-	sqlite3_exec(db, "CREATE TABLE runs(x); PRAGMA user_version=7;", NULL, NULL, NULL);
+	sqlite3_exec(db,
+		     "CREATE TABLE runs(id, scenario, label, replication, params); PRAGMA user_version=7;",
+		     NULL, NULL, NULL);
 	sqlite3_close(db);
 	const char *a12[] = {"run", tp_path("small.yaml"), "-o", tp_path("old.db"), NULL};
 	assert_int_equal(run(a12), 1);

@@ -88,6 +88,34 @@ static void test_sample_ns(void **state)
 	rng_free(r);
 }
 
+/* A distribution of one value is drawn without a stream where the model
+ * knows it is constant (dist_is_const; keyed draws, the network, the
+ * store): every form of it gives its value, the one it is written with.
+ * normal(10ms, 0) once crashed there (GSL drew from no stream), found by
+ * the fuzz harness running the scenarios it loads. */
+static void test_const_without_stream(void **state)
+{
+	(void)state;
+	static const char *const texts[] = {"10ms", "const(10ms)", "normal(10ms, 0)",
+					    "lognormal(10ms, 0)", "uniform(10ms, 10ms)",
+					    "mix(0.3, normal(10ms, 0), 10ms)"};
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		struct dist d;
+		struct parse_error e;
+		if (dist_parse(texts[i], DIST_DURATION, &d, &e) < 0)
+			fail_msg("%s: %s", texts[i], e.msg);
+		assert_true(dist_is_const(&d));
+		long long v = dist_sample_ns(&d, NULL);
+		if (v != 10000000)
+			fail_msg("%s drawn without a stream: %lld ns, written 10 ms", texts[i], v);
+		assert_int_equal(dist_keyed_ns(&d, 12345), 10000000);
+	}
+	struct dist zero;
+	struct parse_error e;
+	assert_int_equal(dist_parse("exp(0)", DIST_DURATION, &zero, &e), 0);
+	assert_int_equal(dist_sample_ns(&zero, NULL), 0);
+}
+
 struct parse_case {
 	const char *text;
 	enum dist_unit unit;
@@ -258,6 +286,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_moments),
 		cmocka_unit_test(test_sample_ns),
+		cmocka_unit_test(test_const_without_stream),
 		cmocka_unit_test(test_parse),
 		cmocka_unit_test(test_units),
 		cmocka_unit_test(test_below_uniform),

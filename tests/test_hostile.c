@@ -24,6 +24,8 @@ struct hostile {
 };
 
 #define OK_HEAD "name: h\npolicies: [lww]\nstop: {ops: 100}\n"
+/* a network and a store that take no time, stopped by time only */
+#define ZERO_TIME "name: h\npolicies: [lww]\nstop: {time: 1s}\nnetwork: {latency: 0}\nstore: {service: 0}\n"
 
 static const struct hostile cases[] = {
 	{"10^12 clients", OK_HEAD "workload: {clients: 1000000000000}\n", 4, "must be between 1 and 1000000"},
@@ -60,7 +62,7 @@ static const struct hostile cases[] = {
 	{"nesting 200 deep", NULL, 1, "nesting deeper than 64 levels"},
 	{"a NUL byte", NULL, 1, "invalid YAML"},
 	{"binary garbage", "\x7f" "ELF\x02\x01\x01\xff\xfe", 0, "invalid YAML"},
-	{"a control character in the name", "name: \"a\\x07b\"\npolicies: [lww]\n", 1, "without control characters"},
+	{"a control character in the name", "name: \"a\\x07b\"\npolicies: [lww]\n", 1, "is \\x07, a control or formatting character"},
 	{"a 300-character name", NULL, 1, "1 to 100 characters"},
 	{"an undefined $name", OK_HEAD "workload: {clients: $nobody}\n", 4, "undefined sweep name '$nobody'"},
 	{"a lone $", OK_HEAD "workload: {clients: '$'}\n", 4, "'$' must start a sweep name"},
@@ -68,6 +70,25 @@ static const struct hostile cases[] = {
 	{"a tab for indentation", "name: h\npolicies:\n\t- lww\n", 3, "invalid YAML"},
 	{"a list at the top", "- name: h\n", 1, "expected a scenario: a mapping"},
 	{"script client out of range", "name: h\npolicies: [lww]\nworkload:\n  clients: 1\n  arrival: script\n  script: [{at: 0ms, client: 7}]\n", 6, "client 7, but workload.clients is 1"},
+	/* issue 15, with the inputs that broke it */
+	{"2: a zero-time loop", ZERO_TIME "workload: {think: 0, compute: 0, backoff: 0}\n", 6,
+	 "issue read-modify-writes with compute 0 that take no time, one after another: simulated time would never reach stop.time"},
+	{"2: a zero-time loop of reads", ZERO_TIME "workload: {think: 0, mix: {read: 1}}\n", 6,
+	 "issue reads that take no time"},
+	{"4: rate 1e-300/s", OK_HEAD "workload: {arrival: open, rate: 1e-300/s}\n", 4,
+	 "a rate must be at least 1e-06/s and at most 1e9/s, found '1e-300/s'"},
+	{"9: sweep values [2, 2, 02]", OK_HEAD "sweep: {c: [2, 2, 02]}\nworkload: {clients: $c}\n", 4,
+	 "sweep: c: value 2, '2', repeats value 1, '2': each value once"},
+	{"9: sweep values 1ms and 1000us", OK_HEAD "sweep: {d: [1ms, 1000us]}\nnetwork: {latency: $d}\n", 4,
+	 "value 2, '1000us', repeats value 1, '1ms'"},
+	{"9: a YAML tag on the name", "name: !!str h\npolicies: [lww]\n", 1, "YAML tags (!!str) are not supported"},
+	{"9: a YAML tag on a value", OK_HEAD "workload: {clients: !!int 4}\n", 4, "YAML tags (!!int) are not supported"},
+	{"1: an escape sequence in a label", "name: h\npolicies:\n  - lww: {label: \"a\\x1b[31mb\"}\n", 3,
+	 "policies: label: character 2 of the value is \\x1b, a control or formatting character"},
+	{"1: a newline in a sweep value", OK_HEAD "sweep: {c: [\"1\\nsystem('x')\", 3]}\nworkload: {clients: $c}\n", 4,
+	 "sweep: c: character 2 of the value is \\x0a"},
+	{"1: a right-to-left override in the name", "name: \"ab\\u202e\"\npolicies: [lww]\n", 1,
+	 "character 3 of the value is \\xe2\\x80\\xae"},
 };
 
 /* The generated cases' texts. */
@@ -158,6 +179,221 @@ static void test_hostile_scenarios(void **state)
 		fail_msg("%d hostile scenarios were not refused as expected", failures);
 }
 
+/* 36 runs of 20000 operations: long enough for two processes to overlap */
+static const char sweep[] =
+	"name: sweep\nreplications: 6\nstop: {ops: 20000}\nsweep: {c: [4, 8, 16]}\n"
+	"policies: [lww, version]\nworkload: {clients: $c}\n";
+
+/* ---- scenarios that load but cannot run (issue 15 points 2 and 4) ---- */
+
+struct doomed {
+	const char *what;
+	const char *text;
+	const char *want;
+};
+
+#define TIME_LIMIT "simulated time would pass 4.612e+09 s (2^62 ns, about 146 years)"
+
+static const struct doomed doomed[] = {
+	/* a delay inside its limit, twice: 6e18 ns would overflow nothing, the
+	 * kernel refuses the event past 2^62 ns (once stored as -893488147 s) */
+	{"4: latency const(3000000000s)", OK_HEAD "network: {latency: const(3000000000s)}\n", TIME_LIMIT},
+	/* every draw at least 1e9 s: a few messages pass the limit */
+	{"4: latency pareto(1000000000s, 1.5)", OK_HEAD "network: {latency: 'pareto(1000000000s, 1.5)'}\n",
+	 TIME_LIMIT},
+	/* the holder computes, the other client is refused at once, forever:
+	 * the loader cannot see it, the kernel's instant limit stops it */
+	{"2: lock mode fail, backoff 0",
+	 "name: h\npolicies: [{lock: {mode: fail}}]\nstop: {time: 1s}\nstore: {keys: 1, service: 0}\n"
+	 "network: {latency: 0}\nworkload: {clients: 2, think: 0, compute: 1ms, backoff: 0}\n",
+	 "the run cannot advance time: more than 50000000 events ran at the simulated instant t = 0 s"},
+};
+
+/* Each passes check, and run stops it with status 1 and the reason;
+ * nothing of the run is stored. */
+static void test_doomed_runs(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(doomed) / sizeof(doomed[0]); i++) {
+		const struct doomed *c = &doomed[i];
+		tp_write("d.yaml", c->text);
+		unlink(tp_path("d.db"));
+		const char *check[] = {"check", tp_path("d.yaml"), NULL};
+		if (tp_run(NULL, check) != 0)
+			fail_msg("%s: check refused it: %s", c->what, tp_output("out.txt"));
+		const char *run[] = {"run", tp_path("d.yaml"), "-o", tp_path("d.db"), NULL};
+		int rc = tp_run(NULL, run);
+		const char *out = tp_output("out.txt");
+		print_message("  %-34s exit %d  %s", c->what, rc, out);
+		if (rc != 1 || !strstr(out, c->want) || !strstr(out, "run 0 ("))
+			fail_msg("%s: status %d, wanted 1 with '%s'", c->what, rc, c->want);
+		sqlite3 *db = tp_open_db("d.db");
+		assert_int_equal(tp_query(db, "SELECT count(*) FROM runs"), 0);
+		assert_int_equal(tp_query(db, "SELECT count(*) FROM metrics"), 0);
+		sqlite3_close(db);
+	}
+}
+
+/* ---- where the results go (issue 15 point 7) ---- */
+
+struct out_path {
+	const char *path; /* in the empty directory paths/ */
+	const char *want;
+};
+
+static const struct out_path out_paths[] = {
+	{"", "an empty file name for the database"},
+	{":memory:", "':memory:': SQLite reads this as a database in memory, not as a file"},
+	{"file::memory:", "'file::memory:': SQLite reads this as a URI with options"},
+	{"file:x.db?mode=memory", "SQLite reads this as a URI with options"},
+	{"/dev/null", "/dev/null is a device, pipe or socket, not a file"},
+	{"fifo", "fifo is a device, pipe or socket, not a file"},
+	{"dir", "dir is a directory, not a file"},
+};
+
+/* Each is refused by run and merge, status 2, before anything is written:
+ * the directory holds what it held, and no /dev/null-journal appears (as
+ * root, SQLite would create one). */
+static void test_out_paths(void **state)
+{
+	(void)state;
+	mkdir(tp_path("paths"), 0777);
+	mkdir(tp_path("paths/dir"), 0777);
+	assert_int_equal(mkfifo(tp_path("paths/fifo"), 0666), 0);
+	tp_write("paths.yaml", "name: p\npolicies: [lww]\nstop: {ops: 50}\n");
+	const char *in[] = {"run", tp_path("paths.yaml"), "-o", tp_path("in.db"), NULL};
+	assert_int_equal(tp_run(NULL, in), 0);
+	const struct tp_how h = {.cwd = tp_path("paths")};
+	for (size_t i = 0; i < sizeof(out_paths) / sizeof(out_paths[0]); i++) {
+		const struct out_path *c = &out_paths[i];
+		const char *run[] = {"run", tp_path("paths.yaml"), "-o", c->path, NULL};
+		const char *merge[] = {"merge", c->path, tp_path("in.db"), NULL};
+		const char *const *cmds[] = {run, merge};
+		for (int k = 0; k < 2; k++) {
+			int rc = tp_run(&h, cmds[k]);
+			const char *out = tp_output("out.txt");
+			if (rc != 2 || !strstr(out, c->want))
+				fail_msg("%s -o '%s': status %d, wanted 2 with '%s': %s", cmds[k][0], c->path, rc,
+					 c->want, out);
+			char ls[700];
+			snprintf(ls, sizeof(ls), "test \"$(ls -A '%s' | tr '\\n' ' ')\" = 'dir fifo '",
+				 tp_path("paths"));
+			if (system(ls) != 0)
+				fail_msg("%s -o '%s' left a file in its directory", cmds[k][0], c->path);
+			assert_false(tp_exists("/dev/null-journal"));
+			assert_false(tp_exists("/dev/null-wal"));
+		}
+	}
+	/* the way out the message gives: ./:memory: is a file of that name */
+	const char *named[] = {"run", tp_path("paths.yaml"), "-o", "./:memory:", NULL};
+	assert_int_equal(tp_run(&h, named), 0);
+	sqlite3 *db = tp_open_db("paths/:memory:");
+	assert_int_equal(tp_query(db, "SELECT count(*) FROM runs"), 1);
+	sqlite3_close(db);
+}
+
+/* ---- issue 15 point 5: two writers, other --set values ---- */
+
+/* Run together into one database, the writer of each run checks in the
+ * same transaction that no run of another setting holds its place: one
+ * process stores the whole sweep, the other is refused, and no run of the
+ * second setting is stored beside the first (they once mixed: 72 runs). */
+static void test_writers_other_set(void **state)
+{
+	(void)state;
+	tp_write("sweep.yaml", sweep);
+	char yaml[320], dbp[320];
+	snprintf(yaml, sizeof(yaml), "%s", tp_path("sweep.yaml"));
+	snprintf(dbp, sizeof(dbp), "%s", tp_path("mixed.db"));
+	const char *one[] = {"run", yaml, "-o", dbp, "-j", "1", "--set", "workload.retries=1", NULL};
+	const char *two[] = {"run", yaml, "-o", dbp, "-j", "1", "--set", "workload.retries=2", NULL};
+	struct tp_how a = {.out = "a.txt"}, b = {.out = "b.txt"};
+	pid_t pa = tp_start(&a, one), pb = tp_start(&b, two);
+	int ra = tp_wait(pa), rb = tp_wait(pb);
+	char oa[4096], ob[4096];
+	tp_slurp("a.txt", oa, sizeof(oa));
+	tp_slurp("b.txt", ob, sizeof(ob));
+	print_message("--set retries=1: status %d; retries=2: status %d\n", ra, rb);
+	if (!((ra == 0 && rb == 1) || (ra == 1 && rb == 0)))
+		fail_msg("two settings at once: status %d and %d: %s / %s", ra, rb, oa, ob);
+	assert_non_null(strstr(ra ? oa : ob, "made with other parameters"));
+	sqlite3 *db = tp_open_db("mixed.db");
+	assert_true(tp_intact(db));
+	assert_int_equal(tp_query(db, "SELECT count(*) FROM runs"), 36);
+	assert_int_equal(tp_query(db, "SELECT count(DISTINCT json_extract(params, '$.workload.retries')) FROM runs"), 1);
+	assert_int_equal(tp_query(db, "SELECT json_extract(params, '$.workload.retries') FROM runs LIMIT 1"),
+			 ra == 0 ? 1 : 2);
+	sqlite3_close(db);
+}
+
+/* ---- issue 15 point 8: memory for recording and -j, refused up front ---- */
+
+/* A sweep whose every run fits in memory alone (check accepts it) but not
+ * with --record trace (about 350 bytes an operation in the issue), --record
+ * ops (about 64), or 32 of them at once: the number of operations is set
+ * from this machine's memory, a fifth of what a run may use at 32 bytes an
+ * operation, so that the cases hold on any machine.  Each is refused with
+ * status 2 before anything runs, naming what to lower. */
+static void test_memory_up_front(void **state)
+{
+	(void)state;
+	double ram = (double)sysconf(_SC_PHYS_PAGES) * (double)sysconf(_SC_PAGESIZE);
+	char text[300];
+	snprintf(text, sizeof(text),
+		 "name: mem\npolicies: [lww]\nreplications: 64\nstop: {ops: %.0f}\nworkload: {clients: 4}\n",
+		 0.2 * 0.8 * ram / 32);
+	tp_write("mem.yaml", text);
+	const char *check[] = {"check", tp_path("mem.yaml"), NULL};
+	if (tp_run(NULL, check) != 0)
+		fail_msg("check: %s", tp_output("out.txt"));
+	static const char *const flags[][3] = {
+		{"--record", "trace", "drop --record trace"},
+		{"--record", "ops", "--record ops"},
+		{"-j", "32", "use -j"},
+	};
+	for (int i = 0; i < 3; i++) {
+		const char *run[] = {"run", tp_path("mem.yaml"), "-o", tp_path("mem.db"), flags[i][0],
+				     flags[i][1], i < 2 ? "-j" : NULL, "1", NULL};
+		int rc = tp_run(NULL, run);
+		const char *out = tp_output("out.txt");
+		print_message("  %s %s: exit %d  %s", flags[i][0], flags[i][1], rc, out);
+		if (rc != 2 || !strstr(out, flags[i][2]) || !strstr(out, "GiB of memory"))
+			fail_msg("%s %s: status %d, wanted 2 naming '%s': %s", flags[i][0], flags[i][1], rc,
+				 flags[i][2], out);
+		assert_false(tp_exists("mem.db"));
+	}
+}
+
+/* ---- issue 15 point 9: names that make one file name ---- */
+
+/* '.', '*' and '?' all make results/_.db: the second scenario is refused
+ * rather than mixed into the first's database. */
+static void test_names_one_file(void **state)
+{
+	(void)state;
+	mkdir(tp_path("same"), 0777);
+	tp_write("same/dot.yaml", "name: '.'\npolicies: [lww]\nstop: {ops: 50}\n");
+	tp_write("same/star.yaml", "name: '*'\npolicies: [lww]\nstop: {ops: 50}\n");
+	tp_write("same/what.yaml", "name: '?'\npolicies: [lww]\nstop: {ops: 50}\n");
+	const struct tp_how h = {.cwd = tp_path("same")};
+	const char *dot[] = {"run", "dot.yaml", NULL};
+	assert_int_equal(tp_run(&h, dot), 0);
+	const char *star[] = {"run", "star.yaml", NULL}, *what[] = {"run", "what.yaml", NULL};
+	const char *const *others[] = {star, what};
+	for (int i = 0; i < 2; i++) {
+		int rc = tp_run(&h, others[i]);
+		const char *out = tp_output("out.txt");
+		if (rc != 2 || !strstr(out, "which holds runs of scenario '.': the two names make the same file name"))
+			fail_msg("%s: status %d: %s", others[i][1], rc, out);
+	}
+	sqlite3 *db = tp_open_db("same/results/_.db");
+	assert_int_equal(tp_query(db, "SELECT count(*) FROM runs WHERE scenario <> '.'"), 0);
+	assert_int_equal(tp_query(db, "SELECT count(*) FROM runs"), 1);
+	sqlite3_close(db);
+	/* the same scenario again is its own file: resumed, not refused */
+	assert_int_equal(tp_run(&h, dot), 0);
+}
+
 /* A scenario named to climb out of results/ writes inside results/. */
 static void test_name_cannot_escape(void **state)
 {
@@ -172,10 +408,6 @@ static void test_name_cannot_escape(void **state)
 	assert_false(tp_exists("escaped.db"));
 	assert_false(tp_exists("../escaped.db"));
 }
-
-static const char sweep[] =
-	"name: sweep\nreplications: 6\nstop: {ops: 20000}\nsweep: {c: [4, 8, 16]}\n"
-	"policies: [lww, version]\nworkload: {clients: $c}\n";
 
 /* Two processes running the same sweep into one database at once: both
  * succeed, every run is there exactly once, the database is intact. */
@@ -323,6 +555,11 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_hostile_scenarios),
+		cmocka_unit_test(test_doomed_runs),
+		cmocka_unit_test(test_out_paths),
+		cmocka_unit_test(test_writers_other_set),
+		cmocka_unit_test(test_memory_up_front),
+		cmocka_unit_test(test_names_one_file),
 		cmocka_unit_test(test_name_cannot_escape),
 		cmocka_unit_test(test_two_writers),
 		cmocka_unit_test(test_unwritable),

@@ -9,6 +9,9 @@
  * x 2 policies), no raw control byte reaches the terminal, no markup
  * reaches index.html, CSV stays one row per run, and a database that
  * breaks the format is refused with the run that breaks it, unchanged.
+ * And (point 9) a file that is not clobber's, or not a database, or cut
+ * short, is refused by every command, named and untouched; a database of
+ * another user in a directory this one cannot write is read.
  */
 #include "testproc.h"
 
@@ -252,6 +255,123 @@ static void test_broken(void **state)
 	}
 }
 
+/* ---- databases that are not clobber's (issue 15 point 9) ---- */
+
+struct foreign {
+	const char *what;
+	const char *sql; /* applied to a new, empty database (NULL: see text) */
+	const char *text; /* the file's bytes, if not a database */
+	const char *want;
+};
+
+static const struct foreign foreign[] = {
+	/* once switched to WAL before being refused as "schema version 1" */
+	{"another program's, user_version 1", "PRAGMA user_version=1; CREATE TABLE customers(id, name);"
+	 "INSERT INTO customers VALUES (1, 'x');", NULL,
+	 "is an SQLite database, but not a clobber results database"},
+	{"a runs table of other columns", "PRAGMA user_version=4; CREATE TABLE runs(x);", NULL,
+	 "it has no runs table with clobber's columns"},
+	{"a schema version to come", NULL, NULL, "this results database has schema version 99"},
+	{"a text file", NULL, "name: not a database\n", "is not a results database (not an SQLite file)"},
+	{"a database cut short", NULL, NULL, "h.db: database disk image is malformed"},
+};
+
+/* Every command refuses each, naming the file, and leaves it byte for
+ * byte as it was, in the journal mode it was in, with no file beside it. */
+static void test_foreign(void **state)
+{
+	(void)state;
+	tp_write("one.yaml", "name: one\npolicies: [lww]\nstop: {ops: 50}\n");
+	for (size_t i = 0; i < sizeof(foreign) / sizeof(foreign[0]); i++) {
+		const struct foreign *f = &foreign[i];
+		mkdir(tp_path("f"), 0777);
+		char cmd[1600];
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'/* '%s'", tp_path("f"), tp_path("f-out.db"));
+		assert_int_equal(system(cmd), 0);
+		if (f->sql) {
+			sqlite3 *db;
+			assert_int_equal(sqlite3_open(tp_path("f/h.db"), &db), SQLITE_OK);
+			assert_int_equal(sqlite3_exec(db, f->sql, NULL, NULL, NULL), SQLITE_OK);
+			sqlite3_close(db);
+		} else if (f->text) {
+			tp_write("f/h.db", f->text);
+		} else if (strstr(f->what, "to come")) {
+			hostile_copy("f/h.db", "PRAGMA user_version=99;");
+			sqlite3 *db = tp_open_db("f/h.db");
+			sqlite3_exec(db, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL);
+			sqlite3_close(db);
+		} else {
+			hostile_copy("f/h.db", "PRAGMA journal_mode=DELETE;");
+			snprintf(cmd, sizeof(cmd), "truncate -s 8192 '%s'", tp_path("f/h.db"));
+			assert_int_equal(system(cmd), 0);
+		}
+		snprintf(cmd, sizeof(cmd), "cp '%s' '%s'", tp_path("f/h.db"), tp_path("f.orig"));
+		assert_int_equal(system(cmd), 0);
+		const char *h = tp_path("f/h.db");
+		const char *run[] = {"run", tp_path("one.yaml"), "-o", h, NULL};
+		const char *report[] = {"report", h, NULL}, *export[] = {"export", h, NULL};
+		const char *plot[] = {"plot", h, "-o", tp_path("f-plots"), NULL};
+		const char *into[] = {"merge", h, tp_path("base.db"), NULL};
+		const char *from[] = {"merge", tp_path("f-out.db"), h, NULL};
+		const char *const *cmds[] = {run, report, export, plot, into, from};
+		for (size_t c = 0; c < sizeof(cmds) / sizeof(cmds[0]); c++) {
+			const struct tp_how how = {.err = "err.txt"};
+			int rc = tp_run(&how, cmds[c]);
+			const char *err = tp_output("err.txt");
+			if ((rc != 1 && rc != 2) || !strstr(err, f->want) || !strstr(err, "h.db"))
+				fail_msg("%s, %s: status %d: %s", f->what, cmds[c][0], rc, err);
+		}
+		snprintf(cmd, sizeof(cmd), "cmp -s '%s' '%s' && test \"$(ls -A '%s')\" = h.db",
+			 tp_path("f/h.db"), tp_path("f.orig"), tp_path("f"));
+		if (system(cmd) != 0)
+			fail_msg("%s: the file was changed, or a file was made beside it", f->what);
+		assert_false(tp_exists("f-out.db"));
+		print_message("  %-36s refused by every command, unchanged\n", f->what);
+	}
+}
+
+/* A database another user wrote, in a directory this user cannot write:
+ * once "unable to open", it is read as immutable; as nobody (root reads
+ * everything, so the case needs another user). */
+static void test_read_only_other_user(void **state)
+{
+	(void)state;
+	if (getuid() != 0) {
+		print_message("not root: no other user to be\n");
+		return;
+	}
+	mkdir(tp_path("ro"), 0755);
+	const char *mk[] = {"run", tp_path("h.yaml"), "-o", tp_path("ro/r.db"), NULL};
+	assert_int_equal(tp_run(NULL, mk), 0);
+	chmod(tp_path("ro/r.db"), 0644);
+	chmod(tp_dir, 0755);
+	char cmd[3 * 1024 + 64];
+	snprintf(cmd, sizeof(cmd), "cp '%s' '%s' && chmod 755 '%s'", tp_bin, tp_path("clobber-copy"),
+		 tp_path("clobber-copy"));
+	assert_int_equal(system(cmd), 0);
+	const struct tp_how nobody = {.as_nobody = true, .cwd = tp_path("ro"), .err = "err.txt"};
+	const char *report[] = {tp_path("clobber-copy"), "report", tp_path("ro/r.db"), NULL};
+	int rc = tp_wait(tp_spawn(&nobody, report));
+	if (rc != 0)
+		fail_msg("report as nobody: status %d: %s", rc, tp_output("err.txt"));
+	assert_non_null(strstr(tp_output("out.txt"), "2 policies"));
+	const char *export[] = {tp_path("clobber-copy"), "export", tp_path("ro/r.db"), NULL};
+	rc = tp_wait(tp_spawn(&nobody, export));
+	if (rc != 0)
+		fail_msg("export as nobody: status %d: %s", rc, tp_output("err.txt"));
+	/* the header and the 2 x 2 x 2 runs */
+	int lines = 0;
+	for (const char *p = tp_output("out.txt"); *p; p++)
+		lines += *p == '\n';
+	assert_int_equal(lines, 1 + 8);
+	/* and writing to it, as nobody, is refused as read-only */
+	const char *run[] = {tp_path("clobber-copy"), "run", tp_path("h.yaml"), "-o", tp_path("ro/r.db"), NULL};
+	rc = tp_wait(tp_spawn(&nobody, run));
+	if (rc != 1 || !strstr(tp_output("err.txt"), "read-only"))
+		fail_msg("run as nobody: status %d: %s", rc, tp_output("err.txt"));
+	chmod(tp_dir, 0700);
+}
+
 /* clobber trace prints the label of a scenario: escaped, like the
  * readers of databases (refusing such labels at load is the scenario
  * loader's business; the terminal is safe either way). */
@@ -282,6 +402,8 @@ int main(void)
 		cmocka_unit_test(test_no_sweep),
 		cmocka_unit_test(test_broken),
 		cmocka_unit_test(test_trace_label),
+		cmocka_unit_test(test_foreign),
+		cmocka_unit_test(test_read_only_other_user),
 	};
 	return cmocka_run_group_tests(tests, group_setup, tp_teardown);
 }

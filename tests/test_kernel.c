@@ -1,6 +1,8 @@
 /*
  * test_kernel.c - the event queue: order of equal times, cancellation, and
- * the heap checked against a brute-force reference.
+ * the heap checked against a brute-force reference; the guards against
+ * time overflow and runs that cannot advance time (issue 15, points 2
+ * and 4).
  */
 #include "testutil.h"
 
@@ -318,6 +320,96 @@ static void test_same_seed_same_run(void **state)
 	assert_int_equal(end[0], end[1]);
 }
 
+/* A handler that schedules itself again after arg ns, forever. */
+static void again_fn(struct kernel *k, void *obj, uint64_t arg)
+{
+	(*(uint64_t *)obj)++;
+	kernel_schedule(k, (int64_t)arg, again_fn, obj, arg);
+}
+
+/* Issue 15 point 4: delays near their limit (3e18 ns, inside the 3.2e18
+ * allowed) add up past INT64_MAX; the kernel refuses the event that would
+ * lie after KERNEL_TIME_MAX, with -ERANGE, instead of overflowing. */
+static void test_time_limit(void **state)
+{
+	(void)state;
+	struct kernel *k = kernel_new(4);
+	uint64_t runs = 0;
+	kernel_schedule(k, 3000000000LL * KERNEL_S, again_fn, &runs, 3000000000ULL * KERNEL_S);
+	assert_int_equal(kernel_run(k, INT64_MAX), -ERANGE);
+	/* the first event ran at 3e18; the second would be at 6e18 > 2^62 */
+	assert_int_equal(runs, 1);
+	assert_int_equal(kernel_now(k), 3000000000LL * KERNEL_S);
+	assert_true(kernel_now(k) <= KERNEL_TIME_MAX);
+	/* the refusal stays: a second run does nothing */
+	assert_int_equal(kernel_run(k, INT64_MAX), -ERANGE);
+	assert_int_equal(runs, 1);
+	kernel_free(k);
+	/* exactly at the limit is allowed, one past it is not */
+	k = kernel_new(4);
+	assert_true(kernel_schedule(k, KERNEL_TIME_MAX, record_fn, &chain_log, 0) != KERNEL_NO_EVENT);
+	assert_int_equal(kernel_schedule(k, INT64_MAX, record_fn, &chain_log, 0), KERNEL_NO_EVENT);
+	assert_int_equal(kernel_run(k, INT64_MAX), -ERANGE);
+	kernel_free(k);
+}
+
+/* Issue 15 point 2: a model whose events all take no time (a handler that
+ * schedules itself at delay 0) is stopped once the instant limit is
+ * passed, with -ELOOP; events spread over time never trip it. */
+static void test_instant_limit(void **state)
+{
+	(void)state;
+	struct kernel *k = kernel_new(4);
+	kernel_set_instant_limit(k, 1000);
+	uint64_t runs = 0;
+	kernel_schedule(k, 7, again_fn, &runs, 0);
+	assert_int_equal(kernel_run(k, INT64_MAX), -ELOOP);
+	assert_int_equal(runs, 1000);
+	assert_int_equal(kernel_now(k), 7);
+	kernel_free(k);
+	/* 5000 events, a nanosecond apart: no instant holds more than one */
+	k = kernel_new(4);
+	kernel_set_instant_limit(k, 1000);
+	runs = 0;
+	kernel_schedule(k, 1, again_fn, &runs, 1);
+	assert_int_equal(kernel_run(k, 5000), 0);
+	assert_int_equal(runs, 5000);
+	kernel_free(k);
+	/* the default limit is the documented one */
+	k = kernel_new(4);
+	kernel_set_instant_limit(k, 0);
+	runs = 0;
+	kernel_schedule(k, 0, again_fn, &runs, 0);
+	assert_int_equal(kernel_run(k, INT64_MAX), -ELOOP);
+	assert_int_equal(runs, KERNEL_INSTANT_MAX);
+	kernel_free(k);
+}
+
+/* The event budget of the fuzz harness: a chain of events 1 ns apart
+ * stops after exactly the budget, at the time of the last one run (the
+ * chain is worked by hand: the i-th event runs at i ns); 0 is no limit. */
+static void test_event_limit(void **state)
+{
+	(void)state;
+	struct kernel *k = kernel_new(4);
+	kernel_set_event_limit(k, 100);
+	uint64_t runs = 0;
+	kernel_schedule(k, 1, again_fn, &runs, 1);
+	assert_int_equal(kernel_run(k, INT64_MAX), -E2BIG);
+	assert_int_equal(runs, 100);
+	assert_int_equal(kernel_events(k), 100);
+	assert_int_equal(kernel_now(k), 100);
+	assert_int_equal(kernel_pending(k), 1); /* the 101st, never run */
+	kernel_free(k);
+	k = kernel_new(4);
+	kernel_set_event_limit(k, 0);
+	runs = 0;
+	kernel_schedule(k, 1, again_fn, &runs, 1);
+	assert_int_equal(kernel_run(k, 1000), 0);
+	assert_int_equal(runs, 1000);
+	kernel_free(k);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -329,6 +421,9 @@ int main(void)
 		cmocka_unit_test(test_run_until),
 		cmocka_unit_test(test_against_reference),
 		cmocka_unit_test(test_same_seed_same_run),
+		cmocka_unit_test(test_time_limit),
+		cmocka_unit_test(test_instant_limit),
+		cmocka_unit_test(test_event_limit),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -633,6 +633,84 @@ static void test_trace_faults(void **state)
 	assert_null(strstr(gp, "boxxyerror"));
 }
 
+/* A PNG's width and height from its IHDR chunk, and its size in bytes
+ * (0 for a file that is not there). */
+static long png_dims(const char *p, uint32_t *w, uint32_t *h)
+{
+	unsigned char b[24] = {0};
+	FILE *f = fopen(p, "rb");
+	if (!f)
+		return 0;
+	size_t got = fread(b, 1, sizeof(b), f);
+	fseek(f, 0, SEEK_END);
+	long size = ftell(f);
+	fclose(f);
+	if (got < 24 || memcmp(b + 12, "IHDR", 4) != 0)
+		fail_msg("%s is not a PNG", p);
+	memcpy(w, b + 16, 4);
+	memcpy(h, b + 20, 4);
+	*w = ntohl(*w);
+	*h = ntohl(*h);
+	return size;
+}
+
+/* Fails on an empty file anywhere in dir: a chart gnuplot failed to draw. */
+static void no_empty_file(const char *dir)
+{
+	DIR *d = opendir(dir);
+	assert_non_null(d);
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		char p[1200];
+		snprintf(p, sizeof(p), "%s/%s", dir, e->d_name);
+		struct stat st;
+		if (e->d_name[0] != '.' && stat(p, &st) == 0 && S_ISREG(st.st_mode) && st.st_size == 0)
+			fail_msg("%s is empty", p);
+	}
+	closedir(d);
+}
+
+/* Issue 15 point 9: trace with 546 clients or more, and plot with 1000
+ * policies, asked Cairo for more than 32767 pixels and left a 0-byte PNG.
+ * Now the lanes and the bars are drawn narrower, within that size. */
+static void test_charts_of_many(void **state)
+{
+	(void)state;
+	struct strbuf b;
+	sb_init(&b);
+	sb_puts(&b, "name: many\npolicies: [lww]\nstore: {keys: 4}\nworkload:\n  clients: 600\n"
+		    "  arrival: script\n  script:\n");
+	for (int i = 0; i < 600; i++)
+		sb_printf(&b, "    - {at: %dms, client: %d, op: incr}\n", i, i);
+	tp_write_bytes("many.yaml", b.s, b.len);
+	sb_reset(&b);
+	const char *tr[] = {tp_bin, "trace", tp_path("many.yaml"), "-o", tp_path("many"), NULL};
+	int rc = run_in(NULL, tr);
+	if (rc != 0)
+		fail_msg("trace of 600 clients: status %d: %s", rc, tp_output("out.txt"));
+	uint32_t w, h;
+	long size = png_dims(tp_path("many/trace-lww.png"), &w, &h);
+	print_message("trace of 600 clients: %ux%u pixels, %ld bytes\n", w, h, size);
+	assert_true(size > 8000 && h <= 32767 && h > 8000);
+	no_empty_file(tp_path("many"));
+
+	sb_puts(&b, "name: pols\nstop: {ops: 20}\npolicies:\n");
+	for (int i = 0; i < 1000; i++)
+		sb_printf(&b, "  - lww: {label: l%d}\n", i);
+	tp_write_bytes("pols.yaml", b.s, b.len);
+	sb_free(&b);
+	const char *run[] = {tp_bin, "run", tp_path("pols.yaml"), "-o", tp_path("pols.db"), NULL};
+	assert_int_equal(run_in(NULL, run), 0);
+	const char *plot[] = {tp_bin, "plot", tp_path("pols.db"), "-o", tp_path("pols"), NULL};
+	rc = run_in(NULL, plot);
+	if (rc != 0)
+		fail_msg("plot of 1000 policies: status %d: %s", rc, tp_output("out.txt"));
+	size = png_dims(tp_path("pols/scorecard.png"), &w, &h);
+	print_message("scorecard of 1000 policies: %ux%u pixels, %ld bytes\n", w, h, size);
+	assert_true(size > 8000 && w <= 32767 && w > 8000);
+	no_empty_file(tp_path("pols"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -640,6 +718,7 @@ int main(void)
 		cmocka_unit_test(test_extended_sweep_points),
 		cmocka_unit_test(test_no_sweep_default_dir),
 		cmocka_unit_test(test_trace_chart),
+		cmocka_unit_test(test_charts_of_many),
 		cmocka_unit_test(test_trace_faults),
 		cmocka_unit_test(test_pbs_chart),
 		cmocka_unit_test(test_time_and_bars),

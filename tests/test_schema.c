@@ -47,7 +47,8 @@ static void test_docs_match_tables(void **state)
 	}
 	/* every block the generator knows is in the document */
 	const char *expected[] = {"keys top",	  "keys stop",	  "keys store",	  "keys workload",
-				  "keys script",  "keys network", "keys clocks",  "keys cluster",
+				  "keys script",  "keys phases",  "keys network", "keys clocks",
+				  "keys cluster",
 				  "metrics general"};
 	for (size_t i = 0; i < sizeof(expected) / sizeof(expected[0]); i++) {
 		char marker[96];
@@ -123,8 +124,11 @@ static void test_tables(void **state)
 
 /* The run's identity names every key of every table (leaf entries of the
  * resolved sections, and every option of the policy): a key added to a
- * table can never be missing from it. */
-static void check_json_has(const char *json, const struct field *t, const char *path)
+ * table can never be missing from it.  An entry that is left out when not
+ * written (schema_custom.is_set) is there exactly when it is written; *seen
+ * counts those found written. */
+static void check_json_has(const char *json, const struct field *t, const char *path,
+			   const struct run_config *cfg, int *seen)
 {
 	for (const struct field *f = t; f && f->name; f++) {
 		const struct schema_custom *h = schema_custom_of(f);
@@ -133,7 +137,7 @@ static void check_json_has(const char *json, const struct field *t, const char *
 		char p[200];
 		snprintf(p, sizeof(p), "%s.\"%s\"", path, f->name);
 		if (f->type == FT_MAP) {
-			check_json_has(json, f->sub, p);
+			check_json_has(json, f->sub, p, cfg, seen);
 			continue;
 		}
 		/* the JSON path, checked with SQLite's json_extract */
@@ -146,32 +150,43 @@ static void check_json_has(const char *json, const struct field *t, const char *
 		bool found = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL;
 		sqlite3_finalize(st);
 		sqlite3_close(db);
-		if (!found)
-			fail_msg("the run's parameters have no %s", p);
+		bool want = !(h && h->is_set) || h->is_set(cfg);
+		if (found != want)
+			fail_msg("the run's parameters %s %s", found ? "have" : "have no", p);
+		if (h && h->is_set && found)
+			(*seen)++;
 	}
 }
 
 static void test_identity_complete(void **state)
 {
 	(void)state;
-	const char *text = "name: t\npolicies: [siblings, lock]\n";
-	for (size_t k = 0; k < 2; k++) {
-		struct sdiag d;
-		struct scenario *s = scenario_parse("t.yaml", text, strlen(text), NULL, 0, &d);
-		if (!s)
-			fail_msg("%s", d.text);
-		struct run_spec r;
-		if (scenario_resolve(s, 0, k, &r, &d) < 0)
-			fail_msg("%s", d.text);
-		struct strbuf b;
-		sb_init(&b);
-		scenario_params_json(s, &r, 0, &b);
-		check_json_has(b.s, schema_top, "$");
-		check_json_has(b.s, r.cfg.policy->options, "$.policy.options");
-		sb_free(&b);
-		run_spec_free(&r);
-		scenario_free(s);
-	}
+	/* the defaults, then each key that is left out unless written */
+	const char *texts[] = {
+		"name: t\npolicies: [siblings, lock]\n",
+		"name: t\npolicies: [siblings, lock]\nworkload: {arrival: open, total_rate: 800/s}\n",
+		"name: t\npolicies: [siblings, lock]\nworkload: {arrival: open, phases: [{for: 1s, rate: 5/s}]}\n",
+	};
+	int seen = 0;
+	for (size_t t = 0; t < sizeof(texts) / sizeof(texts[0]); t++)
+		for (size_t k = 0; k < 2; k++) {
+			struct sdiag d;
+			struct scenario *s = scenario_parse("t.yaml", texts[t], strlen(texts[t]), NULL, 0, &d);
+			if (!s)
+				fail_msg("%s", d.text);
+			struct run_spec r;
+			if (scenario_resolve(s, 0, k, &r, &d) < 0)
+				fail_msg("%s", d.text);
+			struct strbuf b;
+			sb_init(&b);
+			scenario_params_json(s, &r, 0, &b);
+			check_json_has(b.s, schema_top, "$", &r.cfg, &seen);
+			check_json_has(b.s, r.cfg.policy->options, "$.policy.options", &r.cfg, &seen);
+			sb_free(&b);
+			run_spec_free(&r);
+			scenario_free(s);
+		}
+	assert_int_equal(seen, 2 * 2); /* total_rate and phases, each under two policies */
 }
 
 int main(void)

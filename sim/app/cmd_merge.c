@@ -760,6 +760,10 @@ int cmd_merge(int argc, char **argv)
 		goto out;
 	}
 	struct merge m = {.out_path = a.pos[0], .nin = a.npos - 1};
+	if (results_check_out_path(m.out_path, m.err, sizeof(m.err)) < 0) {
+		rc = cli_usage_error("merge", "%s", m.err);
+		goto out;
+	}
 	m.in = calloc(m.nin, sizeof(*m.in));
 	if (!m.in) {
 		fprintf(stderr, "clobber merge: out of memory\n");
@@ -821,6 +825,7 @@ int cmd_merge(int argc, char **argv)
 	}
 	long long before = merge_count_runs(m.out);
 	cli_catch_signals();
+	results_set_interrupt(&cli_interrupted);
 	for (size_t i = 0; i < m.nin && rc == 0; i++) {
 		int crc = merge_copy_input(&m, i);
 		struct merge_input *in = &m.in[i];

@@ -12,7 +12,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+
 #include "sim/app/cli.h"
+#include "sim/app/escape.h"
 #include "sim/app/exec.h"
 #include "sim/app/results.h"
 #include "sim/app/runner.h"
@@ -62,7 +65,8 @@ static bool same_file(const char *a, const char *b)
  * When running without -o (each scenario into its own results/NAME.db),
  * two scenarios may not share a database file; check validates each file
  * alone. */
-static struct scenario **load_all(const struct cli_args *a, bool running)
+static struct scenario **load_all(const struct cli_args *a, bool running,
+				  struct scenario_memory *mem)
 {
 	struct scenario **sc = calloc(a->npos, sizeof(*sc));
 	if (!sc)
@@ -71,7 +75,8 @@ static struct scenario **load_all(const struct cli_args *a, bool running)
 	for (size_t i = 0; i < a->npos; i++) {
 		struct sdiag d;
 		sc[i] = scenario_load(a->pos[i], a->sets, a->nsets, &d);
-		if (sc[i] && scenario_check(sc[i], &d) < 0) {
+		if (sc[i] && scenario_check_memory(sc[i], a->record_ops, a->record_trace,
+						   mem ? &mem[i] : NULL, &d) < 0) {
 			scenario_free(sc[i]);
 			sc[i] = NULL;
 		}
@@ -159,7 +164,7 @@ int cmd_check(int argc, char **argv)
 	}
 	if ((rc = parse_shard(&a, &sh)))
 		goto out;
-	struct scenario **sc = load_all(&a, false);
+	struct scenario **sc = load_all(&a, false, NULL);
 	if (!sc) {
 		rc = EXIT_USAGE;
 		goto out;
@@ -182,6 +187,55 @@ out:
 	return rc;
 }
 
+/* Refuses to run what cannot fit in this machine's memory: `jobs` runs at
+ * once (no more than the scenario has), each up to its estimate with the
+ * recording asked for, and the finished runs waiting to be written with
+ * their recorded rows (exec_window).  Says what to lower.  EXIT_USAGE
+ * after printing, else 0. */
+static int check_memory(const struct cli_args *a, const struct scenario *s,
+			const struct scenario_memory *m, int jobs)
+{
+	double ram = (double)sysconf(_SC_PHYS_PAGES) * (double)sysconf(_SC_PAGESIZE);
+	bool recording = a->record_ops || a->record_trace;
+	uint64_t runs = scenario_runs(s);
+	int w = runs < (uint64_t)jobs ? (int)runs : jobs;
+	if (!(ram > 0) || w < 1)
+		return 0;
+	double allowed = 0.8 * ram;
+	double need = 0;
+	int fits = 0; /* the most workers that fit */
+	for (int k = 1; k <= w; k++) {
+		double at_k = k * m->run + (double)(exec_window(k, recording) - (size_t)k) * m->kept;
+		if (at_k <= allowed)
+			fits = k;
+		need = at_k;
+	}
+	if (need <= allowed)
+		return 0;
+	const char *rec = a->record_trace ? "--record trace" : a->record_ops ? "--record ops" : NULL;
+	char what[300];
+	if (fits > 0)
+		snprintf(what, sizeof(what), "use -j %d or less%s%s, or make the runs smaller", fits,
+			 rec ? ", or drop " : "", rec ? rec : "");
+	else if (rec)
+		snprintf(what, sizeof(what), "drop %s (its rows need about %.1f GiB a run), or make the runs smaller",
+			 rec, m->kept / 1073741824.0);
+	else
+		snprintf(what, sizeof(what), "make the runs smaller");
+	char part[120] = "";
+	if (rec && m->kept > 0)
+		snprintf(part, sizeof(part), " (%.1f GiB of it %s rows, which also %zu finished run%s keep "
+			 "until written)", m->kept / 1073741824.0, rec, exec_window(w, true) - (size_t)w,
+			 exec_window(w, true) - (size_t)w == 1 ? "" : "s");
+	fprintf(stderr,
+		"clobber run: %s: %d run%s at once (-j %d) would need about %.1f GiB of memory, each up "
+		"to %.1f GiB%s, more than this machine's %.1f GiB allows: %s (stop.ops or stop.time, "
+		"workload.clients)\n",
+		s->path, w, w == 1 ? "" : "s", jobs, need / 1073741824.0, m->run / 1073741824.0, part,
+		ram / 1073741824.0, what);
+	return EXIT_USAGE;
+}
+
 /* results/NAME.db, creating results/ if needed. */
 static int db_path(const struct cli_args *a, const struct scenario *s, char *buf, size_t n)
 {
@@ -198,6 +252,31 @@ static int db_path(const struct cli_args *a, const struct scenario *s, char *buf
 	scenario_file_name(s->name, file, sizeof(file));
 	snprintf(buf, n, "results/%s.db", file);
 	return 0;
+}
+
+/* Without -o, results/NAME.db is the scenario's own: refuses one that
+ * holds runs of another scenario whose name makes the same file name
+ * ('.', '*' and '?' all make _.db), which would mix two experiments in one
+ * file.  Returns 0, or EXIT_USAGE after printing. */
+static int own_file(struct results *db, const struct scenario *s, const char *path)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(results_db(db), "SELECT DISTINCT scenario FROM runs", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return 0; /* results_open checked the schema: nothing to say here */
+	int rc = 0;
+	while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
+		const char *other = (const char *)sqlite3_column_text(st, 0);
+		if (!other || strcmp(other, s->name) == 0 || !same_file(other, s->name))
+			continue;
+		fprintf(stderr, "clobber run: %s: its results would go to %s, which holds runs of scenario '",
+			s->path, path);
+		esc_term_fputs(other, stderr);
+		fprintf(stderr, "': the two names make the same file name; rename one, or use -o\n");
+		rc = EXIT_USAGE;
+	}
+	sqlite3_finalize(st);
+	return rc;
 }
 
 /* run --shard: sel[i] for each scenario, the flags of its runs in the
@@ -234,9 +313,27 @@ int cmd_run(int argc, char **argv)
 	}
 	if ((rc = parse_shard(&a, &sh)))
 		goto out;
-	struct scenario **sc = load_all(&a, true);
+	char err[1024];
+	if (a.out && results_check_out_path(a.out, err, sizeof(err)) < 0) {
+		rc = cli_usage_error("run", "%s", err);
+		goto out;
+	}
+	struct scenario_memory *mem = calloc(a.npos, sizeof(*mem));
+	struct scenario **sc = mem ? load_all(&a, true, mem) : NULL;
 	if (!sc) {
+		free(mem);
 		rc = EXIT_USAGE;
+		goto out;
+	}
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	int jobs = a.jobs ? a.jobs : (cores > 0 ? (int)cores : 1);
+	for (size_t i = 0; i < a.npos && rc == 0; i++)
+		rc = check_memory(&a, sc[i], &mem[i], jobs);
+	free(mem);
+	if (rc) {
+		for (size_t i = 0; i < a.npos; i++)
+			scenario_free(sc[i]);
+		free(sc);
 		goto out;
 	}
 	bool **sel = calloc(a.npos, sizeof(*sel)); /* per scenario: the runs of the slice */
@@ -244,9 +341,8 @@ int cmd_run(int argc, char **argv)
 		rc = EXIT_RUNTIME;
 		goto out_free;
 	}
-	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	struct exec_opts o = {
-		.jobs = a.jobs ? a.jobs : (cores > 0 ? (int)cores : 1),
+		.jobs = jobs,
 		.record_ops = a.record_ops,
 		.record_trace = a.record_trace,
 		.progress = isatty(STDERR_FILENO),
@@ -254,18 +350,31 @@ int cmd_run(int argc, char **argv)
 	};
 	cli_catch_signals();
 	runner_set_interrupt(&cli_interrupted);
+	results_set_interrupt(&cli_interrupted);
 	for (size_t i = 0; i < a.npos && rc == 0; i++) {
 		struct scenario *s = sc[i];
 		char path[4096];
 		struct results *db = NULL;
-		char err[1024];
 		if (db_path(&a, s, path, sizeof(path)) < 0) {
 			rc = EXIT_RUNTIME;
 			break;
 		}
 		if (results_open(path, true, &db, err, sizeof(err)) < 0) {
+			if (cli_interrupted) {
+				/* while waiting for another process holding it */
+				fprintf(stderr,
+					"clobber run: interrupted while waiting for another process writing %s: "
+					"nothing of %s was written; run the same command again\n",
+					path, s->name);
+				rc = cli_interrupted == SIGTERM ? 143 : 130;
+				break;
+			}
 			fprintf(stderr, "clobber run: %s\n", err);
 			rc = EXIT_RUNTIME;
+			break;
+		}
+		if (!a.out && (rc = own_file(db, s, path)) != 0) {
+			results_close(db);
 			break;
 		}
 		struct exec_summary sum;

@@ -273,8 +273,11 @@ static int trace_scenario(const struct cli_args *a)
 	struct final_state fin;
 	memset(&fin, 0, sizeof(fin));
 	struct run_result res;
-	if (runner_run(&cfg, &res, inspect, &fin) < 0) {
-		fprintf(stderr, "clobber trace: the run failed: out of memory\n");
+	int rrc = runner_run(&cfg, &res, inspect, &fin);
+	if (rrc < 0) {
+		char why[600];
+		runner_strerror(rrc, &res, why, sizeof(why));
+		fprintf(stderr, "clobber trace: the run failed: %s\n", why);
 		rc = EXIT_RUNTIME;
 		goto out_spec;
 	}

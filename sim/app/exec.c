@@ -1,5 +1,11 @@
 /*
  * exec.c - worker threads run, the caller writes in order.  See exec.h.
+ *
+ * Memory is bounded by the window, not by the sweep: the plan is one run
+ * number per run still to do, and each run's config (11 KiB) and result
+ * are made by the worker that runs it, in a slot of a ring of `window`
+ * slots, and freed once the run is written.  A sweep of a million runs
+ * plans in a few megabytes.
  */
 #include "sim/app/exec.h"
 
@@ -14,27 +20,29 @@
 #include "sim/app/progress.h"
 #include "sim/app/runner.h"
 
-struct job {
-	size_t spec;	  /* index of the (point, policy) spec */
-	uint64_t rep;
-	char *params;
+/* One run in flight or finished and not yet written. */
+struct slot {
+	uint64_t run; /* its number in the scenario's run list */
 	/* filled by the worker */
 	bool done;
-	int rc;
+	int rc;			 /* runner_run's, or -1 if the run could not be resolved */
 	char started_at[32];
+	struct run_spec spec;	 /* its resolved config */
+	char *params;		 /* its identity (JSON) */
 	struct run_result res;
 };
 
 struct pool {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
-	const struct run_spec *specs;
+	const struct scenario *s;
 	const struct exec_opts *o;
-	struct job *jobs;
+	const uint64_t *todo; /* the runs to do, in run order */
 	size_t njobs;
-	size_t next_take;  /* next job a worker starts */
-	size_t next_write; /* next job the writer writes */
+	struct slot *ring;    /* job j in ring[j % window] */
 	size_t window;
+	size_t next_take;     /* next job a worker starts */
+	size_t next_write;    /* next job the writer writes */
 	bool stop;
 };
 
@@ -53,6 +61,52 @@ static void utc_now(char *buf, size_t n)
 	strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+static bool interrupted(const struct exec_opts *o)
+{
+	return o->interrupted && *o->interrupted;
+}
+
+/* Resolves, names and runs one job into its slot (outside the lock). */
+static void run_job(const struct scenario *s, const struct exec_opts *o, struct slot *sl)
+{
+	uint64_t point, rep;
+	size_t pol;
+	scenario_run_index(s, sl->run, &point, &pol, &rep);
+	struct sdiag d;
+	memset(&sl->res, 0, sizeof(sl->res));
+	if (scenario_resolve(s, point, pol, &sl->spec, &d) < 0) {
+		sl->rc = -1; /* cannot happen after scenario_check: out of memory */
+		return;
+	}
+	struct strbuf b;
+	sb_init(&b);
+	scenario_params_json(s, &sl->spec, rep, &b);
+	if (b.failed) {
+		sb_free(&b);
+		sl->rc = -ENOMEM;
+		return;
+	}
+	sl->params = b.s;
+	struct run_config cfg = sl->spec.cfg;
+	cfg.seed += rep;
+	cfg.record_ops = o->record_ops;
+	cfg.record_trace = o->record_trace;
+	utc_now(sl->started_at, sizeof(sl->started_at));
+	sl->rc = runner_run(&cfg, &sl->res, NULL, NULL);
+}
+
+/* Frees what a slot holds, leaving it empty. */
+static void slot_clear(struct slot *sl)
+{
+	if (sl->rc == 0)
+		run_result_free(&sl->res);
+	run_spec_free(&sl->spec);
+	free(sl->params);
+	sl->params = NULL;
+	sl->done = false;
+	sl->rc = 0;
+}
+
 static void *worker(void *arg)
 {
 	struct pool *p = arg;
@@ -63,116 +117,173 @@ static void *worker(void *arg)
 			pthread_cond_wait(&p->cv, &p->mu);
 		if (p->stop || p->next_take >= p->njobs)
 			break;
-		struct job *j = &p->jobs[p->next_take++];
+		struct slot *sl = &p->ring[p->next_take % p->window];
+		sl->run = p->todo[p->next_take++];
 		pthread_mutex_unlock(&p->mu);
 
-		struct run_config cfg = p->specs[j->spec].cfg;
-		cfg.seed += j->rep;
-		cfg.record_ops = p->o->record_ops;
-		cfg.record_trace = p->o->record_trace;
-		char started[32];
-		utc_now(started, sizeof(started));
-		struct run_result res;
-		int rc = runner_run(&cfg, &res, NULL, NULL);
+		run_job(p->s, p->o, sl);
 
 		pthread_mutex_lock(&p->mu);
-		memcpy(j->started_at, started, sizeof(started));
-		j->rc = rc;
-		j->res = res;
-		j->done = true;
+		sl->done = true;
 		pthread_cond_broadcast(&p->cv);
 	}
 	pthread_mutex_unlock(&p->mu);
 	return NULL;
 }
 
-/* Builds the list of runs still to do; specs[point * npolicies + policy]. */
-static int plan(const struct scenario *s, struct results *db, struct run_spec *specs,
-		const bool *select, struct job **out, size_t *nout, uint64_t *skipped, char *err,
-		size_t n)
+static void refuse_edited(const struct scenario *s, const char *label, const char *when, char *err,
+			  size_t n)
+{
+	snprintf(err, n,
+		 "the database already holds runs of scenario '%s' (%s) made with other parameters%s: "
+		 "the scenario changed since they ran, or another --set.  Write to another database "
+		 "with -o, or remove the old one",
+		 s->name, label, when);
+}
+
+/* The list of runs still to do: each selected run whose identity is not
+ * stored.  One resolution per (point, policy); each stored run is found
+ * by index, so planning is O(runs log runs) however many are stored.
+ * Returns 0, -1 (err filled) or -2 (interrupted). */
+static int plan(const struct scenario *s, struct results *db, const struct exec_opts *o,
+		uint64_t **out, size_t *nout, uint64_t *skipped, char *err, size_t n)
 {
 	uint64_t runs = scenario_runs(s);
-	struct job *jobs = calloc(runs ? runs : 1, sizeof(*jobs));
-	if (!jobs) {
+	uint64_t *todo = malloc((runs ? runs : 1) * sizeof(*todo));
+	if (!todo) {
 		snprintf(err, n, "out of memory");
 		return -1;
 	}
 	size_t nj = 0;
+	int rc = 0;
 	struct strbuf b;
 	sb_init(&b);
-	for (uint64_t i = 0; i < runs; i++) {
-		if (select && !select[i])
+	struct run_spec spec;
+	bool have_spec = false;
+	uint64_t spec_point = 0;
+	size_t spec_pol = 0;
+	for (uint64_t i = 0; i < runs && rc == 0; i++) {
+		if (o->select && !o->select[i])
 			continue;
+		if (interrupted(o)) {
+			rc = -2;
+			break;
+		}
 		uint64_t point, rep;
 		size_t pol;
 		scenario_run_index(s, i, &point, &pol, &rep);
-		size_t spec = (size_t)(point * s->npolicies + pol);
+		if (!have_spec || point != spec_point || pol != spec_pol) {
+			if (have_spec)
+				run_spec_free(&spec);
+			struct sdiag d;
+			if (scenario_resolve(s, point, pol, &spec, &d) < 0) {
+				have_spec = false;
+				snprintf(err, n, "%s", d.text);
+				rc = -1;
+				break;
+			}
+			have_spec = true;
+			spec_point = point;
+			spec_pol = pol;
+		}
 		sb_reset(&b);
-		scenario_params_json(s, &specs[spec], rep, &b);
-		if (b.failed)
-			goto out_nomem;
-		bool done;
-		if (results_has_run(db, s->name, b.s, &done, err, n) < 0)
-			goto out_fail;
-		if (done) {
+		scenario_params_json(s, &spec, rep, &b);
+		if (b.failed) {
+			snprintf(err, n, "out of memory");
+			rc = -1;
+			break;
+		}
+		bool done, conflict;
+		if (results_has_run(db, s->name, b.s, &done, err, n) < 0) {
+			rc = -1;
+		} else if (done) {
 			(*skipped)++;
-			continue;
+		} else if (results_conflict(db, s->name, spec.label, rep, b.s, &conflict, err, n) < 0) {
+			rc = -1;
+		} else if (conflict) {
+			refuse_edited(s, spec.label, "", err, n);
+			rc = -1;
+		} else {
+			todo[nj++] = i;
 		}
-		bool conflict;
-		if (results_conflict(db, s->name, specs[spec].label, rep, b.s, &conflict, err, n) < 0)
-			goto out_fail;
-		if (conflict) {
-			snprintf(err, n,
-				 "the database already holds runs of scenario '%s' (%s) made with other parameters: "
-				 "the scenario changed since they ran.  Write to another database with -o, or "
-				 "remove the old one",
-				 s->name, specs[spec].label);
-			goto out_fail;
-		}
-		jobs[nj].spec = spec;
-		jobs[nj].rep = rep;
-		jobs[nj].params = strdup(b.s);
-		if (!jobs[nj].params)
-			goto out_nomem;
-		nj++;
 	}
+	if (have_spec)
+		run_spec_free(&spec);
 	sb_free(&b);
-	*out = jobs;
+	if (rc < 0) {
+		free(todo);
+		return rc;
+	}
+	*out = todo;
 	*nout = nj;
 	return 0;
-out_nomem:
-	snprintf(err, n, "out of memory");
-out_fail:
-	for (size_t i = 0; i < nj; i++)
-		free(jobs[i].params);
-	free(jobs);
-	sb_free(&b);
-	return -1;
 }
 
-static int write_job(const struct scenario *s, struct results *db, const struct run_spec *spec,
-		     const struct job *j, char *err, size_t n)
+static int write_slot(const struct scenario *s, struct results *db, const struct slot *sl,
+		      char *err, size_t n)
 {
 	const char *names[SCENARIO_MAX_AXES], *values[SCENARIO_MAX_AXES];
 	size_t naxes = s->naxes; /* <= SCENARIO_MAX_AXES: the loader refuses more */
+	uint64_t point, rep;
+	size_t pol;
+	scenario_run_index(s, sl->run, &point, &pol, &rep);
 	for (size_t a = 0; a < naxes; a++) {
 		names[a] = s->axes[a].name;
-		values[a] = scenario_axis_value(s, spec->point, a);
+		values[a] = scenario_axis_value(s, point, a);
 	}
 	struct run_row row = {
 		.scenario = s->name,
-		.policy = spec->cfg.policy->name,
-		.label = spec->label,
-		.seed = spec->cfg.seed + j->rep,
-		.replication = j->rep,
-		.point = spec->point,
-		.params = j->params,
-		.started_at = j->started_at,
+		.policy = sl->spec.cfg.policy->name,
+		.label = sl->spec.label,
+		.seed = sl->spec.cfg.seed + rep,
+		.replication = rep,
+		.point = point,
+		.params = sl->params,
+		.started_at = sl->started_at,
 		.naxes = naxes,
 		.axis_names = names,
 		.axis_values = values,
 	};
-	return results_write_run(db, &row, &j->res, err, n);
+	int rc = results_write_run(db, &row, &sl->res, err, n);
+	if (rc == 2) {
+		refuse_edited(s, sl->spec.label, " (another clobber run wrote them meanwhile)", err, n);
+		return -1;
+	}
+	return rc;
+}
+
+/* Writes the finished job at the head of the ring (the lock not held).
+ * Returns 0 (written, or skipped: another process wrote it), -1 (err
+ * filled) or -2 (abandoned: interrupted). */
+static int write_head(struct pool *p, struct results *db, struct exec_summary *sum, char *err,
+		      size_t n)
+{
+	struct slot *sl = &p->ring[p->next_write % p->window];
+	const struct scenario *s = p->s;
+	uint64_t point, rep;
+	size_t pol;
+	scenario_run_index(s, sl->run, &point, &pol, &rep);
+	if (sl->rc == -EINTR)
+		return -2; /* interrupted: abandoned, nothing written */
+	if (sl->rc < 0) {
+		char why[600];
+		runner_strerror(sl->rc, &sl->res, why, sizeof(why));
+		snprintf(err, n, "%s: run %llu (%s, seed %llu) failed: %s", s->name,
+			 (unsigned long long)sl->run, s->policies[pol].label,
+			 (unsigned long long)(s->seed + rep), why);
+		return -1;
+	}
+	double tw = now_s();
+	int wrc = write_slot(s, db, sl, err, n);
+	sum->write_s += now_s() - tw;
+	if (wrc == 0) {
+		sum->written++;
+		sum->events += (uint64_t)sl->res.metric[M_EVENTS];
+	} else if (wrc == 1) {
+		sum->skipped++; /* another process wrote it meanwhile */
+		wrc = 0;
+	}
+	return wrc;
 }
 
 int exec_scenario(const struct scenario *s, struct results *db, const struct exec_opts *o,
@@ -181,40 +292,30 @@ int exec_scenario(const struct scenario *s, struct results *db, const struct exe
 	memset(sum, 0, sizeof(*sum));
 	sum->runs = scenario_runs(s);
 	double t0 = now_s();
-	size_t nspecs = (size_t)(s->npoints * s->npolicies);
-	struct run_spec *specs = calloc(nspecs, sizeof(*specs));
-	if (!specs) {
-		snprintf(err, n, "out of memory");
-		return -1;
+	struct pool p = {.s = s, .o = o};
+	uint64_t *todo = NULL;
+	int rc = plan(s, db, o, &todo, &p.njobs, &sum->skipped, err, n);
+	sum->plan_s = now_s() - t0;
+	if (rc < 0) {
+		sum->wall = now_s() - t0;
+		return rc;
 	}
-	int rc = -1;
-	size_t resolved = 0;
-	for (; resolved < nspecs; resolved++) {
-		struct sdiag d;
-		if (scenario_resolve(s, resolved / s->npolicies, resolved % s->npolicies,
-				     &specs[resolved], &d) < 0) {
-			snprintf(err, n, "%s", d.text);
-			goto out_specs;
-		}
-	}
-	struct pool p = {.specs = specs, .o = o};
-	double tplan = now_s();
-	if (plan(s, db, specs, o->select, &p.jobs, &p.njobs, &sum->skipped, err, n) < 0)
-		goto out_specs;
+	p.todo = todo;
 	if (o->select)
 		sum->runs = p.njobs + sum->skipped;
-	sum->plan_s = now_s() - tplan;
 	int nworkers = o->jobs < 1 ? 1 : o->jobs;
 	if ((size_t)nworkers > p.njobs)
 		nworkers = (int)p.njobs;
-	p.window = 4 * (size_t)nworkers + 8;
+	p.window = exec_window(nworkers, o->record_ops || o->record_trace);
+	p.ring = calloc(p.window, sizeof(*p.ring));
+	pthread_t *threads = calloc((size_t)(nworkers ? nworkers : 1), sizeof(*threads));
 	pthread_mutex_init(&p.mu, NULL);
 	pthread_cond_init(&p.cv, NULL);
-	pthread_t *threads = calloc((size_t)(nworkers ? nworkers : 1), sizeof(*threads));
 	int started = 0;
-	if (!threads) {
+	rc = -1;
+	if (!threads || !p.ring) {
 		snprintf(err, n, "out of memory");
-		goto out_jobs;
+		goto out_threads;
 	}
 	for (; started < nworkers; started++)
 		if (pthread_create(&threads[started], NULL, worker, &p) != 0)
@@ -228,32 +329,11 @@ int exec_scenario(const struct scenario *s, struct results *db, const struct exe
 	rc = 0;
 	pthread_mutex_lock(&p.mu);
 	while (p.next_write < p.njobs) {
-		struct job *j = &p.jobs[p.next_write];
-		if (j->done) {
+		struct slot *sl = &p.ring[p.next_write % p.window];
+		if (sl->done) {
 			pthread_mutex_unlock(&p.mu);
-			int wrc = 0;
-			if (j->rc == -EINTR) {
-				wrc = -2; /* interrupted: abandoned, nothing written */
-			} else if (j->rc < 0) {
-				snprintf(err, n, "%s: run %zu (%s, seed %llu) failed: out of memory",
-					 s->name, p.next_write, specs[j->spec].label,
-					 (unsigned long long)(specs[j->spec].cfg.seed + j->rep));
-				wrc = -1;
-			} else {
-				double tw = now_s();
-				wrc = write_job(s, db, &specs[j->spec], j, err, n);
-				sum->write_s += now_s() - tw;
-			}
-			if (wrc == 0) {
-				sum->written++;
-				sum->events += (uint64_t)j->res.metric[M_EVENTS];
-			} else if (wrc == 1) {
-				sum->skipped++; /* another process wrote it meanwhile */
-				wrc = 0;
-			}
-			if (j->rc == 0)
-				run_result_free(&j->res);
-			j->done = false;
+			int wrc = write_head(&p, db, sum, err, n);
+			slot_clear(sl);
 			pthread_mutex_lock(&p.mu);
 			p.next_write++;
 			pthread_cond_broadcast(&p.cv);
@@ -264,7 +344,7 @@ int exec_scenario(const struct scenario *s, struct results *db, const struct exe
 			}
 			continue;
 		}
-		if (o->interrupted && *o->interrupted) {
+		if (interrupted(o)) {
 			/* no run starts any more; the ones running stop with -EINTR;
 			 * finished ones before them are still written, in order */
 			rc = -2;
@@ -291,19 +371,21 @@ out_threads:
 	for (int i = 0; i < started; i++)
 		pthread_join(threads[i], NULL);
 	free(threads);
-	for (size_t i = 0; i < p.njobs; i++)
-		if (p.jobs[i].done && p.jobs[i].rc == 0)
-			run_result_free(&p.jobs[i].res);
+	/* the workers have stopped: every slot taken and not written is done */
+	for (size_t j = p.next_write; p.ring && j < p.next_take; j++)
+		slot_clear(&p.ring[j % p.window]);
+	free(p.ring);
 	pthread_cond_destroy(&p.cv);
 	pthread_mutex_destroy(&p.mu);
-out_jobs:
-	for (size_t i = 0; i < p.njobs; i++)
-		free(p.jobs[i].params);
-	free(p.jobs);
-out_specs:
-	for (size_t i = 0; i < resolved; i++)
-		run_spec_free(&specs[i]);
-	free(specs);
+	free(todo);
 	sum->wall = now_s() - t0;
 	return rc;
+}
+
+size_t exec_window(int workers, bool recording)
+{
+	size_t w = workers < 1 ? 1 : (size_t)workers;
+	/* runs ahead of the writer: enough to keep every worker busy while
+	 * one run is written; recorded runs are large, so fewer of them wait */
+	return recording ? 2 * w + 1 : 4 * w + 8;
 }

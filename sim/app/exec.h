@@ -9,8 +9,11 @@
  *
  * Runs already in the database (same scenario and parameters) are skipped,
  * and so are runs outside the selection (a --shard slice), if one is given.
- * On an interrupt (the flag turns non-zero) no new run starts, runs in
- * progress are abandoned, finished ones are written.
+ * Planning looks each run up by index, so resuming is O(runs log runs),
+ * and holds one number per run: a run's config is resolved by the worker
+ * that runs it.  On an interrupt (the flag turns non-zero), in planning as
+ * while running, no new run starts, runs in progress are abandoned,
+ * finished ones are written.
  */
 #ifndef CLOBBER_EXEC_H
 #define CLOBBER_EXEC_H
@@ -44,5 +47,10 @@ struct exec_summary {
 /* Returns 0; -1 on a failure (err filled); -2 if interrupted. */
 int exec_scenario(const struct scenario *s, struct results *db, const struct exec_opts *o,
 		  struct exec_summary *sum, char *err, size_t n);
+
+/* How many runs may be in memory at once with `workers` workers: running,
+ * or finished and waiting to be written (fewer when they are recorded).
+ * The memory check of `clobber run` counts each at its estimate. */
+size_t exec_window(int workers, bool recording);
 
 #endif

@@ -132,6 +132,23 @@ int gp_run(const char *dir, const char *script, char *err, size_t n)
 	return gp_run_arg(dir, script, NULL, err, n);
 }
 
+/* A gnuplot that failed may leave its output empty (Cairo refusing a size,
+ * say): no 0-byte chart is left behind to look like one. */
+static void remove_empty_outputs(const char *dir, const char *script)
+{
+	static const char *const exts[] = {"png", "svg", "pdf"};
+	size_t len = strlen(script);
+	if (len < 3 || strcmp(script + len - 3, ".gp") != 0)
+		return;
+	for (size_t i = 0; i < sizeof(exts) / sizeof(exts[0]); i++) {
+		char path[4096];
+		struct stat st;
+		snprintf(path, sizeof(path), "%s/%.*s.%s", dir, (int)(len - 3), script, exts[i]);
+		if (stat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size == 0)
+			unlink(path);
+	}
+}
+
 int gp_run_arg(const char *dir, const char *script, const char *arg, char *err, size_t n)
 {
 	char errfile[] = "/tmp/clobber-gnuplot-XXXXXX";
@@ -173,6 +190,7 @@ int gp_run_arg(const char *dir, const char *script, const char *arg, char *err, 
 		return -1;
 	}
 	if (code != 0) {
+		remove_empty_outputs(dir, script);
 		for (char *p = msg; *p; p++)
 			if (*p == '\n')
 				*p = ' ';

@@ -20,6 +20,11 @@
  * (sim/app/escape.h), under the name the chart writers know. */
 void gp_quote(struct strbuf *b, const char *s);
 
+/* The largest side of a chart, in pixels: Cairo draws nothing larger than
+ * 32767 (gnuplot then leaves an empty file), so a chart of hundreds of
+ * policies or lanes is drawn denser within it instead. */
+#define GP_MAX_PIXELS 32000
+
 /* Appends "set terminal ...; set output 'base.ext'" for format png|svg|pdf
  * and a size in pixels (pdf: the same proportions in inches). */
 void gp_terminal(struct strbuf *b, const char *format, int width, int height,

@@ -30,7 +30,7 @@ static void json_table(const struct field *table, const struct run_config *cfg, 
 	sb_puts(b, "{");
 	for (const struct field *f = table; f && f->name; f++) {
 		const struct schema_custom *h = schema_custom_of(f);
-		if (h && !h->json)
+		if (h && (!h->json || (h->is_set && !h->is_set(cfg))))
 			continue;
 		if (f->type == FT_CUSTOM && f->custom == NULL)
 			continue;

@@ -9,6 +9,7 @@
  */
 #include "sim/app/plot.h"
 
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -102,6 +103,10 @@ int plot_card_chart(struct plotter *pl)
 	}
 	int pw = 90 + slot * (int)nl;
 	pw = pw < 340 ? 340 : pw;
+	/* Cairo draws nothing wider than 32767 pixels: with hundreds of
+	 * policies the bars get narrower (and their labels crowd) instead */
+	if (cols * pw + 40 > GP_MAX_PIXELS)
+		pw = (GP_MAX_PIXELS - 40) / cols;
 	int footh = 24 * (pl->keyed + (zero.len > 0)) + 16;
 	int width = cols * pw + 40, height = rows * 310 + 90 + footh;
 	char desc[1024], title[1500];

@@ -186,6 +186,8 @@ static int resolve_policy(struct rctx *c, const struct scenario_policy *sp)
 		if (strlen(c->buf) >= sizeof(c->out->label))
 			return sdiag_at(c->d, c->s, label, label->plain ? 0 : 1,
 					"label: at most 159 characters, found '%s'", c->buf);
+		if (sdiag_printable(c->d, c->s, label, c->buf, "label") < 0)
+			return -1;
 		memcpy(c->out->label, c->buf, strlen(c->buf) + 1);
 	} else {
 		snprintf(c->out->label, sizeof(c->out->label), "%s", sp->label);
@@ -249,6 +251,94 @@ static int combination(struct rctx *c, const struct run_config *cfg, const struc
 			cfg->repl->name, why);
 }
 
+/* Every draw of d is 0 ns (after rounding and the clamp at 0). */
+static bool always_zero(const struct dist *d)
+{
+	return dist_is_const(d) && !(dist_mean(d) >= 0.5);
+}
+
+/* Refuses a closed loop that cannot advance time: clients that never
+ * think, on a network and a store that take no time, issuing operations
+ * that take none either (reads and puts always; a read-modify-write when
+ * compute is 0), stopped only by a time the run never reaches.  Loops the
+ * loader cannot see (a lock refused with backoff 0 while its holder
+ * computes) are stopped by the kernel's guard (kernel.h). */
+static int zero_time_loop(struct rctx *c)
+{
+	const struct run_config *cfg = &c->out->cfg;
+	if (cfg->arrival != ARRIVAL_CLOSED || cfg->stop_ops > 0 || cfg->stop_time == 0)
+		return 0;
+	bool net_zero = always_zero(&cfg->latency) && always_zero(&cfg->service);
+	for (int k = 0; k < PEER_NCLASSES; k++)
+		net_zero = net_zero && always_zero(&cfg->peer[k]);
+	if (!always_zero(&cfg->think) || !net_zero)
+		return 0;
+	const char *why = NULL;
+	if (cfg->mix[OP_READ] > 0)
+		why = "reads";
+	else if (cfg->mix[OP_PUT] > 0)
+		why = "puts";
+	else if (always_zero(&cfg->compute))
+		why = "read-modify-writes with compute 0";
+	if (!why)
+		return 0;
+	const struct ynode *root = c->s->root, *at = ydoc_get(ydoc_get(root, "workload"), "think");
+	return sdiag_at(c->d, c->s, at ? at : at_path(root, "stop", NULL), 0,
+			"workload: closed-loop clients with think 0, on a network and store with "
+			"latency and service 0, issue %s that take no time, one after another: "
+			"simulated time would never reach stop.time.  Give think, network.latency or "
+			"store.service a value above 0, or stop by ops",
+			why);
+}
+
+/* Refuses a run that cannot fit in this machine's memory, before any of
+ * it is allocated, naming what to lower: the part of the estimate that
+ * goes with the operations, the clients or the keys, whichever is the
+ * largest.  (Recording and -j are checked by `clobber run`, which knows
+ * them: scenario_check_memory.) */
+static int memory_check(struct rctx *c)
+{
+	const struct run_config *cfg = &c->out->cfg;
+	double need = world_estimate_bytes(cfg);
+	double ram = (double)sysconf(_SC_PHYS_PAGES) * (double)sysconf(_SC_PAGESIZE);
+	if (!(ram > 0) || need <= 0.8 * ram)
+		return 0;
+	struct run_config *x = malloc(sizeof(*x));
+	if (!x)
+		return sdiag_at(c->d, c->s, NULL, 0, "out of memory");
+	*x = *cfg;
+	x->stop_ops = 1;
+	x->stop_time = 0;
+	x->nscript = 1;
+	double by_ops = need - world_estimate_bytes(x);
+	*x = *cfg;
+	x->clients = 1;
+	double by_clients = need - world_estimate_bytes(x);
+	*x = *cfg;
+	x->keys = 1;
+	double by_keys = need - world_estimate_bytes(x);
+	free(x);
+	const char *lower = cfg->arrival == ARRIVAL_SCRIPT ? "the script's length"
+			    : cfg->stop_ops		   ? "stop.ops"
+							   : "stop.time (or the rate)";
+	double most = by_ops;
+	if (by_clients > most) {
+		lower = "workload.clients";
+		most = by_clients;
+	}
+	if (by_keys > most) {
+		lower = "store.keys";
+		most = by_keys;
+	}
+	const struct ynode *root = c->s->root;
+	return sdiag_at(c->d, c->s, at_path(root, "workload", NULL), 0,
+			"one run would need about %.1f GiB of memory (%u clients, %u keys, about %.3g "
+			"operations), more than this machine's %.1f GiB allows: lower %s, which accounts "
+			"for about %.1f GiB of it",
+			need / 1073741824.0, cfg->clients, cfg->keys, world_estimate_ops(cfg),
+			ram / 1073741824.0, lower, most / 1073741824.0);
+}
+
 static int cross_checks(struct rctx *c)
 {
 	struct run_config *cfg = &c->out->cfg;
@@ -264,7 +354,7 @@ static int cross_checks(struct rctx *c)
 				cfg->repl->name, e.msg);
 	if (combination(c, cfg, repl_node) < 0)
 		return -1;
-	if (schema_faults_check(c) < 0)
+	if (schema_faults_check(c) < 0 || schema_load_check(c) < 0)
 		return -1;
 	if (cfg->arrival == ARRIVAL_SCRIPT) {
 		if (check_script(c) < 0)
@@ -273,19 +363,10 @@ static int cross_checks(struct rctx *c)
 		return sdiag_at(c->d, c->s, at_path(root, "stop", NULL), 0,
 				"stop: needs ops (a number of operations) or time (a duration), e.g. stop: {ops: 10000}");
 	}
-	/* refuse runs that cannot fit in this machine's memory, before any of
-	 * it is allocated */
-	double need = world_estimate_bytes(cfg);
-	double ram = (double)sysconf(_SC_PHYS_PAGES) * (double)sysconf(_SC_PAGESIZE);
-	if (ram > 0 && need > 0.8 * ram)
-		return sdiag_at(c->d, c->s, at_path(root, "workload", NULL), 0,
-				"one run would need about %.1f GiB of memory (%u clients, %u keys, about %.3g "
-				"operations), more than this machine's %.1f GiB allows: make it smaller",
-				need / 1073741824.0, cfg->clients, cfg->keys,
-				cfg->arrival == ARRIVAL_SCRIPT ? (double)cfg->nscript
-				: cfg->stop_ops		       ? (double)cfg->stop_ops
-							       : 0,
-				ram / 1073741824.0);
+	if (zero_time_loop(c) < 0)
+		return -1;
+	if (memory_check(c) < 0)
+		return -1;
 	if (cfg->stop_time > 0 && cfg->warmup >= cfg->stop_time)
 		return sdiag_at(c->d, c->s, at_path(root, "warmup", NULL), 0,
 				"warmup must be shorter than stop.time");
@@ -337,14 +418,29 @@ void run_spec_free(struct run_spec *r)
 	r->offsets = NULL;
 }
 
-int scenario_check(const struct scenario *s, struct sdiag *d)
+int scenario_check_memory(const struct scenario *s, bool record_ops, bool record_trace,
+			  struct scenario_memory *m, struct sdiag *d)
 {
+	if (m)
+		m->run = m->kept = 0;
 	for (uint64_t p = 0; p < s->npoints; p++)
 		for (size_t k = 0; k < s->npolicies; k++) {
 			struct run_spec r;
 			if (scenario_resolve(s, p, k, &r, d) < 0)
 				return -1;
+			if (m) {
+				r.cfg.record_ops = record_ops;
+				r.cfg.record_trace = record_trace;
+				double run = world_estimate_bytes(&r.cfg), kept = world_estimate_record_bytes(&r.cfg);
+				m->run = run > m->run ? run : m->run;
+				m->kept = kept > m->kept ? kept : m->kept;
+			}
 			run_spec_free(&r);
 		}
 	return 0;
+}
+
+int scenario_check(const struct scenario *s, struct sdiag *d)
+{
+	return scenario_check_memory(s, false, false, NULL, d);
 }

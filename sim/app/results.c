@@ -23,6 +23,8 @@
 
 struct results {
 	sqlite3 *db;
+	char note[200];		  /* how it was opened, when that is worth saying */
+	struct timespec busy_since; /* when the current wait for another writer began */
 	sqlite3_stmt *has_run, *conflict, *run, *param, *latency, *visibility, *faults;
 	sqlite3_stmt *quantiles; /* all RUN_NQUANTILES rows in one statement */
 	sqlite3_stmt *metrics[RUN_MAX_METRICS + 1]; /* [n]: n rows in one statement */
@@ -30,6 +32,49 @@ struct results {
 };
 
 #define TRACE_COLS 15 /* columns of the trace table */
+
+/* The index of the conflict check (results_conflict): a run's slot is its
+ * scenario, label, replication and sweep values.  Created in databases of
+ * older clobbers too, when they are opened for writing. */
+#define RUNS_BY_POINT                                                                              \
+	"CREATE INDEX IF NOT EXISTS runs_by_point ON runs(scenario, label, replication, " SWEEP_OF_RUN ");"
+/* A run's sweep values (NULL for params that are not JSON, which a
+ * database edited by hand may hold: the index must never fail a write). */
+#define SWEEP_OF_RUN "(CASE WHEN json_valid(params) THEN json_extract(params, '$.sweep') END)"
+
+/* Set once, before any database is opened, and only read afterwards. */
+static const volatile sig_atomic_t *busy_interrupt;
+
+void results_set_interrupt(const volatile sig_atomic_t *flag)
+{
+	busy_interrupt = flag;
+}
+
+static double since_s(const struct timespec *t0)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) * 1e-9;
+}
+
+/* SQLite's busy handler: another process holds the database (writing a
+ * run, which with recorded rows can take minutes).  Waits, 1 ms at first,
+ * then up to 100 ms at a time, until it is free, the process is
+ * interrupted, or RESULTS_BUSY_MAX_S have passed. */
+static int busy_wait(void *arg, int count)
+{
+	struct results *r = arg;
+	if (busy_interrupt && *busy_interrupt)
+		return 0;
+	if (count == 0)
+		clock_gettime(CLOCK_MONOTONIC, &r->busy_since);
+	else if (since_s(&r->busy_since) > RESULTS_BUSY_MAX_S)
+		return 0;
+	long ms = count < 7 ? 1L << count : 100;
+	struct timespec ts = {0, ms * 1000000L};
+	nanosleep(&ts, NULL);
+	return 1;
+}
 
 static const char schema[] =
 	"CREATE TABLE IF NOT EXISTS runs("
@@ -40,6 +85,7 @@ static const char schema[] =
 	" wall_s REAL, status TEXT NOT NULL);"
 	"CREATE UNIQUE INDEX IF NOT EXISTS runs_identity ON runs(scenario, params);"
 	"CREATE INDEX IF NOT EXISTS runs_by_label ON runs(scenario, label, replication);"
+	RUNS_BY_POINT
 	"CREATE TABLE IF NOT EXISTS run_params("
 	" run_id INTEGER NOT NULL REFERENCES runs(id), name TEXT NOT NULL, value,"
 	" PRIMARY KEY(run_id, name)) WITHOUT ROWID;"
@@ -132,25 +178,31 @@ static int check_version(sqlite3 *db, const char *path, char *err, size_t n, boo
 	/* one statement, one snapshot: another process may be creating the
 	 * schema at this very moment */
 	sqlite3_stmt *st;
-	if (prepare(db, "SELECT (SELECT count(*) FROM sqlite_master), user_version FROM pragma_user_version",
-		    &st, err, n) < 0)
-		return -1;
-	int objects = 0, version = 0;
+	if (sqlite3_prepare_v2(db,
+			       "SELECT (SELECT count(*) FROM sqlite_master), user_version, (SELECT count(*) "
+			       "FROM pragma_table_info('runs') WHERE name IN ('id', 'scenario', 'label', "
+			       "'replication', 'params')) FROM pragma_user_version",
+			       -1, &st, NULL) != SQLITE_OK)
+		return db_error(db, path, err, n); /* a damaged file: named */
+	int objects = 0, version = 0, columns = 0;
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		objects = sqlite3_column_int(st, 0);
 		version = sqlite3_column_int(st, 1);
+		columns = sqlite3_column_int(st, 2);
 	}
 	sqlite3_finalize(st);
 	*empty = objects == 0;
 	if (*empty)
 		return 0;
-	if (version == 0) {
-		/* every clobber database sets user_version: this one is another
-		 * program's */
+	if (version == 0 || columns < 5) {
+		/* every clobber database sets user_version and has a runs table
+		 * with these columns: this one is another program's */
 		snprintf(err, n,
 			 "%s is an SQLite database, but not a clobber results database (it was not written by "
-			 "clobber run: its schema has no clobber version); give a database that clobber run wrote",
-			 path);
+			 "clobber run: %s); give a database that clobber run wrote",
+			 path,
+			 version == 0 ? "its schema has no clobber version"
+				      : "it has no runs table with clobber's columns");
 		return -1;
 	}
 	if (version != RESULTS_SCHEMA) {
@@ -168,13 +220,13 @@ static int check_version(sqlite3 *db, const char *path, char *err, size_t n, boo
  * for writing, so that a database says what its metrics are to whoever
  * reads it, with SQL alone.  One transaction; rows already right are left
  * alone; an older database gains the table (it changes no other table,
- * hence no new schema version). */
+ * hence no new schema version), and the index of the conflict check. */
 static int write_metric_info(sqlite3 *db, const char *path, char *err, size_t n)
 {
 	if (sqlite3_exec(db,
 			 "BEGIN IMMEDIATE; CREATE TABLE IF NOT EXISTS metric_info("
 			 " name TEXT PRIMARY KEY, unit TEXT NOT NULL, meaning TEXT NOT NULL,"
-			 " owner TEXT NOT NULL) WITHOUT ROWID;",
+			 " owner TEXT NOT NULL) WITHOUT ROWID;" RUNS_BY_POINT,
 			 NULL, NULL, NULL) != SQLITE_OK)
 		goto out_fail;
 	sqlite3_stmt *st;
@@ -216,6 +268,79 @@ static bool is_sqlite_file(const char *path)
 	return got == sizeof(magic) && memcmp(magic, "SQLite format 3", 16) == 0;
 }
 
+int results_check_out_path(const char *path, char *err, size_t n)
+{
+	if (path[0] == '\0') {
+		snprintf(err, n, "an empty file name for the database: give the file the results go to, such as results.db");
+		return -1;
+	}
+	if (strcmp(path, ":memory:") == 0 || strncmp(path, "file:", 5) == 0) {
+		snprintf(err, n,
+			 "'%s': SQLite reads this as %s, not as a file, and the runs would be lost when clobber "
+			 "exits; give a file name (./%s for a file of that name)",
+			 path, path[0] == ':' ? "a database in memory" : "a URI with options", path);
+		return -1;
+	}
+	struct stat st;
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		snprintf(err, n,
+			 "%s is %s, not a file: a results database is an SQLite file (with its -wal and "
+			 "-shm files beside it); give a file name",
+			 path, S_ISDIR(st.st_mode) ? "a directory" : "a device, pipe or socket");
+		return -1;
+	}
+	return 0;
+}
+
+const char *results_note(const struct results *r)
+{
+	return r->note;
+}
+
+/* "file:PATH?immutable=1", PATH percent-encoded (RFC 3986). */
+static void immutable_uri(const char *path, char *buf, size_t n)
+{
+	size_t j = (size_t)snprintf(buf, n, "file:");
+	for (const unsigned char *p = (const unsigned char *)path; *p && j + 4 < n; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+		    strchr("/._-~", *p))
+			buf[j++] = (char)*p;
+		else
+			j += (size_t)snprintf(buf + j, n - j, "%%%02X", *p);
+	}
+	snprintf(buf + j, n - j, "?immutable=1");
+}
+
+/* Opens path read-only.  A database in WAL mode needs its -shm file, which
+ * a reader creates beside it: a user who may read the database but not
+ * write its directory (another user's results) cannot, and SQLite then
+ * says "attempt to write a readonly database".  Such a database is read
+ * as immutable instead. */
+static int open_readonly(struct results *r, const char *path, char *err, size_t n)
+{
+	if (sqlite3_open_v2(path, &r->db, SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+		return db_error(r->db, path, err, n);
+	int rc = sqlite3_exec(r->db, "SELECT count(*) FROM sqlite_master", NULL, NULL, NULL) & 0xff;
+	if (rc != SQLITE_READONLY && rc != SQLITE_CANTOPEN)
+		return 0;
+	sqlite3_close(r->db);
+	r->db = NULL;
+	char uri[8192];
+	immutable_uri(path, uri, sizeof(uri));
+	if (sqlite3_open_v2(uri, &r->db, SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_READONLY | SQLITE_OPEN_URI,
+			    NULL) != SQLITE_OK)
+		return db_error(r->db, path, err, n);
+	char wal[4200];
+	struct stat st;
+	snprintf(wal, sizeof(wal), "%s-wal", path);
+	snprintf(r->note, sizeof(r->note), "%s",
+		 stat(wal, &st) == 0 && st.st_size > 0
+			 ? "read as it is on disk, without its write-ahead log (-wal): this user "
+			   "cannot write beside it, and runs written since the last checkpoint are not seen"
+			 : "");
+	return 0;
+}
+
 int results_open(const char *path, bool create, struct results **out, char *err, size_t n)
 {
 	*out = NULL;
@@ -227,6 +352,11 @@ int results_open(const char *path, bool create, struct results **out, char *err,
 	}
 	if (exists && S_ISDIR(stbuf.st_mode)) {
 		snprintf(err, n, "%s is a directory, not a results database", path);
+		return -1;
+	}
+	if (exists && !S_ISREG(stbuf.st_mode)) {
+		snprintf(err, n, "%s is a device, pipe or socket, not a results database (an SQLite file)",
+			 path);
 		return -1;
 	}
 	if (exists && stbuf.st_size > 0 && !is_sqlite_file(path)) {
@@ -257,13 +387,15 @@ int results_open(const char *path, bool create, struct results **out, char *err,
 		return db_error(NULL, path, err, n);
 	/* one thread uses a connection at a time (exec.c writes from the main
 	 * thread only): no SQLite mutexes */
-	int flags = SQLITE_OPEN_NOMUTEX |
-		    (create ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE : SQLITE_OPEN_READONLY);
-	if (sqlite3_open_v2(path, &r->db, flags, NULL) != SQLITE_OK) {
+	if (!create) {
+		if (open_readonly(r, path, err, n) < 0)
+			goto out_close;
+	} else if (sqlite3_open_v2(path, &r->db, SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+				   NULL) != SQLITE_OK) {
 		db_error(r->db, path, err, n);
 		goto out_close;
 	}
-	sqlite3_busy_timeout(r->db, 30000);
+	sqlite3_busy_handler(r->db, busy_wait, r);
 	if (create && sqlite3_db_readonly(r->db, "main") == 1) {
 		snprintf(err, n, "%s is read-only: check its permissions, or write elsewhere with -o", path);
 		goto out_close;
@@ -277,17 +409,17 @@ int results_open(const char *path, bool create, struct results **out, char *err,
 	}
 	char *msg = NULL;
 	/* Switching a new file to WAL can fail busy, without the busy handler,
-	 * while another process does the same: retry for up to 30 s. */
+	 * while another process does the same: retry while busy_wait would. */
 	int rc = SQLITE_BUSY;
-	for (int tries = 0; tries < 3000; tries++) {
+	for (int tries = 0;; tries++) {
 		sqlite3_free(msg);
 		msg = NULL;
 		rc = sqlite3_exec(r->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-32768;", NULL,
 				  NULL, &msg);
 		if ((rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED)
 			break;
-		struct timespec ts = {0, 10 * 1000 * 1000};
-		nanosleep(&ts, NULL);
+		if (!busy_wait(r, tries))
+			break;
 	}
 	if (rc != SQLITE_OK) {
 		snprintf(err, n, "%s: %s", path, msg ? msg : "cannot set WAL mode");
@@ -310,7 +442,7 @@ int results_open(const char *path, bool create, struct results **out, char *err,
 	if (prepare(r->db, "SELECT 1 FROM runs WHERE scenario=? AND params=?", &r->has_run, err, n) ||
 	    prepare(r->db,
 		    "SELECT 1 FROM runs WHERE scenario=?1 AND label=?2 AND replication=?3 "
-		    "AND json_extract(params, '$.sweep') IS json_extract(?4, '$.sweep') AND params <> ?4 LIMIT 1",
+		    "AND " SWEEP_OF_RUN " = json_extract(?4, '$.sweep') AND params <> ?4 LIMIT 1",
 		    &r->conflict, err, n) ||
 	    prepare(r->db,
 		    "INSERT OR IGNORE INTO runs(scenario,policy,label,seed,replication,point,params,version,"
@@ -483,6 +615,13 @@ static size_t *ops_in_id_order(const struct record *rec)
 	return order;
 }
 
+/* A run with many recorded rows takes long to write: an interrupt
+ * abandons it (the transaction is rolled back) rather than wait. */
+static bool write_interrupted(void)
+{
+	return busy_interrupt && *busy_interrupt;
+}
+
 static int write_ops(struct results *r, sqlite3_int64 run, const struct run_result *res)
 {
 	const struct record *rec = &res->rec;
@@ -491,6 +630,10 @@ static int write_ops(struct results *r, sqlite3_int64 run, const struct run_resu
 	size_t i = 0;
 	int rc = -1;
 	for (; i + RESULTS_BATCH <= rec->nops; i += RESULTS_BATCH) {
+		if (write_interrupted()) {
+			rc = -2;
+			goto out;
+		}
 		for (int k = 0; k < RESULTS_BATCH; k++)
 			bind_op(r->ops_batch, k * 11, run, OP_AT(i + (size_t)k), res);
 		if (step_done(r->ops_batch) < 0)
@@ -513,6 +656,8 @@ static int write_trace(struct results *r, sqlite3_int64 run, const struct run_re
 	const struct record *rec = &res->rec;
 	size_t i = 0;
 	for (; i + RESULTS_BATCH <= rec->ntrace; i += RESULTS_BATCH) {
+		if (write_interrupted())
+			return -2;
 		for (int k = 0; k < RESULTS_BATCH; k++)
 			bind_trace(r->trace_batch, k * TRACE_COLS, run, i + (size_t)k, &rec->trace[i + (size_t)k],
 				   res);
@@ -576,8 +721,23 @@ int results_write_run(struct results *r, const struct run_row *row, const struct
 		      char *err, size_t n)
 {
 	sqlite3 *db = r->db;
-	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
+		if (write_interrupted())
+			return -2; /* while waiting for another writer */
 		return db_error(db, "starting a transaction", err, n);
+	}
+	/* checked again here, where no other writer can come between the
+	 * check and the insert */
+	bool conflict;
+	if (results_conflict(r, row->scenario, row->label, row->replication, row->params, &conflict,
+			     err, n) < 0) {
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+		return -1;
+	}
+	if (conflict) {
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+		return 2;
+	}
 	sqlite3_stmt *st = r->run;
 	sqlite3_bind_text(st, 1, row->scenario, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, row->policy, -1, SQLITE_STATIC);
@@ -650,8 +810,18 @@ int results_write_run(struct results *r, const struct run_row *row, const struct
 		if (step_done(st) < 0)
 			goto out_rollback;
 	}
-	if (write_visibility(r, run, res) < 0 || write_faults(r, run, res) < 0 || write_ops(r, run, res) < 0 ||
-	    write_trace(r, run, res) < 0)
+	int wrc = write_visibility(r, run, res);
+	if (wrc == 0)
+		wrc = write_faults(r, run, res);
+	if (wrc == 0)
+		wrc = write_ops(r, run, res);
+	if (wrc == 0)
+		wrc = write_trace(r, run, res);
+	if (wrc == -2) {
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+		return -2;
+	}
+	if (wrc < 0)
 		goto out_rollback;
 	if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
 		goto out_rollback;

@@ -37,13 +37,18 @@
  *    replications extend a database).  Runs of the same label, sweep values
  *    and replication with other parameters (the scenario was edited) are
  *    refused rather than mixed: see results_conflict().
+ *    The check is made again inside each run's write transaction, so two
+ *    processes writing one database with different parameters cannot mix
+ *    their runs either: the second to write a run is refused.
  *  - PRAGMA user_version holds RESULTS_SCHEMA; a database with another
- *    version is refused.
+ *    version is refused, and an SQLite file without clobber's runs table is
+ *    named as another program's database.
  *  - Every value reaches SQL through a bound parameter.
  */
 #ifndef CLOBBER_RESULTS_H
 #define CLOBBER_RESULTS_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -71,9 +76,31 @@ struct run_row {
 };
 
 /* Opens (creating it and its schema if `create` and it does not exist) a
- * database.  Returns 0 or -1 with err filled. */
+ * database.  Returns 0 or -1 with err filled.  Only regular files are
+ * opened: a directory, a device (/dev/null), a pipe are refused, and
+ * nothing is created beside them.  A database this user cannot write, in
+ * a directory this user cannot write, is read as immutable (its write-ahead
+ * log, if one is left, is not read: err is not filled, but
+ * results_note() says so). */
 int results_open(const char *path, bool create, struct results **out, char *err, size_t n);
 void results_close(struct results *r);
+
+/* A note about how the database was opened ("" if none): read as
+ * immutable, say. */
+const char *results_note(const struct results *r);
+
+/* Checks a path given for a database to write (-o, merge's OUT): refuses
+ * "", ":memory:" and URIs ("file:..."), which SQLite would keep in memory
+ * or read as options, so that the runs would be lost, and anything that
+ * exists but is not a regular file.  Returns 0, or -1 with err filled. */
+int results_check_out_path(const char *path, char *err, size_t n);
+
+/* While *flag is zero, a writer waits for another process holding the
+ * database (one writing a large run can hold it for minutes), up to
+ * RESULTS_BUSY_MAX_S; once it is not, waiting stops and the operation
+ * fails as busy.  NULL: never interrupted. */
+#define RESULTS_BUSY_MAX_S (24 * 3600)
+void results_set_interrupt(const volatile sig_atomic_t *flag);
 
 /* Sets *done if the run identified by (scenario, params) is stored. */
 int results_has_run(struct results *r, const char *scenario, const char *params, bool *done,
@@ -81,15 +108,20 @@ int results_has_run(struct results *r, const char *scenario, const char *params,
 
 /* Sets *conflict if the database holds a run of this scenario with the same
  * label, sweep values and replication but other parameters: the scenario
- * changed since that run, and the two must not be mixed. */
+ * changed since that run, and the two must not be mixed.  An index on
+ * (scenario, label, replication, sweep values) makes it O(log runs). */
 int results_conflict(struct results *r, const char *scenario, const char *label,
 		     uint64_t replication, const char *params, bool *conflict, char *err, size_t n);
 
 /* Writes one run with its metrics, latencies and recorded rows, in one
  * transaction (sorting res's operation rows by id on the way).  Returns 0;
  * 1 if the run is already there (another process running the same sweep
- * wrote it first: nothing is written); or -1 with err filled (nothing
- * written). */
+ * wrote it first: nothing is written); 2 if a conflicting run is there
+ * (results_conflict(), checked in the same transaction: another process
+ * running the scenario with other parameters wrote it first; nothing is
+ * written); -2 if interrupted while waiting for another writer or writing
+ * its recorded rows (the flag of results_set_interrupt; nothing written);
+ * or -1 with err filled (nothing written). */
 int results_write_run(struct results *r, const struct run_row *row, const struct run_result *res,
 		      char *err, size_t n);
 

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <gsl/gsl_errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -227,11 +228,47 @@ static void append_metrics(struct run_result *out, const struct metric_info *tab
 	out->nmetrics += extra;
 }
 
+/* The number of effects of version v (history_effects), remembered in
+ * memo[] (0: not known yet).  A version with one parent carries one effect
+ * more than its parent, so a chain of increments costs O(1) a version
+ * instead of a walk of the whole chain for each (which made tracing a long
+ * run quadratic); a merge of several is walked once. */
+static uint64_t effects_of(const struct history *h, uint64_t *memo, uint32_t v, uint32_t *chain)
+{
+	size_t n = 0;
+	uint32_t x = v;
+	uint64_t base = 0;
+	for (;;) {
+		if (memo[x]) {
+			base = memo[x];
+			break;
+		}
+		uint32_t np;
+		const uint32_t *p = history_includes(h, x, &np);
+		if (np != 1 || p[0] >= h->nversions) {
+			base = memo[x] = np == 0 ? 1 : history_effects(h, x);
+			break;
+		}
+		chain[n++] = x;
+		x = p[0];
+	}
+	while (n--)
+		base = memo[chain[n]] = base + 1;
+	return memo[v];
+}
+
 /* Marks the trace rows about lost versions; a row about a version whose
  * value the policy keeps no scalar of (a set merged by union) gets the
  * number of effects it carries (record.h). */
-static void mark_lost(struct run_result *out, const struct history *h)
+static int mark_lost(struct run_result *out, const struct history *h)
 {
+	uint64_t *memo = calloc(h->nversions ? h->nversions : 1, sizeof(*memo));
+	uint32_t *chain = malloc((h->nversions ? h->nversions : 1) * sizeof(*chain));
+	if (!memo || !chain) {
+		free(memo);
+		free(chain);
+		return -ENOMEM;
+	}
 	for (size_t i = 0; i < out->rec.ntrace; i++) {
 		struct trace_row *t = &out->rec.trace[i];
 		if (t->version == HIST_NONE || t->version >= h->nversions)
@@ -239,8 +276,11 @@ static void mark_lost(struct run_result *out, const struct history *h)
 		if (checker_is_lost(&out->check, h, t->version))
 			t->lost = 1;
 		if (t->value < 0)
-			t->value = (int64_t)history_effects(h, t->version);
+			t->value = (int64_t)effects_of(h, memo, t->version, chain);
 	}
+	free(memo);
+	free(chain);
+	return 0;
 }
 
 /* Copies the world's fault windows into the result.  Returns 0 or
@@ -271,6 +311,8 @@ int runner_run(const struct run_config *cfg, struct run_result *out,
 	if (!k)
 		return -ENOMEM;
 	kernel_set_interrupt(k, interrupt_flag);
+	kernel_set_event_limit(k, cfg->max_events);
+	kernel_set_instant_limit(k, cfg->instant_limit);
 	if (history_init(&h, cfg->keys) < 0)
 		goto out_kernel;
 	bool recording = cfg->record_ops || cfg->record_trace;
@@ -279,6 +321,7 @@ int runner_run(const struct run_config *cfg, struct run_result *out,
 		goto out_history;
 	world_start(w);
 	rc = kernel_run(k, INT64_MAX);
+	out->failed_at = kernel_now(k);
 	if (rc == 0)
 		rc = world_finish(w);
 	if (rc < 0)
@@ -293,8 +336,8 @@ int runner_run(const struct run_config *cfg, struct run_result *out,
 	out->has_visibility = h.record_all;
 	append_metrics(out, cfg->policy->metrics, w, world_policy_metrics);
 	append_metrics(out, cfg->repl->metrics, w, world_repl_metrics);
-	if (cfg->record_trace)
-		mark_lost(out, &h);
+	if (cfg->record_trace && (rc = mark_lost(out, &h)) < 0)
+		goto out_world;
 	if (copy_faults(out, w) < 0) {
 		rc = -ENOMEM;
 		goto out_world;
@@ -312,6 +355,38 @@ out_kernel:
 	if (rc < 0)
 		run_result_free(out);
 	return rc;
+}
+
+void runner_strerror(int rc, const struct run_result *r, char *buf, size_t n)
+{
+	double at = (double)r->failed_at / 1e9;
+	switch (rc) {
+	case -ERANGE:
+		snprintf(buf, n,
+			 "simulated time would pass %.4g s (2^62 ns, about 146 years): at t = %.6g s an event "
+			 "was scheduled beyond it (delays near their 3200000000s limit add up, and a "
+			 "heavy-tailed distribution such as pareto can draw one that large); make the "
+			 "delays smaller",
+			 (double)KERNEL_TIME_MAX / 1e9, at);
+		break;
+	case -ELOOP:
+		snprintf(buf, n,
+			 "the run cannot advance time: more than %llu events ran at the simulated instant "
+			 "t = %.6g s (operations that take no time, issued again and again: with think, "
+			 "network.latency, store.service, compute and backoff all 0, or a lock refused "
+			 "with backoff 0); give one of these delays a value above 0",
+			 (unsigned long long)KERNEL_INSTANT_MAX, at);
+		break;
+	case -E2BIG:
+		snprintf(buf, n, "the run reached its limit on events (max_events) at t = %.6g s", at);
+		break;
+	case -EINTR:
+		snprintf(buf, n, "interrupted");
+		break;
+	default:
+		snprintf(buf, n, "out of memory");
+		break;
+	}
 }
 
 void run_result_free(struct run_result *r)

@@ -90,6 +90,7 @@ struct run_result {
 	const struct policy *policy; /* whose metrics and trace events these are */
 	const struct repl *repl;
 	int64_t t_stop;		 /* when issuing stopped, ns */
+	int64_t failed_at;	 /* a run that failed: the simulated time it stopped at */
 	struct fault_window *faults; /* the fault schedule's occurrences, in the order
 					they started (owned; NULL when none) */
 	uint32_t nfaults;
@@ -101,9 +102,16 @@ typedef void runner_inspect_fn(const void *world, const struct history *h,
 			       const struct run_result *r, void *arg);
 
 /* Runs cfg.  Returns 0, or a negative error code when the simulator could
- * not go on (-ENOMEM) or was interrupted (-EINTR); out is then freed. */
+ * not go on: -ENOMEM (out of memory), -ERANGE (an event would have lain
+ * after KERNEL_TIME_MAX), -ELOOP (the run could not advance time: more than
+ * cfg->instant_limit, by default KERNEL_INSTANT_MAX, events at one
+ * instant), -E2BIG (cfg->max_events reached), -EINTR (interrupted).  out
+ * is then freed, but for out->failed_at. */
 int runner_run(const struct run_config *cfg, struct run_result *out,
 	       runner_inspect_fn *inspect, void *arg);
+
+/* Why a run failed with code rc, in a sentence for the user. */
+void runner_strerror(int rc, const struct run_result *r, char *buf, size_t n);
 
 void run_result_free(struct run_result *r);
 

@@ -38,6 +38,7 @@ void scenario_free(struct scenario *s)
 		free(s->axes[a].values);
 	}
 	free(s->axes);
+	free(s->group_values);
 	free(s->policies);
 	ydoc_free(s->root);
 	for (size_t i = 0; i < s->nsets; i++)
@@ -57,6 +58,21 @@ static void mark_set(struct ynode *n, int k)
 		mark_set(n->item[i], k);
 }
 
+
+/* The mapping that holds sweep axis `name`: the sweep, or a zip group in
+ * it; NULL when there is no such axis. */
+static struct ynode *axis_home(struct ynode *sweep, const char *name)
+{
+	if (!sweep || sweep->type != Y_MAP)
+		return NULL;
+	struct ynode *zip = ydoc_get(sweep, "zip");
+	if (zip && zip->type == Y_MAP && ydoc_get(zip, name))
+		return zip;
+	for (size_t g = 0; zip && zip->type == Y_SEQ && g < zip->n; g++)
+		if (zip->item[g]->type == Y_MAP && ydoc_get(zip->item[g], name))
+			return zip->item[g];
+	return ydoc_get(sweep, name) ? sweep : NULL;
+}
 
 /* Applies one NAME=VALUE. */
 static int apply_set(struct scenario *s, size_t k, struct sdiag *d)
@@ -96,8 +112,8 @@ static int apply_set(struct scenario *s, size_t k, struct sdiag *d)
 			stack[top++] = x->item[i];
 	}
 	mark_set(v, (int)k + 1);
-	struct ynode *sweep = ydoc_get(s->root, "sweep");
-	if (!strchr(name, '.') && sweep && ydoc_get(sweep, name)) {
+	struct ynode *home = strchr(name, '.') ? NULL : axis_home(ydoc_get(s->root, "sweep"), name);
+	if (home) {
 		/* a sweep axis: its values become VALUE (a list, or one value) */
 		if (v->type == Y_SCALAR) {
 			struct ynode *seq = calloc(1, sizeof(*seq));
@@ -116,7 +132,7 @@ static int apply_set(struct scenario *s, size_t k, struct sdiag *d)
 			seq->n = 1;
 			v = seq;
 		}
-		return ydoc_set(sweep, name, v);
+		return ydoc_set(home, name, v);
 	}
 	/* a path: walk (creating mappings) to the last component */
 	struct ynode *node = s->root;
@@ -146,60 +162,236 @@ static int apply_set(struct scenario *s, size_t k, struct sdiag *d)
 	return -1;
 }
 
+/* ---- the sweep ---- */
+
+/* Whether a node is a zip group: `zip: {a: [...], b: [...]}`, or a list
+ * of such mappings.  `zip: [1, 2]` stays an axis named zip. */
+static bool is_zip(const struct ynode *key, const struct ynode *vals)
+{
+	if (strcmp(key->text, "zip") != 0)
+		return false;
+	if (vals->type == Y_MAP)
+		return true;
+	return vals->type == Y_SEQ && vals->n > 0 && vals->item[0]->type == Y_MAP;
+}
+
+/* Reads one axis, in group `group`. */
+static int load_axis(struct scenario *s, const struct ynode *key, const struct ynode *vals,
+		     size_t group, struct sdiag *d)
+{
+	if (s->naxes >= SCENARIO_MAX_AXES)
+		return sdiag_at(d, s, key, 0, "sweep: at most %d axes", SCENARIO_MAX_AXES);
+	struct sweep_axis *a = &s->axes[s->naxes];
+	if (!subst_is_name(key->text))
+		return sdiag_at(d, s, key, 0,
+				"sweep: '%s' is not a valid name (letters, digits and _, not starting with a digit)",
+				key->text);
+	for (size_t b = 0; b < s->naxes; b++)
+		if (strcmp(s->axes[b].name, key->text) == 0)
+			return sdiag_at(d, s, key, 0, "sweep: the axis '%s' is defined twice (line %d)",
+					key->text, s->axes[b].key->line);
+	if (vals->type == Y_SCALAR)
+		return sdiag_at(d, s, vals, 0, "sweep: %s: expected a list of values, such as [%s]",
+				key->text, vals->text);
+	if (vals->type != Y_SEQ)
+		return sdiag_at(d, s, vals, 0, "sweep: %s: expected a list of values, found %s",
+				key->text, ydoc_type_name(vals->type));
+	if (vals->n == 0)
+		return sdiag_at(d, s, vals, 0, "sweep: %s: the list is empty", key->text);
+	if (vals->n > SCENARIO_MAX_AXIS_VALUES)
+		return sdiag_at(d, s, vals, 0, "sweep: %s: at most %d values", key->text,
+				SCENARIO_MAX_AXIS_VALUES);
+	a->name = strdup(key->text);
+	a->key = key;
+	a->group = group;
+	a->values = calloc(vals->n, sizeof(*a->values));
+	if (!a->name || !a->values) {
+		free(a->name);
+		free(a->values);
+		return sdiag_at(d, s, key, 0, "out of memory");
+	}
+	s->naxes++;
+	a->nvalues = vals->n;
+	for (size_t j = 0; j < vals->n; j++) {
+		const struct ynode *v = vals->item[j];
+		if (v->type != Y_SCALAR)
+			return sdiag_at(d, s, v, 0, "sweep: %s: each value must be a single value, found %s",
+					key->text, ydoc_type_name(v->type));
+		if (strchr(v->text, '$'))
+			return sdiag_at(d, s, v, 0, "sweep: %s: a sweep value cannot refer to another ($)",
+					key->text);
+		char what[160];
+		snprintf(what, sizeof(what), "sweep: %s", key->text);
+		if (sdiag_printable(d, s, v, v->text, what) < 0)
+			return -1;
+		a->values[j] = v;
+	}
+	return 0;
+}
+
+/* A zip group: every axis of the mapping in group `group`, all with as
+ * many values. */
+static int load_zip(struct scenario *s, const struct ynode *map, size_t group, struct sdiag *d)
+{
+	if (map->type != Y_MAP)
+		return sdiag_at(d, s, map, 0,
+				"sweep: zip: expected a mapping of names to lists taken together, such as "
+				"zip: {clients: [4, 8], rate: [200/s, 100/s]}, found %s",
+				ydoc_type_name(map->type));
+	if (map->n < 4)
+		return sdiag_at(d, s, map, 0,
+				"sweep: zip: needs at least two axes, whose values go together (one axis is "
+				"written outside zip)");
+	size_t first = s->naxes;
+	for (size_t i = 0; i + 1 < map->n; i += 2) {
+		if (is_zip(map->item[i], map->item[i + 1]))
+			return sdiag_at(d, s, map->item[i], 0, "sweep: zip: a zip cannot hold another");
+		if (load_axis(s, map->item[i], map->item[i + 1], group, d) < 0)
+			return -1;
+	}
+	const struct sweep_axis *a0 = &s->axes[first];
+	for (size_t b = first + 1; b < s->naxes; b++)
+		if (s->axes[b].nvalues != a0->nvalues)
+			return sdiag_at(d, s, s->axes[b].key, 0,
+					"sweep: zip: %s has %zu values and %s has %zu: the axes of a zip take "
+					"their values together (the first of each, then the second, ...), so "
+					"their lists must be equally long",
+					s->axes[b].name, s->axes[b].nvalues, a0->name, a0->nvalues);
+	s->group_values[group] = a0->nvalues;
+	return 0;
+}
+
+/* A value's identity for the duplicate check: its kind and number when it
+ * is a number, a duration or a rate ("02" is 2, "1000us" is 1ms), else its
+ * text. */
+static void value_identity(const char *text, struct strbuf *b)
+{
+	double x;
+	if (units_number(text, &x, NULL) == 0)
+		sb_printf(b, "n%.17g", x);
+	else if (units_duration(text, &x, NULL) == 0)
+		sb_printf(b, "d%.17g", x);
+	else if (units_rate(text, &x, NULL) == 0)
+		sb_printf(b, "r%.17g", x);
+	else
+		sb_printf(b, "t%s", text);
+}
+
+struct tuple {
+	char *id;	/* the identities of the group's values at this index, joined */
+	size_t index;
+};
+
+static int tuple_cmp(const void *pa, const void *pb)
+{
+	const struct tuple *a = pa, *b = pb;
+	int c = strcmp(a->id, b->id);
+	return c ? c : (a->index > b->index) - (a->index < b->index);
+}
+
+/* Refuses a group with two equal points ([2, 2, 02]): they would run the
+ * same runs under two names.  O(n log n) in the values. */
+static int check_distinct(struct scenario *s, size_t group, struct sdiag *d)
+{
+	size_t n = s->group_values[group];
+	struct tuple *t = calloc(n, sizeof(*t));
+	if (!t)
+		return sdiag_at(d, s, NULL, 0, "out of memory");
+	int rc = 0;
+	for (size_t j = 0; j < n && rc == 0; j++) {
+		struct strbuf b;
+		sb_init(&b);
+		for (size_t a = 0; a < s->naxes; a++)
+			if (s->axes[a].group == group) {
+				value_identity(s->axes[a].values[j]->text, &b);
+				sb_putn(&b, "\x1f", 1);
+			}
+		t[j].id = b.s;
+		t[j].index = j;
+		if (b.failed || !b.s)
+			rc = sdiag_at(d, s, NULL, 0, "out of memory");
+	}
+	if (rc == 0)
+		qsort(t, n, sizeof(*t), tuple_cmp);
+	for (size_t j = 1; j < n && rc == 0; j++) {
+		if (strcmp(t[j].id, t[j - 1].id) != 0)
+			continue;
+		size_t later = t[j].index, earlier = t[j - 1].index;
+		const struct sweep_axis *a = NULL;
+		size_t in_group = 0;
+		for (size_t k = 0; k < s->naxes; k++)
+			if (s->axes[k].group == group) {
+				a = a ? a : &s->axes[k];
+				in_group++;
+			}
+		if (!a)
+			break; /* cannot happen: a group has an axis */
+		const struct ynode *v = a->values[later], *w = a->values[earlier];
+		if (in_group == 1)
+			rc = sdiag_at(d, s, v, 0,
+				      "sweep: %s: value %zu, '%s', repeats value %zu, '%s': each value once "
+				      "(the same runs would be stored twice, under two names)",
+				      a->name, later + 1, v->text, earlier + 1, w->text);
+		else
+			rc = sdiag_at(d, s, v, 0,
+				      "sweep: zip: the values at position %zu repeat those at position %zu: "
+				      "each combination once (the same runs would be stored twice)",
+				      later + 1, earlier + 1);
+	}
+	for (size_t j = 0; j < n; j++)
+		free(t[j].id);
+	free(t);
+	return rc;
+}
+
 static int load_sweep(struct scenario *s, const struct ynode *sweep, struct sdiag *d)
 {
 	if (!sweep)
 		return 0;
 	if (sweep->type != Y_MAP)
 		return sdiag_at(d, s, sweep, 0, "sweep: expected a mapping of names to lists of values, such as {skew: [0ms, 10ms]}");
-	size_t n = sweep->n / 2;
-	if (n > SCENARIO_MAX_AXES)
-		return sdiag_at(d, s, sweep, 0, "sweep: at most %d axes, found %zu", SCENARIO_MAX_AXES, n);
-	s->axes = calloc(n ? n : 1, sizeof(*s->axes));
-	if (!s->axes)
+	size_t naxes = 0;
+	for (size_t i = 0; i + 1 < sweep->n; i += 2) {
+		const struct ynode *key = sweep->item[i], *vals = sweep->item[i + 1];
+		if (!is_zip(key, vals))
+			naxes++;
+		else if (vals->type == Y_MAP)
+			naxes += vals->n / 2;
+		else
+			for (size_t g = 0; g < vals->n; g++)
+				naxes += vals->item[g]->type == Y_MAP ? vals->item[g]->n / 2 : 1;
+	}
+	if (naxes > SCENARIO_MAX_AXES)
+		return sdiag_at(d, s, sweep, 0, "sweep: at most %d axes, found %zu", SCENARIO_MAX_AXES,
+				naxes);
+	s->axes = calloc(SCENARIO_MAX_AXES, sizeof(*s->axes));
+	s->group_values = calloc(SCENARIO_MAX_AXES, sizeof(*s->group_values));
+	if (!s->axes || !s->group_values)
 		return sdiag_at(d, s, sweep, 0, "out of memory");
-	uint64_t points = 1;
-	for (size_t i = 0; i < n; i++) {
-		const struct ynode *key = sweep->item[2 * i], *vals = sweep->item[2 * i + 1];
-		struct sweep_axis *a = &s->axes[s->naxes];
-		if (!subst_is_name(key->text))
-			return sdiag_at(d, s, key, 0,
-				   "sweep: '%s' is not a valid name (letters, digits and _, not starting with a digit)",
-				   key->text);
-		if (vals->type == Y_SCALAR)
-			return sdiag_at(d, s, vals, 0, "sweep: %s: expected a list of values, such as [%s]",
-				   key->text, vals->text);
-		if (vals->type != Y_SEQ)
-			return sdiag_at(d, s, vals, 0, "sweep: %s: expected a list of values, found %s",
-				   key->text, ydoc_type_name(vals->type));
-		if (vals->n == 0)
-			return sdiag_at(d, s, vals, 0, "sweep: %s: the list is empty", key->text);
-		if (vals->n > SCENARIO_MAX_AXIS_VALUES)
-			return sdiag_at(d, s, vals, 0, "sweep: %s: at most %d values", key->text,
-				   SCENARIO_MAX_AXIS_VALUES);
-		a->name = strdup(key->text);
-		a->key = key;
-		a->values = calloc(vals->n, sizeof(*a->values));
-		if (!a->name || !a->values) {
-			free(a->name);
-			free(a->values);
-			return sdiag_at(d, s, sweep, 0, "out of memory");
-		}
-		s->naxes++;
-		a->nvalues = vals->n;
-		for (size_t j = 0; j < vals->n; j++) {
-			if (vals->item[j]->type != Y_SCALAR)
-				return sdiag_at(d, s, vals->item[j], 0,
-					   "sweep: %s: each value must be a single value, found %s",
-					   key->text, ydoc_type_name(vals->item[j]->type));
-			if (strchr(vals->item[j]->text, '$'))
-				return sdiag_at(d, s, vals->item[j], 0,
-					   "sweep: %s: a sweep value cannot refer to another ($)", key->text);
-			a->values[j] = vals->item[j];
-		}
-		if (points > SCENARIO_MAX_RUNS)
+	for (size_t i = 0; i + 1 < sweep->n; i += 2) {
+		const struct ynode *key = sweep->item[i], *vals = sweep->item[i + 1];
+		if (!is_zip(key, vals)) {
+			if (load_axis(s, key, vals, s->ngroups, d) < 0)
+				return -1;
+			s->group_values[s->ngroups++] = s->axes[s->naxes - 1].nvalues;
 			continue;
-		points *= vals->n;
+		}
+		size_t ngroups = vals->type == Y_MAP ? 1 : vals->n;
+		for (size_t g = 0; g < ngroups; g++) {
+			if (s->ngroups >= SCENARIO_MAX_AXES)
+				return sdiag_at(d, s, key, 0, "sweep: at most %d axes", SCENARIO_MAX_AXES);
+			const struct ynode *map = vals->type == Y_MAP ? vals : vals->item[g];
+			if (load_zip(s, map, s->ngroups, d) < 0)
+				return -1;
+			s->ngroups++;
+		}
+	}
+	uint64_t points = 1;
+	for (size_t g = 0; g < s->ngroups; g++) {
+		if (check_distinct(s, g, d) < 0)
+			return -1;
+		if (points <= SCENARIO_MAX_RUNS)
+			points *= s->group_values[g];
 	}
 	s->npoints = points;
 	return 0;
@@ -286,6 +478,8 @@ static int load_policies(struct scenario *s, const struct ynode *list, struct sd
 			else if (len + 1 < sizeof(sp->label))
 				strcat(sp->label, ")");
 		}
+		if (sdiag_printable(d, s, label ? label : item, sp->label, "policies: label") < 0)
+			return -1;
 		for (size_t j = 0; j < i; j++)
 			if (strcmp(s->policies[j].label, sp->label) == 0)
 				return sdiag_at(d, s, item, 0,
@@ -294,19 +488,6 @@ static int load_policies(struct scenario *s, const struct ynode *list, struct sd
 	}
 	s->npolicies = list->n;
 	return 0;
-}
-
-/* A name is any printable text (no control characters), 1 to 100 bytes;
- * scenario_file_name() makes it safe for a file name. */
-static bool valid_name(const char *n)
-{
-	size_t len = strlen(n);
-	if (len == 0 || len > 100)
-		return false;
-	for (const unsigned char *p = (const unsigned char *)n; *p; p++)
-		if (*p < 0x20 || *p == 0x7f)
-			return false;
-	return true;
 }
 
 void scenario_file_name(const char *name, char *buf, size_t n)
@@ -340,9 +521,13 @@ static int load_top(struct scenario *s, struct sdiag *d)
 	const struct ynode *name = ydoc_get(root, "name");
 	if (!name)
 		return sdiag_at(d, s, root, 0, "a scenario needs a 'name' (it names results/NAME.db)");
-	if (name->type != Y_SCALAR || !valid_name(name->text))
+	/* any printable text, 1 to 100 bytes; scenario_file_name() makes it
+	 * safe for a file name */
+	if (name->type != Y_SCALAR || name->text[0] == '\0' || strlen(name->text) > 100)
 		return sdiag_at(d, s, name, 0,
 			   "name: expected a name of 1 to 100 characters without control characters");
+	if (sdiag_printable(d, s, name, name->text, "name") < 0)
+		return -1;
 	s->name = strdup(name->text);
 	const struct ynode *desc = ydoc_get(root, "description");
 	if (desc && desc->type != Y_SCALAR)
@@ -491,8 +676,10 @@ void scenario_run_index(const struct scenario *s, uint64_t i, uint64_t *point, s
 
 const char *scenario_axis_value(const struct scenario *s, uint64_t point, size_t a)
 {
-	/* mixed radix, the last axis the fastest */
-	for (size_t b = s->naxes; b-- > a + 1;)
-		point /= s->axes[b].nvalues;
-	return s->axes[a].values[point % s->axes[a].nvalues]->text;
+	/* mixed radix over the groups, the last the fastest; the axes of a
+	 * group share its digit */
+	size_t g = s->axes[a].group;
+	for (size_t h = s->ngroups; h-- > g + 1;)
+		point /= s->group_values[h];
+	return s->axes[a].values[point % s->group_values[g]]->text;
 }

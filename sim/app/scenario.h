@@ -4,7 +4,7 @@
  *
  * A scenario (design section 5, reference in docs/scenarios.md) is a YAML
  * mapping: name, description, seed, replications, stop, warmup, sweep,
- * policies, store, workload, network, clocks.  `$name` or `${name}` in any
+ * policies, store, workload, network, clocks, cluster, faults.  `$name` or `${name}` in any
  * value is replaced by the sweep value of the run (`$$` is a dollar sign).
  *
  * Guarantees:
@@ -15,13 +15,15 @@
  *    scenario that passes it cannot fail to resolve later: `clobber run`
  *    checks first and runs nothing, writes nothing, if anything is wrong.
  *  - The runs of a scenario are numbered point by point (the last sweep axis
- *    varying fastest), then policy by policy in the order written, then
+ *    varying fastest; the axes of a `zip` take their values together, as
+ *    one axis), then policy by policy in the order written, then
  *    replication by replication; replication r runs with seed `seed + r`, the
  *    same for every policy and point (common random numbers).
  */
 #ifndef CLOBBER_SCENARIO_H
 #define CLOBBER_SCENARIO_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -41,6 +43,7 @@ struct sweep_axis {
 	const struct ynode *key; /* where the axis is written */
 	size_t nvalues;
 	const struct ynode **values; /* scalars */
+	size_t group; /* the axes of one `zip` share a group: their values go together */
 };
 
 struct scenario_policy {
@@ -59,6 +62,8 @@ struct scenario {
 	uint64_t replications;
 	struct sweep_axis *axes;
 	size_t naxes;
+	size_t *group_values; /* per group, in sweep order: its number of values */
+	size_t ngroups;	      /* an axis alone is a group of its own */
 	struct scenario_policy *policies;
 	size_t npolicies;
 	struct ynode *root;
@@ -113,6 +118,18 @@ void run_spec_free(struct run_spec *r);
 
 /* Resolves everything: 0, or -1 with the first error in d. */
 int scenario_check(const struct scenario *s, struct sdiag *d);
+
+/* What the runs of a scenario need in memory (world_estimate_bytes), for
+ * `clobber run`'s check of -j and --record against this machine. */
+struct scenario_memory {
+	double run;  /* bytes: the largest estimate of one run, recording included */
+	double kept; /* bytes: of which its recorded rows, which a finished run
+			keeps until it is written */
+};
+
+/* scenario_check, also filling m for runs recorded as given. */
+int scenario_check_memory(const struct scenario *s, bool record_ops, bool record_trace,
+			  struct scenario_memory *m, struct sdiag *d);
 
 /* The fully resolved parameters of a run as JSON (object keys in a fixed
  * order; the identity of the run in a results database). */

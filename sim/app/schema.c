@@ -172,6 +172,40 @@ const struct field schema_script_fields[] = {
 	{0},
 };
 
+struct script_place {
+	int64_t at;
+	size_t index; /* position as written */
+};
+
+static int place_cmp(const void *pa, const void *pb)
+{
+	const struct script_place *a = pa, *b = pb;
+	if (a->at != b->at)
+		return a->at < b->at ? -1 : 1;
+	return (a->index > b->index) - (a->index < b->index);
+}
+
+/* Sorts ops by time, keeping the written order of equal times. */
+static int sort_script(struct script_op *ops, size_t n)
+{
+	struct script_place *pl = malloc((n ? n : 1) * sizeof(*pl));
+	struct script_op *copy = malloc((n ? n : 1) * sizeof(*copy));
+	if (!pl || !copy) {
+		free(pl);
+		free(copy);
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++)
+		pl[i] = (struct script_place){.at = ops[i].at, .index = i};
+	qsort(pl, n, sizeof(*pl), place_cmp);
+	memcpy(copy, ops, n * sizeof(*copy));
+	for (size_t i = 0; i < n; i++)
+		ops[i] = copy[pl[i].index];
+	free(pl);
+	free(copy);
+	return 0;
+}
+
 static int parse_script(struct rctx *c, const struct ynode *v, const char *path)
 {
 	if (v->type != Y_SEQ)
@@ -202,15 +236,10 @@ static int parse_script(struct rctx *c, const struct ynode *v, const char *path)
 			.at = e.at, .client = e.client, .key = e.key, .kind = (uint8_t)e.op,
 			.compute = ydoc_get(op, "compute") ? e.compute : -1};
 	}
-	/* issued in time order; entries at equal times in the order written */
-	struct script_op *so = c->out->script;
-	for (size_t i = 1; i < v->n; i++) {
-		struct script_op x = so[i];
-		size_t j = i;
-		for (; j > 0 && so[j - 1].at > x.at; j--)
-			so[j] = so[j - 1];
-		so[j] = x;
-	}
+	/* issued in time order; entries at equal times in the order written
+	 * (sorted by (at, position): O(n log n) however they are listed) */
+	if (sort_script(c->out->script, v->n) < 0)
+		return sdiag_at(c->d, c->s, v, 0, "out of memory");
 	c->out->cfg.script = c->out->script;
 	c->out->cfg.nscript = (uint32_t)v->n;
 	return 0;
@@ -487,8 +516,16 @@ static const struct field workload_fields[] = {
 	 .choices = "closed|open|script", .help = "how clients issue operations (below)"},
 	{.name = "think", .type = FT_DIST, .offset = CFG(think), .def = "exp(10ms)",
 	 .help = "closed loop: time a client waits before each operation"},
-	{.name = "rate", .type = FT_RATE, .offset = CFG(rate), .def = "100/s", .min = 0, .max = 1e9,
+	{.name = "rate", .type = FT_RATE, .offset = CFG(rate), .def = "100/s", .min = 1e-6, .max = 1e9,
 	 .help = "open loop: Poisson arrival rate of each client"},
+	{.name = "total_rate", .type = FT_CUSTOM, .custom = &schema_total_rate_custom,
+	 .def_doc = "none", .range = "1e-06/s to 1e12/s, and 1e-06/s to 1e9/s a client",
+	 .help = "open loop: the Poisson arrival rate of all clients together, split evenly over "
+		 "them (instead of `rate`)"},
+	{.name = "phases", .type = FT_CUSTOM, .custom = &schema_phases_custom, .def_doc = "none",
+	 .range = "1 to 32 phases",
+	 .help = "open loop: load that changes over time, a list of phases `{for, rate}` or "
+		 "`{for, total_rate}` (below)"},
 	{.name = "key", .type = FT_KEYS, .offset = CFG(key), .def = "uniform", .range = "see section 3",
 	 .help = "which key an operation touches"},
 	{.name = "mix", .type = FT_CUSTOM, .custom = &mix_custom, .def = "{incr: 1}",

@@ -47,12 +47,24 @@ struct schema_custom {
 	void (*json)(const struct run_config *cfg, struct strbuf *b);
 	const char *type; /* docs: the type in words */
 	const struct field *sub; /* docs: its entries, when it is a mapping of them */
+	/* Optional: false when the entry is not written; it is then left out
+	 * of the run's parameters, so that adding a key changes no identity
+	 * of the runs of scenarios that do not use it. */
+	bool (*is_set)(const struct run_config *cfg);
 };
 
 /* The top-level table of a scenario file, and the entries of one scripted
  * operation (workload.script). */
 extern const struct field schema_top[];
 extern const struct field schema_script_fields[];
+
+/* The custom entries of schema_load.c (workload.total_rate and
+ * workload.phases), the entries of one phase, and the checks of the load
+ * against the rest of the run (the arrival mode, the clients). */
+extern const struct schema_custom schema_total_rate_custom;
+extern const struct schema_custom schema_phases_custom;
+extern const struct field schema_phase_fields[];
+int schema_load_check(struct rctx *c);
 
 /* The custom entries of schema_faults.c. */
 extern const struct schema_custom schema_faults_custom;

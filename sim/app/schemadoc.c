@@ -101,6 +101,9 @@ static int keys_table(const char *section, struct strbuf *b)
 	} else if (strcmp(section, "script") == 0) {
 		table = schema_script_fields;
 		prefix = "";
+	} else if (strcmp(section, "phases") == 0) {
+		table = schema_phase_fields;
+		prefix = "";
 	} else if (strcmp(section, "faults") == 0) {
 		table = schema_faults_custom.sub; /* the settings of one entry */
 		prefix = "";

@@ -29,6 +29,15 @@ int sdiag_at(struct sdiag *d, const struct scenario *s, const struct ynode *n, i
 /* "; did you mean 'x'?" for the candidate closest to word, or "". */
 void sdiag_suggest(const char *word, const char *const *cands, size_t n, char *out, size_t cap);
 
+/* Names and labels reach reports, charts and terminals: they must be
+ * printable text (escape.h's esc_is_visible: no control character, no C1
+ * control, no line separator or bidirectional override, valid UTF-8).
+ * Returns 0 when `text` (the value of scalar n, after substitution) is,
+ * else -1 with d saying which character, where, and that `what` must be
+ * printable. */
+int sdiag_printable(struct sdiag *d, const struct scenario *s, const struct ynode *n,
+		    const char *text, const char *what);
+
 /* "a, b, c". */
 void sdiag_join(const char *const *names, size_t n, char *out, size_t cap);
 

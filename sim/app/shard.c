@@ -52,7 +52,8 @@ static double expected_ops(const struct run_config *c)
 	double per_client; /* operations per second */
 	switch (c->arrival) {
 	case ARRIVAL_OPEN:
-		per_client = c->rate;
+		per_client = c->nphases ? phases_expected(c->phases, c->nphases, c->stop_time) / seconds
+					: c->rate;
 		break;
 	case ARRIVAL_SCRIPT:
 		return fmin(limit, (double)c->nscript);

@@ -425,6 +425,8 @@ int tchart_draw(const struct tview *v, const char *dir, const char *base, const 
 		write_bands(v, bands, nbands, first_band, &d, shaded);
 	free(bands);
 	int height = 200 + 70 * (int)(v->nlanes ? v->nlanes : 1);
+	if (height > GP_MAX_PIXELS)
+		height = GP_MAX_PIXELS; /* hundreds of lanes: narrower ones */
 	sb_puts(&g, "# clobber swimlane chart of one traced run\n");
 	sb_printf(&g, "# rerun by hand in this directory: gnuplot %s.gp\n\n", base);
 	gp_terminal(&g, format, 1300, height, base);

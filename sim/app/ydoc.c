@@ -4,6 +4,7 @@
 #include "sim/app/ydoc.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,19 @@ static int fail(struct ydiag *d, int line, int col, const char *fmt, ...)
 	vsnprintf(d->msg, sizeof(d->msg), fmt, ap);
 	va_end(ap);
 	return -1;
+}
+
+/* A tag (!!int, !foo) would say how to read a value, and clobber reads
+ * every value as text, by its key: refused rather than ignored. */
+static int fail_tag(struct ydiag *d, int line, int col, const yaml_char_t *tag)
+{
+	const char *t = (const char *)tag;
+	const char *std = "tag:yaml.org,2002:";
+	bool is_std = strncmp(t, std, strlen(std)) == 0;
+	return fail(d, line, col,
+		    "YAML tags (%s%.40s) are not supported: every value is read as text and parsed "
+		    "by its key; remove the tag",
+		    is_std ? "!!" : "", is_std ? t + strlen(std) : t);
 }
 
 static struct ynode *node_new(enum ynode_type t, int line, int col)
@@ -236,6 +250,10 @@ static int build(struct builder *b, yaml_event_t *ev, struct ynode **out, int de
 			ydoc_free(n);
 			return fail(b->d, line, col, "anchors (&name) are not supported");
 		}
+		if (ev->data.scalar.tag) {
+			ydoc_free(n);
+			return fail_tag(b->d, line, col, ev->data.scalar.tag);
+		}
 		*out = n;
 		return 0;
 	}
@@ -244,6 +262,9 @@ static int build(struct builder *b, yaml_event_t *ev, struct ynode **out, int de
 		bool map = ev->type == YAML_MAPPING_START_EVENT;
 		if (map ? ev->data.mapping_start.anchor != NULL : ev->data.sequence_start.anchor != NULL)
 			return fail(b->d, line, col, "anchors (&name) are not supported");
+		const yaml_char_t *tag = map ? ev->data.mapping_start.tag : ev->data.sequence_start.tag;
+		if (tag)
+			return fail_tag(b->d, line, col, tag);
 		struct ynode *n = node_new(map ? Y_MAP : Y_SEQ, line, col);
 		if (!n)
 			return fail(b->d, line, col, "out of memory");

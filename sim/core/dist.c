@@ -260,6 +260,9 @@ double dist_exponential(gsl_rng *r, double mean)
 
 double dist_sample(const struct dist *d, gsl_rng *r)
 {
+	if (!r) /* a constant distribution drawn without a stream (dist_is_const):
+		   normal(x, 0) and lognormal(x, 0) too, which GSL would draw */
+		return dist_mean(d);
 	switch (d->kind) {
 	case DIST_CONST:
 		return d->a;

@@ -62,7 +62,8 @@ int dist_parse(const char *text, enum dist_unit unit, struct dist *d,
 /* Prints d as a scenario would write it ("exp(10ms)"). */
 int dist_format(const struct dist *d, enum dist_unit unit, char *buf, size_t n);
 
-/* One draw. */
+/* One draw.  r may be NULL for a distribution of one value
+ * (dist_is_const): the draw is that value, and no stream is needed. */
 double dist_sample(const struct dist *d, gsl_rng *r);
 
 /* An exponential sample of the given mean (>= 0). */

@@ -168,10 +168,10 @@ static int parse(const struct field *f, void *base, const char *text, struct par
 		double r;
 		if (units_rate(text, &r, e) < 0)
 			return -1;
-		if (check && !(r > f->min && r <= f->max)) {
+		if (check && !(r >= f->min && r <= f->max)) {
 			char hi[32];
 			limit_text(f->max, hi, sizeof(hi));
-			snprintf(what, sizeof(what), "a rate must be above %g and at most %s/s", f->min, hi);
+			snprintf(what, sizeof(what), "a rate must be at least %g/s and at most %s/s", f->min, hi);
 			return range_fail(e, text, what);
 		}
 		memcpy(at, &r, sizeof(r));
@@ -417,7 +417,7 @@ void field_range_text(const struct field *f, char *buf, size_t n)
 		return;
 	case FT_RATE:
 		limit_text(f->max, hi, sizeof(hi));
-		snprintf(buf, n, "above %g, at most %s/s", f->min, hi);
+		snprintf(buf, n, "%g/s to %s/s", f->min, hi);
 		return;
 	default:
 		buf[0] = '\0';

@@ -56,6 +56,11 @@ struct kernel {
 	bool stopped;
 	bool failed;
 	bool interrupted;
+	int refused;		  /* -ERANGE, -ELOOP or -E2BIG: the guards stopped the run */
+	int64_t instant;	  /* the time of the events being counted */
+	uint64_t at_instant;	  /* events run at that time */
+	uint64_t instant_limit;
+	uint64_t event_limit;	  /* events a run may have in all (-E2BIG past it) */
 	/* While a handler runs, its own entry stays at the root of the heap
 	 * (it is the least entry, so the heap stays valid) until the handler's
 	 * first kernel_schedule() overwrites it and sifts it down: a pop and a
@@ -113,6 +118,8 @@ struct kernel *kernel_new(size_t hint)
 		return NULL;
 	}
 	k->free_slot = NO_SLOT;
+	k->instant_limit = KERNEL_INSTANT_MAX;
+	k->event_limit = UINT64_MAX;
 	k->dlog = HEAP_DLOG_DEFAULT;
 	return k;
 }
@@ -298,11 +305,22 @@ static kernel_handle schedule_at(struct kernel *k, int64_t born, int64_t at, ker
 	return ((uint64_t)k->slots[s].gen << 32) | s;
 }
 
+/* The guard against time overflow: an event after KERNEL_TIME_MAX is
+ * refused and the run stops. */
+static kernel_handle refuse_time(struct kernel *k)
+{
+	k->refused = -ERANGE;
+	k->stopped = true;
+	return KERNEL_NO_EVENT;
+}
+
 kernel_handle kernel_schedule(struct kernel *k, int64_t delay, kernel_fn *fn,
 			      void *obj, uint64_t arg)
 {
 	if (delay < 0)
 		delay = 0; /* never in the past: callers clamp, this is a guard */
+	if (delay > KERNEL_TIME_MAX - k->now)
+		return refuse_time(k);
 	return schedule_at(k, k->now, k->now + delay, fn, obj, arg);
 }
 
@@ -313,6 +331,8 @@ kernel_handle kernel_schedule_born(struct kernel *k, int64_t born, int64_t at, k
 		born = k->now;
 	if (at < born)
 		at = born;
+	if (at > KERNEL_TIME_MAX)
+		return refuse_time(k);
 	return schedule_at(k, born, at, fn, obj, arg);
 }
 
@@ -372,6 +392,27 @@ void kernel_stop(struct kernel *k)
 void kernel_set_interrupt(struct kernel *k, const volatile sig_atomic_t *flag)
 {
 	k->interrupt = flag;
+}
+
+void kernel_set_instant_limit(struct kernel *k, uint64_t limit)
+{
+	k->instant_limit = limit ? limit : KERNEL_INSTANT_MAX;
+}
+
+void kernel_set_event_limit(struct kernel *k, uint64_t limit)
+{
+	k->event_limit = limit ? limit : UINT64_MAX;
+}
+
+/* The guard against runs that cannot advance time: true once the events
+ * at time t exceed the instant limit. */
+static bool instant_exceeded(struct kernel *k, int64_t t)
+{
+	if (t != k->instant) {
+		k->instant = t;
+		k->at_instant = 0;
+	}
+	return ++k->at_instant > k->instant_limit;
 }
 
 /* Drops cancelled entries at the FIFO's head; true if a live one is left. */
@@ -437,12 +478,20 @@ int64_t kernel_pop(struct kernel *k)
 
 int kernel_run(struct kernel *k, int64_t until)
 {
-	k->stopped = k->failed;
+	k->stopped = k->failed || k->refused;
 	while (!k->stopped) {
 		struct heap_entry top;
 		int from = next_event(k, &top);
 		if (!from || top.time > until)
 			break;
+		if (instant_exceeded(k, top.time)) {
+			k->refused = -ELOOP;
+			break;
+		}
+		if (k->events >= k->event_limit) {
+			k->refused = -E2BIG;
+			break;
+		}
 		struct slot *sl = &k->slots[top.slot];
 		kernel_fn *fn = sl->fn;
 		void *obj = sl->obj;
@@ -461,5 +510,5 @@ int kernel_run(struct kernel *k, int64_t until)
 			break;
 		}
 	}
-	return k->failed ? -ENOMEM : k->interrupted ? -EINTR : 0;
+	return k->failed ? -ENOMEM : k->refused ? k->refused : k->interrupted ? -EINTR : 0;
 }

@@ -36,6 +36,12 @@
  *  - A handle names one scheduling.  Cancelling a handle whose event already
  *    ran or was cancelled is harmless and returns false (the slot's generation
  *    counter tells a stale handle from a live one).
+ *  - Time cannot overflow: an event that would lie after KERNEL_TIME_MAX
+ *    (2^62 ns, about 146 years) is refused, and the run stops with -ERANGE.
+ *  - A run that cannot advance time is stopped: once more than the instant
+ *    limit (KERNEL_INSTANT_MAX events by default) have run at one simulated
+ *    instant, kernel_run() returns -ELOOP.  Only a model whose operations
+ *    take no time at all gets there (a loop of zero delays).
  */
 #ifndef CLOBBER_KERNEL_H
 #define CLOBBER_KERNEL_H
@@ -54,6 +60,14 @@ typedef void kernel_fn(struct kernel *k, void *obj, uint64_t arg);
 typedef uint64_t kernel_handle;
 #define KERNEL_NO_EVENT ((kernel_handle)0)
 
+/* The latest time an event may have (2^62 ns, about 146 years); delays
+ * are at most 4e18 ns (dist.h), so now + delay is always computable. */
+#define KERNEL_TIME_MAX ((int64_t)1 << 62)
+
+/* Events that may run at one simulated instant before the run is stopped
+ * as one that cannot advance time (kernel_set_instant_limit). */
+#define KERNEL_INSTANT_MAX 50000000ULL
+
 /* Time values: nanoseconds. */
 #define KERNEL_NS ((int64_t)1)
 #define KERNEL_US ((int64_t)1000)
@@ -67,13 +81,16 @@ void kernel_free(struct kernel *k);
 
 /* Schedules fn(k, obj, arg) to run `delay` ns from now (delay >= 0).
  * Returns its handle, or KERNEL_NO_EVENT when out of memory (the kernel is
- * then marked failed and kernel_run() returns -ENOMEM). */
+ * then marked failed and kernel_run() returns -ENOMEM) or when the event
+ * would lie after KERNEL_TIME_MAX (the kernel stops, and kernel_run()
+ * returns -ERANGE). */
 kernel_handle kernel_schedule(struct kernel *k, int64_t delay, kernel_fn *fn,
 			      void *obj, uint64_t arg);
 
 /* Schedules fn(k, obj, arg) to run at time `at`, ordered among the
  * events at that time as though scheduled at instant `born`
- * (now <= born <= at; clamped to that). */
+ * (now <= born <= at; clamped to that).  An event after KERNEL_TIME_MAX
+ * is refused as kernel_schedule refuses it. */
 kernel_handle kernel_schedule_born(struct kernel *k, int64_t born, int64_t at, kernel_fn *fn,
 				   void *obj, uint64_t arg);
 
@@ -107,7 +124,9 @@ uint64_t kernel_events(const struct kernel *k);
 /* Runs events until the queue is empty, kernel_stop() is called, or the next
  * event lies after `until` (pass INT64_MAX for no limit).  Returns 0, or a
  * negative error code: -ENOMEM if scheduling failed for want of memory,
- * -EINTR if the interrupt flag was raised. */
+ * -ERANGE if an event was refused for lying after KERNEL_TIME_MAX, -ELOOP
+ * if more events than the instant limit ran at one instant, -E2BIG if the
+ * event limit was reached, -EINTR if the interrupt flag was raised. */
 int kernel_run(struct kernel *k, int64_t until);
 
 /* Makes kernel_run() return after the current event. */
@@ -116,6 +135,14 @@ void kernel_stop(struct kernel *k);
 /* While *flag is zero the run goes on; once it is not (a signal handler
  * sets it), kernel_run() returns -EINTR within 4096 events.  NULL: never. */
 void kernel_set_interrupt(struct kernel *k, const volatile sig_atomic_t *flag);
+
+/* Sets how many events may run at one instant (0: KERNEL_INSTANT_MAX). */
+void kernel_set_instant_limit(struct kernel *k, uint64_t limit);
+
+/* Sets how many events may run in all (0: no limit, the default); once
+ * they have, kernel_run() returns -E2BIG before running another.  A budget
+ * for the fuzz harness, which runs every scenario it loads a little. */
+void kernel_set_event_limit(struct kernel *k, uint64_t limit);
 
 /* The heap's number of children per entry: 2, 4, 8 or 16, before anything
  * is scheduled (-EINVAL otherwise).  The order of events does not depend
