@@ -475,12 +475,7 @@ static void jobs_speedup_of(bool quick, const char *text, uint64_t ops)
 			plan[j - 1] = sum.plan_s;
 			write[j - 1] = sum.write_s;
 		}
-		char extra[80];
-		unlink(path);
-		snprintf(extra, sizeof(extra), "%s-wal", path);
-		unlink(extra);
-		snprintf(extra, sizeof(extra), "%s-shm", path);
-		unlink(extra);
+		bench_unlink_db(path);
 	}
 	printf("\n-j 1 against -j 2 on %llu runs of %llu operations: %.2f s and %.2f s (%.0f and %.0f "
 	       "runs/s), speedup %.2f (best of %d)\n",
@@ -635,7 +630,27 @@ static void hold_sizes(bool quick)
 
 /* The SimPy peer's model, in clobber: closed-loop clients doing
  * version-checked increments on uniformly chosen keys, exponential one-way
- * latency, exponential think time, retries with exponential backoff. */
+ * latency, exponential think time, retries with exponential backoff;
+ * replication i. */
+static struct run_config peer_config(int i)
+{
+	struct run_config c;
+	config_defaults(&c);
+	c.policy = registry_find("version");
+	policy_defaults(c.policy, c.popts.bytes);
+	c.seed = (uint64_t)i + 1;
+	c.clients = 50;
+	c.keys = 100;
+	c.stop_ops = 100000;
+	c.think = (struct dist){.kind = DIST_EXP, .a = 5e6, .b = 0};
+	c.latency = (struct dist){.kind = DIST_EXP, .a = 0.5e6, .b = 0};
+	c.compute = (struct dist){.kind = DIST_CONST, .a = 0, .b = 0};
+	c.backoff = (struct dist){.kind = DIST_EXP, .a = 1e6, .b = 0};
+	c.retries = 10;
+	c.timeout = 0;
+	return c;
+}
+
 static int peer(int reps)
 {
 	double lat[64], conf[64], ops = 0, wall = 0, events = 0;
@@ -658,20 +673,7 @@ static int peer(int reps)
 			break;
 		ops = wall = events = 0;
 		for (int i = 0; i < reps; i++) {
-			struct run_config c;
-			config_defaults(&c);
-			c.policy = registry_find("version");
-			policy_defaults(c.policy, c.popts.bytes);
-			c.seed = (uint64_t)i + 1;
-			c.clients = 50;
-			c.keys = 100;
-			c.stop_ops = 100000;
-			c.think = (struct dist){.kind = DIST_EXP, .a = 5e6, .b = 0};
-			c.latency = (struct dist){.kind = DIST_EXP, .a = 0.5e6, .b = 0};
-			c.compute = (struct dist){.kind = DIST_CONST, .a = 0, .b = 0};
-			c.backoff = (struct dist){.kind = DIST_EXP, .a = 1e6, .b = 0};
-			c.retries = 10;
-			c.timeout = 0;
+			struct run_config c = peer_config(i);
 			struct run_result r;
 			double t1 = now_s();
 			if (runner_run(&c, &r, NULL, NULL) < 0)
@@ -684,20 +686,7 @@ static int peer(int reps)
 		best = ops / wall > best ? ops / wall : best;
 	}
 	for (int i = 0; i < reps; i++) {
-		struct run_config c;
-		config_defaults(&c);
-		c.policy = registry_find("version");
-		policy_defaults(c.policy, c.popts.bytes);
-		c.seed = (uint64_t)i + 1;
-		c.clients = 50;
-		c.keys = 100;
-		c.stop_ops = 100000;
-		c.think = (struct dist){.kind = DIST_EXP, .a = 5e6, .b = 0};
-		c.latency = (struct dist){.kind = DIST_EXP, .a = 0.5e6, .b = 0};
-		c.compute = (struct dist){.kind = DIST_CONST, .a = 0, .b = 0};
-		c.backoff = (struct dist){.kind = DIST_EXP, .a = 1e6, .b = 0};
-		c.retries = 10;
-		c.timeout = 0;
+		struct run_config c = peer_config(i);
 		struct run_result r;
 		double t0 = now_s();
 		if (runner_run(&c, &r, NULL, NULL) < 0)

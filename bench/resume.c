@@ -25,7 +25,7 @@ static double mono_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-static void unlink_db(const char *path)
+void bench_unlink_db(const char *path)
 {
 	char extra[80];
 	unlink(path);
@@ -80,7 +80,7 @@ static void plan_times(bool quick)
 	if (rc == 0)
 		rc = exec_scenario(s, db, &o, &resumed, err, sizeof(err));
 	results_close(db);
-	unlink_db(path);
+	bench_unlink_db(path);
 	free(half);
 	scenario_free(s);
 	if (rc < 0) {

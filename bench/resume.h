@@ -13,4 +13,7 @@
  * script of 100000 operations. */
 void bench_resume(bool quick);
 
+/* Removes a benchmark's database and its -wal and -shm files. */
+void bench_unlink_db(const char *path);
+
 #endif

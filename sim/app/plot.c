@@ -79,6 +79,21 @@ int plot_tags(struct plotter *pl)
 	return 0;
 }
 
+void plot_key_plot(struct strbuf *g, const struct plotter *pl, const bool *has, size_t nl,
+		   const char *with)
+{
+	sb_puts(g, "plot \\\n");
+	bool first = true;
+	for (size_t l = 0; l < nl; l++) {
+		if (!has[l])
+			continue;
+		sb_printf(g, "%s  NaN with %s lt %zu title ", first ? "" : ", \\\n", with, l + 1);
+		gp_quote(g, pl->tags[l]);
+		first = false;
+	}
+	sb_puts(g, "\nunset multiplot\n");
+}
+
 void plot_key_text(const struct plotter *pl, const bool *shown, struct strbuf *b)
 {
 	bool first = true;

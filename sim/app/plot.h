@@ -67,6 +67,13 @@ int plot_tags(struct plotter *pl);
  * the caller), or "" when none does. */
 void plot_key_text(const struct plotter *pl, const bool *shown, struct strbuf *b);
 
+/* The last plot of a multiplot chart: an empty series per label that
+ * `has` marks, drawn `with` STYLE in the label's line type, so that the
+ * key names every label once ("linespoints", "boxes dt solid"); then
+ * unsets the multiplot. */
+void plot_key_plot(struct strbuf *g, const struct plotter *pl, const bool *has, size_t nl,
+		   const char *with);
+
 /* A file name for a chart from its parts ("lost_update_rate", "skew"
  * give "lost_update_rate-vs-skew"; b may be NULL): only letters, digits,
  * '-', '_' and '.', never two charts the same name.  Returns 0, or -1

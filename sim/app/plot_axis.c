@@ -317,6 +317,23 @@ struct panels {
 	size_t n;
 };
 
+/* The overlaps of the series of panel k (plot_overlaps), on the values
+ * drawn (their logs on a log axis); y is room for nlabels x npoints. */
+static void panel_overlaps(const struct dbr_values *v, const struct panels *pn, size_t k,
+			   const bool *has, bool ylog, double tol, double *y, size_t *group,
+			   size_t *rank, size_t *size)
+{
+	size_t nl = v->nlabels, np = v->npoints;
+	for (size_t l = 0; l < nl; l++)
+		for (size_t p = 0; p < np; p++) {
+			double mean, half;
+			y[l * np + p] = pn->of[p] == k && has[l] && cell_ci(v, p, l, &mean, &half)
+						? (ylog ? log(mean) : mean)
+						: NAN;
+		}
+	plot_overlaps(y, nl, np, tol, group, rank, size);
+}
+
 static void panels_free(struct panels *pn, size_t npoints)
 {
 	for (size_t k = 0; pn->name && k < npoints; k++)
@@ -434,14 +451,7 @@ static int chart(struct plotter *pl, const struct dbr_metric *m, const struct xa
 	}
 	/* overlaps that hold in every panel, for the key */
 	for (size_t k = 0; k < npanels; k++) {
-		for (size_t l = 0; l < nl; l++)
-			for (size_t p = 0; p < np; p++) {
-				double mean, half;
-				y[l * np + p] = pn.of[p] == k && has[l] && cell_ci(v, p, l, &mean, &half)
-							? (ylog ? log(mean) : mean)
-							: NAN;
-			}
-		plot_overlaps(y, nl, np, tol, group, rank, size);
+		panel_overlaps(v, &pn, k, has, ylog, tol, y, group, rank, size);
 		for (size_t l = 0; l < nl; l++)
 			if (k == 0)
 				everywhere[l] = group[l];
@@ -534,14 +544,7 @@ static int chart(struct plotter *pl, const struct dbr_metric *m, const struct xa
 	int block = 0;
 	for (size_t k = 0; k < npanels; k++) {
 		/* this panel's series, for the overlaps */
-		for (size_t l = 0; l < nl; l++)
-			for (size_t p = 0; p < np; p++) {
-				double mean, half;
-				y[l * np + p] = pn.of[p] == k && has[l] && cell_ci(v, p, l, &mean, &half)
-							? (ylog ? log(mean) : mean)
-							: NAN;
-			}
-		plot_overlaps(y, nl, np, tol, group, rank, size);
+		panel_overlaps(v, &pn, k, has, ylog, tol, y, group, rank, size);
 		sb_printf(&g, "\nset origin %.4f, %.4f\nset size %.4f, %.4f\nset title ",
 			  (double)(k % (size_t)cols) * pw,
 			  keyfrac + (double)(rows - 1 - (int)(k / (size_t)cols)) * ph, pw, ph);
@@ -620,16 +623,7 @@ static int chart(struct plotter *pl, const struct dbr_metric *m, const struct xa
 		gp_quote(&g, note.s);
 		sb_printf(&g, " at screen 0.5, screen %.4f center font ',9'\n", liney);
 	}
-	sb_puts(&g, "plot \\\n");
-	bool first = true;
-	for (size_t l = 0; l < nl; l++) {
-		if (!has[l])
-			continue;
-		sb_printf(&g, "%s  NaN with linespoints lt %zu title ", first ? "" : ", \\\n", l + 1);
-		gp_quote(&g, pl->tags[l]);
-		first = false;
-	}
-	sb_puts(&g, "\nunset multiplot\n");
+	plot_key_plot(&g, pl, has, nl, "linespoints");
 	snprintf(title, sizeof(title), "%s against %s", plot_title(m), s->axes[x->a]);
 	rc = plot_finish(pl, base, title, &g, &d);
 out:

@@ -253,16 +253,7 @@ static int chart(struct plotter *pl, const struct dbr_metric *m, const struct ba
 		gp_quote(&g, keytext.s ? keytext.s : "");
 		sb_printf(&g, " at screen 0.5, screen %.4f center font ',9'\n", 8.0 / height);
 	}
-	sb_puts(&g, "plot \\\n");
-	bool first = true;
-	for (size_t l = 0; l < nl; l++) {
-		if (!has[l])
-			continue;
-		sb_printf(&g, "%s  NaN with boxes lt %zu dt solid title ", first ? "" : ", \\\n", l + 1);
-		gp_quote(&g, pl->tags[l]);
-		first = false;
-	}
-	sb_puts(&g, "\nunset multiplot\n");
+	plot_key_plot(&g, pl, has, nl, "boxes dt solid");
 	snprintf(title, sizeof(title), "%s by %s", plot_title(m), s->axes[b->a]);
 	rc = plot_finish(pl, base, title, &g, &d);
 out:
