@@ -79,6 +79,33 @@ int plot_tags(struct plotter *pl)
 	return 0;
 }
 
+void plot_grid_init(struct plot_grid *pg, int cols, int rows, int height, double keypx, double toppx)
+{
+	pg->cols = cols;
+	pg->rows = rows;
+	pg->height = height;
+	pg->keyfrac = keypx / height;
+	pg->pw = 1.0 / cols;
+	pg->ph = (1 - pg->keyfrac - toppx / height) / rows;
+}
+
+void plot_grid_panel(struct strbuf *g, const struct plot_grid *pg, size_t k)
+{
+	size_t cols = (size_t)pg->cols;
+	sb_printf(g, "\nset origin %.4f, %.4f\nset size %.4f, %.4f\n", (double)(k % cols) * pg->pw,
+		  pg->keyfrac + (double)(pg->rows - 1 - (int)(k / cols)) * pg->ph, pg->pw, pg->ph);
+}
+
+void plot_grid_key(struct strbuf *g, const struct plot_grid *pg, int perrow, int samplen)
+{
+	sb_printf(g, "\n# the key\nset origin 0, 0\nset size 1, %.4f\nunset title\nunset xlabel\n"
+		     "unset ylabel\nunset tics\nunset border\nunset grid\nunset logscale\nunset arrow\n"
+		     "set xrange [0:1]\nset yrange [0:1]\n"
+		     "set key at screen 0.5, screen %.4f center top horizontal Left reverse maxcols %d "
+		     "samplen %d spacing 1.1\n",
+		  pg->keyfrac, pg->keyfrac - 4.0 / pg->height, perrow, samplen);
+}
+
 void plot_key_plot(struct strbuf *g, const struct plotter *pl, const bool *has, size_t nl,
 		   const char *with)
 {

@@ -74,6 +74,24 @@ void plot_key_text(const struct plotter *pl, const bool *shown, struct strbuf *b
 void plot_key_plot(struct strbuf *g, const struct plotter *pl, const bool *has, size_t nl,
 		   const char *with);
 
+/* The panels of a multiplot chart of `height` pixels: cols x rows
+ * panels between a title strip of toppx pixels at the top and a key strip
+ * of keypx at the bottom (fractions of the screen). */
+struct plot_grid {
+	int cols, rows;
+	double pw, ph;	 /* a panel's width and height */
+	double keyfrac;	 /* the key strip's height */
+	int height;
+};
+void plot_grid_init(struct plot_grid *pg, int cols, int rows, int height, double keypx, double toppx);
+
+/* Places the next plot in panel k (row by row from the top left). */
+void plot_grid_panel(struct strbuf *g, const struct plot_grid *pg, size_t k);
+
+/* Starts the key strip: an empty plot at the bottom whose key lists the
+ * series, perrow to a row, with samples samplen characters long. */
+void plot_grid_key(struct strbuf *g, const struct plot_grid *pg, int perrow, int samplen);
+
 /* A file name for a chart from its parts ("lost_update_rate", "skew"
  * give "lost_update_rate-vs-skew"; b may be NULL): only letters, digits,
  * '-', '_' and '.', never two charts the same name.  Returns 0, or -1

@@ -530,8 +530,8 @@ static int chart(struct plotter *pl, const struct dbr_metric *m, const struct xa
 			  ylo, yhi, pad, pad);
 	}
 	x_setup(&g, pl, x);
-	double keyfrac = (double)(20 * keyrows + 16) / height, topfrac = 44.0 / height;
-	double pw = 1.0 / cols, ph = (1 - keyfrac - topfrac) / rows;
+	struct plot_grid pg;
+	plot_grid_init(&pg, cols, rows, height, 20.0 * keyrows + 16, 44);
 	sb_puts(&g, "\nset multiplot title ");
 	gp_quote(&g, title);
 	sb_puts(&g, " font theme_title_font\n");
@@ -545,9 +545,8 @@ static int chart(struct plotter *pl, const struct dbr_metric *m, const struct xa
 	for (size_t k = 0; k < npanels; k++) {
 		/* this panel's series, for the overlaps */
 		panel_overlaps(v, &pn, k, has, ylog, tol, y, group, rank, size);
-		sb_printf(&g, "\nset origin %.4f, %.4f\nset size %.4f, %.4f\nset title ",
-			  (double)(k % (size_t)cols) * pw,
-			  keyfrac + (double)(rows - 1 - (int)(k / (size_t)cols)) * ph, pw, ph);
+		plot_grid_panel(&g, &pg, k);
+		sb_puts(&g, "set title ");
 		gp_quote(&g, pn.name[k]);
 		/* the y label once per row, at its left */
 		if (k % (size_t)cols == 0)
@@ -605,12 +604,7 @@ static int chart(struct plotter *pl, const struct dbr_metric *m, const struct xa
 		sb_puts(&g, "\n");
 	}
 	/* the key, once, in the bottom strip: an empty plot that only has a key */
-	sb_printf(&g, "\n# the key\nset origin 0, 0\nset size 1, %.4f\nunset title\nunset xlabel\n"
-		      "unset ylabel\nunset tics\nunset border\nunset grid\nunset logscale xy\nunset arrow\n"
-		      "set xrange [0:1]\nset yrange [0:1]\n"
-		      "set key at screen 0.5, screen %.4f center top horizontal Left reverse maxcols %d "
-		      "samplen 4 spacing 1.1\n",
-		  keyfrac, keyfrac - 4.0 / height, perrow);
+	plot_grid_key(&g, &pg, perrow, 4);
 	double liney = 8.0 / height;
 	if (keytext.len) {
 		sb_printf(&g, "set label 1 ");

@@ -193,8 +193,8 @@ static int chart(struct plotter *pl, const struct dbr_metric *m, const struct ba
 		sb_printf(&g, " %zu", i);
 	}
 	sb_puts(&g, ")\nset grid noxtics ytics\n");
-	double keyfrac = (double)(20 * keyrows + 16) / height, topfrac = 44.0 / height;
-	double pw = 1.0 / cols, ph = (1 - keyfrac - topfrac) / rows;
+	struct plot_grid pg;
+	plot_grid_init(&pg, cols, rows, height, 20.0 * keyrows + 16, 44);
 	sb_puts(&g, "\nset multiplot title ");
 	gp_quote(&g, title);
 	sb_puts(&g, " font theme_title_font\n");
@@ -206,9 +206,8 @@ static int chart(struct plotter *pl, const struct dbr_metric *m, const struct ba
 		    "# each block starts with a NaN row, so that no block is empty\n");
 	int block = 0;
 	for (size_t k = 0; k < npanels; k++) {
-		sb_printf(&g, "\nset origin %.4f, %.4f\nset size %.4f, %.4f\nset title ",
-			  (double)(k % (size_t)cols) * pw, keyfrac + (double)(rows - 1 - (int)(k / (size_t)cols)) * ph,
-			  pw, ph);
+		plot_grid_panel(&g, &pg, k);
+		sb_puts(&g, "set title ");
 		gp_quote(&g, b->panel[k]);
 		sb_puts(&g, k % (size_t)cols == 0 ? "\nset ylabel ylabel_text\n" : "\nunset ylabel\n");
 		sb_puts(&g, "plot \\\n");
@@ -242,12 +241,7 @@ static int chart(struct plotter *pl, const struct dbr_metric *m, const struct ba
 		sb_puts(&g, "\n");
 	}
 	/* the key, once, in the bottom strip */
-	sb_printf(&g, "\n# the key\nset origin 0, 0\nset size 1, %.4f\nunset title\nunset xlabel\n"
-		      "unset ylabel\nunset tics\nunset border\nunset grid\n"
-		      "set xrange [0:1]\nset yrange [0:1]\n"
-		      "set key at screen 0.5, screen %.4f center top horizontal Left reverse maxcols %d "
-		      "samplen 2 spacing 1.1\n",
-		  keyfrac, keyfrac - 4.0 / height, perrow);
+	plot_grid_key(&g, &pg, perrow, 2);
 	if (keytext.len) {
 		sb_printf(&g, "set label 1 ");
 		gp_quote(&g, keytext.s ? keytext.s : "");

@@ -277,8 +277,8 @@ int plot_pbs_chart(struct plotter *pl)
 			    "nohead back dt 3 lc rgb '#b0b0b0'\n");
 	t_ticks(&g, tlo, thi, zero, (width / cols - 120) / 55);
 	sb_printf(&g, "set yrange [%.4f : 1.004]\nset key off\n", ylo);
-	double keyfrac = (double)(22 * keyrows + 20) / height, topfrac = 62.0 / height;
-	double pw = 1.0 / cols, ph = (1 - keyfrac - topfrac) / rows;
+	struct plot_grid pg;
+	plot_grid_init(&pg, cols, rows, height, 22.0 * keyrows + 20, 62);
 	sb_puts(&g, "set multiplot title ");
 	gp_quote(&g, title);
 	sb_puts(&g, ".\"\\n\".");
@@ -318,8 +318,7 @@ int plot_pbs_chart(struct plotter *pl)
 			}
 		}
 		plot_overlaps(y, ns, MAX_BINS, OVERLAP_TOL * (1.004 - ylo), group, rank, size);
-		sb_printf(&g, "\nset origin %.4f, %.4f\nset size %.4f, %.4f\n", (double)(k % (size_t)cols) * pw,
-			  keyfrac + (double)(rows - 1 - (int)(k / (size_t)cols)) * ph, pw, ph);
+		plot_grid_panel(&g, &pg, k);
 		if (by_point) {
 			sb_puts(&g, "unset title\n");
 		} else {
@@ -380,12 +379,7 @@ int plot_pbs_chart(struct plotter *pl)
 	free(rank);
 	free(size);
 	/* the key, once, in the bottom strip */
-	sb_printf(&g, "\n# the key\nset origin 0, 0\nset size 1, %.4f\nunset title\nunset xlabel\n"
-		      "unset ylabel\nunset tics\nunset border\nunset grid\nunset logscale x\nunset arrow\n"
-		      "set xrange [0:1]\nset yrange [0:1]\n"
-		      "set key at screen 0.5, screen %.4f center top horizontal Left reverse maxcols %d "
-		      "samplen 4 spacing 1.1\n",
-		  keyfrac, keyfrac - 4.0 / height, perrow);
+	plot_grid_key(&g, &pg, perrow, 4);
 	if (pl->keyed) {
 		plot_key_text(pl, NULL, &keytext);
 		sb_puts(&g, "set label 1 ");

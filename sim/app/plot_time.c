@@ -283,8 +283,8 @@ static int chart(struct tplot *tp, size_t p)
 	double step = pow(10, floor(log10(ymax / 4))), r = ymax / 4 / step;
 	step *= r <= 1 ? 1 : r <= 2 ? 2 : r <= 5 ? 5 : 10;
 	sb_printf(&g, "set ylabel 'ops/s'\nset ytics %.10g\nset format x '%%g'\n", step);
-	double keyfrac = (double)(22 * keyrows + 26) / height, topfrac = 46.0 / height;
-	double ph = (1 - keyfrac - topfrac) / (double)npanels;
+	struct plot_grid pg;
+	plot_grid_init(&pg, 1, (int)npanels, height, 22.0 * keyrows + 26, 46);
 	sb_puts(&g, "set multiplot title ");
 	gp_quote(&g, title);
 	sb_puts(&g, " font theme_title_font\n");
@@ -303,7 +303,7 @@ static int chart(struct tplot *tp, size_t p)
 		if (!runs[l].id)
 			continue;
 		bool bottom = k + 1 == npanels;
-		sb_printf(&g, "\nset origin 0, %.4f\nset size 1, %.4f\n", keyfrac + (double)(npanels - 1 - k) * ph, ph);
+		plot_grid_panel(&g, &pg, k);
 		char head[400];
 		snprintf(head, sizeof(head), "%s (seed %lld)", pl->tags[l], (long long)runs[l].seed);
 		sb_puts(&g, "set title ");
@@ -396,12 +396,7 @@ static int chart(struct tplot *tp, size_t p)
 		k++;
 	}
 	/* the key, once, at the bottom */
-	sb_printf(&g, "\n# the key\nset origin 0, 0\nset size 1, %.4f\nunset title\nunset xlabel\n"
-		      "unset ylabel\nunset tics\nunset border\nunset grid\n"
-		      "set xrange [0:1]\nset yrange [0:1]\n"
-		      "set key at screen 0.5, screen %.4f center top horizontal Left reverse maxcols 6 "
-		      "samplen 3 spacing 1.1\n",
-		  keyfrac, keyfrac - 4.0 / height);
+	plot_grid_key(&g, &pg, 6, 3);
 	if (pl->keyed) {
 		struct strbuf kt;
 		sb_init(&kt);
@@ -409,7 +404,7 @@ static int chart(struct tplot *tp, size_t p)
 		sb_puts(&g, "set label 1 ");
 		gp_quote(&g, kt.s ? kt.s : "");
 		sb_printf(&g, " at screen 0.5, screen %.4f center font ',9'\n",
-			  (keyfrac * height - 26 - 22 * (keyrows - 1)) / height);
+			  (pg.keyfrac * height - 26 - 22 * (keyrows - 1)) / height);
 		sb_free(&kt);
 	}
 	sb_puts(&g, "plot \\\n");
