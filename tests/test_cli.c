@@ -105,20 +105,13 @@ static void test_run_twice_and_jobs(void **state)
 	sqlite3_close(db);
 }
 
-/* A sweep killed with SIGKILL midway, then run again: every run exactly
- * once, and the database intact. */
-static void test_kill_and_resume(void **state)
+/* A sweep (yaml, `total` runs of lww and version) killed with SIGKILL
+ * midway, then run again: every run exactly once, whole, and the database
+ * intact. */
+static void kill_and_resume(const char *yaml, const char *db_name, long long total)
 {
-	(void)state;
-	tp_write("long.yaml",
-		   "name: long\n"
-		   "description: runs long enough to be killed in the middle\n"
-		   "replications: 10\n"
-		   "stop: {ops: 40000}\n"
-		   "sweep: {c: [8, 16, 32]}\n"
-		   "policies: [lww, version]\n"
-		   "workload: {clients: $c}\n");
-	const char *kdb = tp_path("k.db");
+	tp_write("long.yaml", yaml);
+	const char *kdb = tp_path(db_name);
 	const char *args[] = {"run", tp_path("long.yaml"), "-o", kdb, "-j", "2", NULL};
 	pid_t pid = tp_start(&separate, args);
 	/* wait until a few runs are stored */
@@ -143,32 +136,68 @@ static void test_kill_and_resume(void **state)
 	kill(pid, SIGKILL);
 	int rc = tp_wait(pid);
 	assert_int_equal(rc, 128 + SIGKILL);
-	sqlite3 *db = tp_open_db("k.db");
+	sqlite3 *db = tp_open_db(db_name);
 	assert_true(tp_intact(db));
 	long long after_kill = tp_query(db, "SELECT count(*) FROM runs");
-	print_message("killed after %lld of 60 runs\n", after_kill);
-	assert_true(after_kill >= 4 && after_kill < 60);
+	print_message("killed after %lld of %lld runs\n", after_kill, total);
+	assert_true(after_kill >= 4 && after_kill < total);
 	/* only whole runs: every run has all its metrics (lww and version
-	 * have none of their own: the general ones) */
+	 * have none of their own: the general ones), its latency row and all
+	 * its quantiles (every run here has successful operations) */
 	char whole[160];
 	snprintf(whole, sizeof(whole),
 		 "SELECT count(*) FROM runs r WHERE (SELECT count(*) FROM metrics m WHERE m.run_id=r.id) <> %d",
 		 M_NGENERAL);
 	assert_int_equal(tp_query(db, whole), 0);
+	snprintf(whole, sizeof(whole),
+		 "SELECT count(*) FROM runs r WHERE (SELECT count(*) FROM quantiles q WHERE q.run_id=r.id) <> %d",
+		 RUN_NQUANTILES);
+	assert_int_equal(tp_query(db, whole), 0);
+	assert_int_equal(tp_query(db, "SELECT count(*) FROM runs r WHERE NOT EXISTS "
+				      "(SELECT 1 FROM latency l WHERE l.run_id=r.id)"),
+			 0);
 	sqlite3_close(db);
 	assert_int_equal(run(args), 0);
 	char out[4096];
 	tp_slurp("out.txt", out, sizeof(out));
 	char want[64];
-	snprintf(want, sizeof(want), "(%lld new, %lld already there)", 60 - after_kill, after_kill);
+	snprintf(want, sizeof(want), "(%lld new, %lld already there)", total - after_kill, after_kill);
 	if (!strstr(out, want))
 		fail_msg("output '%s' lacks '%s'", out, want);
-	db = tp_open_db("k.db");
+	db = tp_open_db(db_name);
 	assert_true(tp_intact(db));
-	assert_int_equal(tp_query(db, "SELECT count(*) FROM runs"), 60);
-	assert_int_equal(tp_query(db, "SELECT count(*) FROM (SELECT DISTINCT point, label, replication FROM runs)"), 60);
-	assert_int_equal(tp_query(db, "SELECT count(DISTINCT params) FROM runs"), 60);
+	assert_int_equal(tp_query(db, "SELECT count(*) FROM runs"), total);
+	assert_int_equal(tp_query(db, "SELECT count(*) FROM (SELECT DISTINCT point, label, replication FROM runs)"), total);
+	assert_int_equal(tp_query(db, "SELECT count(DISTINCT params) FROM runs"), total);
 	sqlite3_close(db);
+}
+
+/* Long runs: a transaction holds about one. */
+static void test_kill_and_resume(void **state)
+{
+	(void)state;
+	kill_and_resume("name: long\n"
+			"description: runs long enough to be killed in the middle\n"
+			"replications: 10\n"
+			"stop: {ops: 40000}\n"
+			"sweep: {c: [8, 16, 32]}\n"
+			"policies: [lww, version]\n"
+			"workload: {clients: $c}\n",
+			"k.db", 60);
+}
+
+/* Tiny runs: a transaction holds hundreds of them (RESULTS_COMMIT_S), each
+ * in its savepoint; a kill loses the open transaction's, never part of one. */
+static void test_kill_tiny_runs(void **state)
+{
+	(void)state;
+	kill_and_resume("name: tiny\n"
+			"replications: 1500\n"
+			"stop: {ops: 100}\n"
+			"sweep: {c: [2, 4]}\n"
+			"policies: [lww, version]\n"
+			"workload: {clients: $c}\n",
+			"tiny.db", 6000);
 }
 
 /* A database is extended by new sweep values, policies or replications,
@@ -349,6 +378,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_run_twice_and_jobs),
 		cmocka_unit_test(test_kill_and_resume),
+		cmocka_unit_test(test_kill_tiny_runs),
 		cmocka_unit_test(test_edit_and_extend),
 		cmocka_unit_test(test_exit_codes),
 		cmocka_unit_test(test_help_and_mixups),

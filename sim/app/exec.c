@@ -27,14 +27,28 @@ struct slot {
 	bool done;
 	int rc;			 /* runner_run's, or -1 if the run could not be resolved */
 	char started_at[32];
-	struct run_spec spec;	 /* its resolved config */
+	const char *policy;	 /* its policy's name (static) */
+	char label[160];	 /* its policy's label */
+	uint64_t seed;		 /* its seed */
 	char *params;		 /* its identity (JSON) */
 	struct run_result res;
 };
 
+/* What a worker keeps between runs: the resolved config and the identity
+ * of the last (point, policy) it ran.  A sweep's runs come a replication
+ * at a time, so most runs resolve and print nothing. */
+struct worker_cache {
+	bool have;
+	uint64_t point;
+	size_t policy;
+	struct run_spec spec;
+	struct params_parts parts;
+};
+
 struct pool {
 	pthread_mutex_t mu;
-	pthread_cond_t cv;
+	pthread_cond_t cv;	 /* workers: room in the window */
+	pthread_cond_t main_cv;	 /* the calling thread: the workers are done */
 	const struct scenario *s;
 	const struct exec_opts *o;
 	const uint64_t *todo; /* the runs to do, in run order */
@@ -42,8 +56,18 @@ struct pool {
 	struct slot *ring;    /* job j in ring[j % window] */
 	size_t window;
 	size_t next_take;     /* next job a worker starts */
-	size_t next_write;    /* next job the writer writes */
+	size_t next_write;    /* next job written */
 	bool stop;
+	int active;	      /* workers not yet finished */
+	/* the writer: whichever worker finds the next run in order finished
+	 * and nobody writing (so -j N uses N threads, and one thread at a
+	 * time uses the database) */
+	bool writing;
+	int wrc;	      /* the first failure of a write: -1 (err filled) or -2 */
+	struct results *db;
+	struct exec_summary *sum;
+	char *err;
+	size_t errn;
 };
 
 static double now_s(void)
@@ -67,28 +91,41 @@ static bool interrupted(const struct exec_opts *o)
 }
 
 /* Resolves, names and runs one job into its slot (outside the lock). */
-static void run_job(const struct scenario *s, const struct exec_opts *o, struct slot *sl)
+static void run_job(const struct scenario *s, const struct exec_opts *o, struct worker_cache *wc,
+		    struct slot *sl)
 {
 	uint64_t point, rep;
 	size_t pol;
 	scenario_run_index(s, sl->run, &point, &pol, &rep);
-	struct sdiag d;
 	memset(&sl->res, 0, sizeof(sl->res));
-	if (scenario_resolve(s, point, pol, &sl->spec, &d) < 0) {
-		sl->rc = -1; /* cannot happen after scenario_check: out of memory */
-		return;
+	if (!wc->have || wc->point != point || wc->policy != pol) {
+		if (wc->have)
+			run_spec_free(&wc->spec);
+		wc->have = false;
+		struct sdiag d;
+		if (scenario_resolve(s, point, pol, &wc->spec, &d) < 0) {
+			sl->rc = -1; /* cannot happen after scenario_check: out of memory */
+			return;
+		}
+		wc->have = true;
+		wc->point = point;
+		wc->policy = pol;
+		params_parts_fill(&wc->parts, s, &wc->spec);
 	}
 	struct strbuf b;
 	sb_init(&b);
-	scenario_params_json(s, &sl->spec, rep, &b);
+	params_parts_json(&wc->parts, rep, &b);
 	if (b.failed) {
 		sb_free(&b);
 		sl->rc = -ENOMEM;
 		return;
 	}
 	sl->params = b.s;
-	struct run_config cfg = sl->spec.cfg;
+	sl->policy = wc->spec.cfg.policy->name;
+	snprintf(sl->label, sizeof(sl->label), "%s", wc->spec.label);
+	struct run_config cfg = wc->spec.cfg;
 	cfg.seed += rep;
+	sl->seed = cfg.seed;
 	cfg.record_ops = o->record_ops;
 	cfg.record_trace = o->record_trace;
 	utc_now(sl->started_at, sizeof(sl->started_at));
@@ -100,18 +137,53 @@ static void slot_clear(struct slot *sl)
 {
 	if (sl->rc == 0)
 		run_result_free(&sl->res);
-	run_spec_free(&sl->spec);
 	free(sl->params);
 	sl->params = NULL;
 	sl->done = false;
 	sl->rc = 0;
 }
 
+static int write_head(struct pool *p, struct slot *sl, uint64_t *written, uint64_t *skipped);
+
+/* Writes the finished runs at the head of the ring, in order, while nobody
+ * else is writing (called with the lock held; it is released while a run
+ * is written).  A failure stops the pool. */
+static void write_ready(struct pool *p)
+{
+	while (!p->writing && p->wrc == 0 && p->next_write < p->njobs &&
+	       p->ring[p->next_write % p->window].done) {
+		struct slot *sl = &p->ring[p->next_write % p->window];
+		p->writing = true;
+		pthread_mutex_unlock(&p->mu);
+		uint64_t written = 0, skipped = 0;
+		double tw = now_s();
+		int rc = write_head(p, sl, &written, &skipped);
+		double dt = now_s() - tw;
+		uint64_t events = (uint64_t)sl->res.metric[M_EVENTS];
+		slot_clear(sl);
+		pthread_mutex_lock(&p->mu);
+		p->writing = false;
+		p->next_write++;
+		p->sum->write_s += dt;
+		p->sum->written += written;
+		p->sum->skipped += skipped;
+		p->sum->events += written ? events : 0;
+		if (rc < 0) {
+			p->wrc = rc;
+			p->stop = true;
+		}
+		pthread_cond_broadcast(&p->cv);
+	}
+}
+
 static void *worker(void *arg)
 {
 	struct pool *p = arg;
+	struct worker_cache wc = {.have = false};
+	params_parts_init(&wc.parts);
 	pthread_mutex_lock(&p->mu);
 	for (;;) {
+		write_ready(p);
 		while (!p->stop && p->next_take < p->njobs &&
 		       p->next_take >= p->next_write + p->window)
 			pthread_cond_wait(&p->cv, &p->mu);
@@ -121,13 +193,19 @@ static void *worker(void *arg)
 		sl->run = p->todo[p->next_take++];
 		pthread_mutex_unlock(&p->mu);
 
-		run_job(p->s, p->o, sl);
+		run_job(p->s, p->o, &wc, sl);
 
 		pthread_mutex_lock(&p->mu);
 		sl->done = true;
-		pthread_cond_broadcast(&p->cv);
 	}
+	/* the runs finished before the stop are still written, in order */
+	write_ready(p);
+	if (--p->active == 0)
+		pthread_cond_signal(&p->main_cv);
 	pthread_mutex_unlock(&p->mu);
+	if (wc.have)
+		run_spec_free(&wc.spec);
+	params_parts_free(&wc.parts);
 	return NULL;
 }
 
@@ -156,8 +234,11 @@ static int plan(const struct scenario *s, struct results *db, const struct exec_
 	}
 	size_t nj = 0;
 	int rc = 0;
+	results_planning(db); /* before the first check: see results.h */
 	struct strbuf b;
 	sb_init(&b);
+	struct params_parts parts;
+	params_parts_init(&parts);
 	struct run_spec spec;
 	bool have_spec = false;
 	uint64_t spec_point = 0;
@@ -185,9 +266,10 @@ static int plan(const struct scenario *s, struct results *db, const struct exec_
 			have_spec = true;
 			spec_point = point;
 			spec_pol = pol;
+			params_parts_fill(&parts, s, &spec);
 		}
 		sb_reset(&b);
-		scenario_params_json(s, &spec, rep, &b);
+		params_parts_json(&parts, rep, &b);
 		if (b.failed) {
 			snprintf(err, n, "out of memory");
 			rc = -1;
@@ -209,6 +291,7 @@ static int plan(const struct scenario *s, struct results *db, const struct exec_
 	}
 	if (have_spec)
 		run_spec_free(&spec);
+	params_parts_free(&parts);
 	sb_free(&b);
 	if (rc < 0) {
 		free(todo);
@@ -233,9 +316,9 @@ static int write_slot(const struct scenario *s, struct results *db, const struct
 	}
 	struct run_row row = {
 		.scenario = s->name,
-		.policy = sl->spec.cfg.policy->name,
-		.label = sl->spec.label,
-		.seed = sl->spec.cfg.seed + rep,
+		.policy = sl->policy,
+		.label = sl->label,
+		.seed = sl->seed,
 		.replication = rep,
 		.point = point,
 		.params = sl->params,
@@ -246,19 +329,17 @@ static int write_slot(const struct scenario *s, struct results *db, const struct
 	};
 	int rc = results_write_run(db, &row, &sl->res, err, n);
 	if (rc == 2) {
-		refuse_edited(s, sl->spec.label, " (another clobber run wrote them meanwhile)", err, n);
+		refuse_edited(s, sl->label, " (another clobber run wrote them meanwhile)", err, n);
 		return -1;
 	}
 	return rc;
 }
 
-/* Writes the finished job at the head of the ring (the lock not held).
+/* Writes a finished run (the lock not held; only the writer calls it).
  * Returns 0 (written, or skipped: another process wrote it), -1 (err
  * filled) or -2 (abandoned: interrupted). */
-static int write_head(struct pool *p, struct results *db, struct exec_summary *sum, char *err,
-		      size_t n)
+static int write_head(struct pool *p, struct slot *sl, uint64_t *written, uint64_t *skipped)
 {
-	struct slot *sl = &p->ring[p->next_write % p->window];
 	const struct scenario *s = p->s;
 	uint64_t point, rep;
 	size_t pol;
@@ -268,22 +349,17 @@ static int write_head(struct pool *p, struct results *db, struct exec_summary *s
 	if (sl->rc < 0) {
 		char why[600];
 		runner_strerror(sl->rc, &sl->res, why, sizeof(why));
-		snprintf(err, n, "%s: run %llu (%s, seed %llu) failed: %s", s->name,
+		snprintf(p->err, p->errn, "%s: run %llu (%s, seed %llu) failed: %s", s->name,
 			 (unsigned long long)sl->run, s->policies[pol].label,
 			 (unsigned long long)(s->seed + rep), why);
 		return -1;
 	}
-	double tw = now_s();
-	int wrc = write_slot(s, db, sl, err, n);
-	sum->write_s += now_s() - tw;
-	if (wrc == 0) {
-		sum->written++;
-		sum->events += (uint64_t)sl->res.metric[M_EVENTS];
-	} else if (wrc == 1) {
-		sum->skipped++; /* another process wrote it meanwhile */
-		wrc = 0;
-	}
-	return wrc;
+	int wrc = write_slot(s, p->db, sl, p->err, p->errn);
+	if (wrc == 0)
+		*written = 1;
+	else if (wrc == 1)
+		*skipped = 1; /* another process wrote it meanwhile */
+	return wrc == 1 ? 0 : wrc;
 }
 
 int exec_scenario(const struct scenario *s, struct results *db, const struct exec_opts *o,
@@ -292,7 +368,7 @@ int exec_scenario(const struct scenario *s, struct results *db, const struct exe
 	memset(sum, 0, sizeof(*sum));
 	sum->runs = scenario_runs(s);
 	double t0 = now_s();
-	struct pool p = {.s = s, .o = o};
+	struct pool p = {.s = s, .o = o, .db = db, .sum = sum, .err = err, .errn = n};
 	uint64_t *todo = NULL;
 	int rc = plan(s, db, o, &todo, &p.njobs, &sum->skipped, err, n);
 	sum->plan_s = now_s() - t0;
@@ -311,15 +387,20 @@ int exec_scenario(const struct scenario *s, struct results *db, const struct exe
 	pthread_t *threads = calloc((size_t)(nworkers ? nworkers : 1), sizeof(*threads));
 	pthread_mutex_init(&p.mu, NULL);
 	pthread_cond_init(&p.cv, NULL);
+	pthread_cond_init(&p.main_cv, NULL);
 	int started = 0;
 	rc = -1;
 	if (!threads || !p.ring) {
 		snprintf(err, n, "out of memory");
 		goto out_threads;
 	}
-	for (; started < nworkers; started++)
+	pthread_mutex_lock(&p.mu);
+	for (; started < nworkers; started++) {
 		if (pthread_create(&threads[started], NULL, worker, &p) != 0)
 			break;
+		p.active++;
+	}
+	pthread_mutex_unlock(&p.mu);
 	if (started == 0 && p.njobs > 0) {
 		snprintf(err, n, "cannot start worker threads: %s", strerror(errno));
 		goto out_threads;
@@ -327,31 +408,14 @@ int exec_scenario(const struct scenario *s, struct results *db, const struct exe
 	struct progress prog;
 	progress_init(&prog, s->name, p.njobs, o->progress);
 	rc = 0;
+	/* the workers run and write; this thread draws progress and passes
+	 * an interrupt on: no run starts any more, the ones running stop with
+	 * -EINTR, finished ones before them are still written, in order */
 	pthread_mutex_lock(&p.mu);
-	while (p.next_write < p.njobs) {
-		struct slot *sl = &p.ring[p.next_write % p.window];
-		if (sl->done) {
-			pthread_mutex_unlock(&p.mu);
-			int wrc = write_head(&p, db, sum, err, n);
-			slot_clear(sl);
-			pthread_mutex_lock(&p.mu);
-			p.next_write++;
-			pthread_cond_broadcast(&p.cv);
-			progress_update(&prog, sum->written, sum->events);
-			if (wrc < 0) {
-				rc = wrc; /* p.stop is set below, with the lock held */
-				break;
-			}
-			continue;
-		}
-		if (interrupted(o)) {
-			/* no run starts any more; the ones running stop with -EINTR;
-			 * finished ones before them are still written, in order */
-			rc = -2;
+	while (p.active > 0) {
+		if (interrupted(o) && !p.stop) {
 			p.stop = true;
 			pthread_cond_broadcast(&p.cv);
-			if (p.next_write >= p.next_take)
-				break; /* the next run never started */
 		}
 		struct timespec until;
 		clock_gettime(CLOCK_REALTIME, &until);
@@ -360,11 +424,12 @@ int exec_scenario(const struct scenario *s, struct results *db, const struct exe
 			until.tv_sec++;
 			until.tv_nsec -= 1000000000L;
 		}
-		pthread_cond_timedwait(&p.cv, &p.mu, &until);
+		pthread_cond_timedwait(&p.main_cv, &p.mu, &until);
 		progress_update(&prog, sum->written, sum->events);
 	}
-	p.stop = true; /* also when the loop ended normally: workers exit */
-	pthread_cond_broadcast(&p.cv);
+	rc = p.wrc;
+	if (rc == 0 && p.next_write < p.njobs)
+		rc = -2; /* stopped by an interrupt before the last run */
 	pthread_mutex_unlock(&p.mu);
 	progress_end(&prog);
 out_threads:
@@ -376,8 +441,15 @@ out_threads:
 		slot_clear(&p.ring[j % p.window]);
 	free(p.ring);
 	pthread_cond_destroy(&p.cv);
+	pthread_cond_destroy(&p.main_cv);
 	pthread_mutex_destroy(&p.mu);
 	free(todo);
+	/* commit the whole runs written (after a failure too: they are whole) */
+	char ferr[600];
+	if (results_flush(db, ferr, sizeof(ferr)) < 0 && rc != -1) {
+		snprintf(err, n, "%s", ferr);
+		rc = -1;
+	}
 	sum->wall = now_s() - t0;
 	return rc;
 }

@@ -48,10 +48,26 @@ static void json_table(const struct field *table, const struct run_config *cfg, 
 	sb_puts(b, "}");
 }
 
-void scenario_params_json(const struct scenario *s, const struct run_spec *r,
-			  uint64_t replication, struct strbuf *b)
+void params_parts_init(struct params_parts *p)
+{
+	sb_init(&p->head);
+	sb_init(&p->tail);
+	p->seed = 0;
+}
+
+void params_parts_free(struct params_parts *p)
+{
+	sb_free(&p->head);
+	sb_free(&p->tail);
+}
+
+void params_parts_fill(struct params_parts *p, const struct scenario *s, const struct run_spec *r)
 {
 	const struct run_config *c = &r->cfg;
+	struct strbuf *b = &p->head;
+	sb_reset(b);
+	sb_reset(&p->tail);
+	p->seed = c->seed;
 	sb_puts(b, "{\"scenario\":");
 	sb_json_string(b, s->name);
 	sb_puts(b, ",\"sweep\":{");
@@ -62,8 +78,8 @@ void scenario_params_json(const struct scenario *s, const struct run_spec *r,
 		sb_puts(b, ":");
 		sb_json_string(b, scenario_axis_value(s, r->point, a));
 	}
-	sb_printf(b, "},\"replication\":%llu,\"seed\":%llu", (unsigned long long)replication,
-		  (unsigned long long)(c->seed + replication));
+	sb_puts(b, "}");
+	b = &p->tail;
 	sb_puts(b, ",\"policy\":{\"name\":");
 	sb_json_string(b, c->policy->name);
 	sb_puts(b, ",\"label\":");
@@ -84,4 +100,26 @@ void scenario_params_json(const struct scenario *s, const struct run_spec *r,
 	if (rest.failed)
 		b->failed = true;
 	sb_free(&rest);
+}
+
+void params_parts_json(const struct params_parts *p, uint64_t replication, struct strbuf *b)
+{
+	if (p->head.failed || p->tail.failed) {
+		b->failed = true;
+		return;
+	}
+	sb_putn(b, p->head.s, p->head.len);
+	sb_printf(b, ",\"replication\":%llu,\"seed\":%llu", (unsigned long long)replication,
+		  (unsigned long long)(p->seed + replication));
+	sb_putn(b, p->tail.s, p->tail.len);
+}
+
+void scenario_params_json(const struct scenario *s, const struct run_spec *r,
+			  uint64_t replication, struct strbuf *b)
+{
+	struct params_parts p;
+	params_parts_init(&p);
+	params_parts_fill(&p, s, r);
+	params_parts_json(&p, replication, b);
+	params_parts_free(&p);
 }

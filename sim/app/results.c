@@ -29,6 +29,17 @@ struct results {
 	sqlite3_stmt *quantiles; /* all RUN_NQUANTILES rows in one statement */
 	sqlite3_stmt *metrics[RUN_MAX_METRICS + 1]; /* [n]: n rows in one statement */
 	sqlite3_stmt *ops_batch, *ops_one, *trace_batch, *trace_one;
+	sqlite3_stmt *sp_begin, *sp_release, *sp_undo; /* a run's savepoint */
+	/* The open transaction of several runs (results_write_run), if any:
+	 * when it began and how many runs it holds. */
+	bool in_batch;
+	struct timespec batch_since;
+	uint64_t batch_runs;
+	/* results_planning: the data_version when the caller began checking
+	 * its runs, and whether the checks still hold (nobody else wrote) */
+	sqlite3_stmt *data_version;
+	int64_t planned_version;
+	bool checked;
 };
 
 #define TRACE_COLS 15 /* columns of the trace table */
@@ -456,7 +467,11 @@ int results_open(const char *path, bool create, struct results **out, char *err,
 	    prepare_multi(r->db, "ops", 11, RESULTS_BATCH, &r->ops_batch, err, n) ||
 	    prepare_multi(r->db, "ops", 11, 1, &r->ops_one, err, n) ||
 	    prepare_multi(r->db, "trace", TRACE_COLS, RESULTS_BATCH, &r->trace_batch, err, n) ||
-	    prepare_multi(r->db, "trace", TRACE_COLS, 1, &r->trace_one, err, n))
+	    prepare_multi(r->db, "trace", TRACE_COLS, 1, &r->trace_one, err, n) ||
+	    prepare(r->db, "SAVEPOINT run", &r->sp_begin, err, n) ||
+	    prepare(r->db, "RELEASE run", &r->sp_release, err, n) ||
+	    prepare(r->db, "ROLLBACK TO run", &r->sp_undo, err, n) ||
+	    prepare(r->db, "PRAGMA data_version", &r->data_version, err, n))
 		goto out_close;
 	*out = r;
 	return 0;
@@ -469,10 +484,13 @@ void results_close(struct results *r)
 {
 	if (!r)
 		return;
+	char err[8];
+	results_flush(r, err, sizeof(err)); /* whole runs only: a failure leaves none of them */
 	for (int i = 0; i <= RUN_MAX_METRICS; i++)
 		sqlite3_finalize(r->metrics[i]);
 	sqlite3_stmt *st[] = {r->has_run, r->conflict, r->run, r->param, r->latency, r->visibility, r->faults, r->quantiles,
-			      r->ops_batch, r->ops_one, r->trace_batch, r->trace_one};
+			      r->ops_batch, r->ops_one, r->trace_batch, r->trace_one,
+			      r->sp_begin, r->sp_release, r->sp_undo, r->data_version};
 	for (size_t i = 0; i < sizeof(st) / sizeof(st[0]); i++)
 		sqlite3_finalize(st[i]);
 	sqlite3_close(r->db);
@@ -717,27 +735,116 @@ static int write_faults(struct results *r, sqlite3_int64 run, const struct run_r
 	return 0;
 }
 
+/* The connection's data_version: it changes when another connection
+ * commits.  -1 if it cannot be read. */
+static int64_t data_version(struct results *r)
+{
+	int64_t v = -1;
+	if (sqlite3_step(r->data_version) == SQLITE_ROW)
+		v = sqlite3_column_int64(r->data_version, 0);
+	sqlite3_reset(r->data_version);
+	return v;
+}
+
+void results_planning(struct results *r)
+{
+	r->planned_version = data_version(r);
+	r->checked = r->planned_version >= 0;
+}
+
+int results_flush(struct results *r, char *err, size_t n)
+{
+	if (!r->in_batch)
+		return 0;
+	r->in_batch = false;
+	if (sqlite3_get_autocommit(r->db))
+		return 0; /* SQLite rolled it back after an error, already reported */
+	if (sqlite3_exec(r->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK)
+		return 0;
+	db_error(r->db, "committing the runs written", err, n);
+	sqlite3_exec(r->db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
+}
+
+/* Undoes the run being written (its savepoint), keeping the runs before it
+ * in the transaction; returns rc. */
+static int undo_run(struct results *r, int rc)
+{
+	if (!sqlite3_get_autocommit(r->db)) {
+		step_done(r->sp_undo);
+		step_done(r->sp_release);
+	}
+	return rc;
+}
+
+/* The rows of one run, inside its savepoint: see results_write_run. */
+static int write_rows(struct results *r, const struct run_row *row, const struct run_result *res,
+		      char *err, size_t n);
+
 int results_write_run(struct results *r, const struct run_row *row, const struct run_result *res,
 		      char *err, size_t n)
 {
 	sqlite3 *db = r->db;
-	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
-		if (write_interrupted())
-			return -2; /* while waiting for another writer */
-		return db_error(db, "starting a transaction", err, n);
-	}
-	/* checked again here, where no other writer can come between the
-	 * check and the insert */
-	bool conflict;
-	if (results_conflict(r, row->scenario, row->label, row->replication, row->params, &conflict,
-			     err, n) < 0) {
-		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	/* A run with recorded rows gains nothing from sharing a transaction,
+	 * and one that fails to be written (a full disk) must not take the runs
+	 * before it along: it is committed alone. */
+	bool alone = res->rec.nops > 0 || res->rec.ntrace > 0;
+	if (alone && results_flush(r, err, n) < 0)
 		return -1;
+	if (!r->in_batch) {
+		if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
+			if (write_interrupted())
+				return -2; /* while waiting for another writer */
+			return db_error(db, "starting a transaction", err, n);
+		}
+		r->in_batch = true;
+		r->batch_runs = 0;
+		clock_gettime(CLOCK_MONOTONIC, &r->batch_since);
+		/* once another connection has committed, the caller's checks
+		 * are stale: every run is checked from then on */
+		if (r->checked && data_version(r) != r->planned_version)
+			r->checked = false;
 	}
-	if (conflict) {
-		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	if (step_done(r->sp_begin) < 0) {
+		db_error(db, "writing a run", err, n);
+		return undo_run(r, -1);
+	}
+	int rc = write_rows(r, row, res, err, n);
+	if (rc != 0) {
+		undo_run(r, rc);
+		if (rc == -1 && sqlite3_get_autocommit(db) && r->batch_runs > 0) {
+			/* SQLite ended the whole transaction (a full disk, say) */
+			size_t len = strlen(err);
+			snprintf(err + len, n - len,
+				 "; the %llu runs written before it since the last commit were not kept "
+				 "either (running again does them)",
+				 (unsigned long long)r->batch_runs);
+		}
+		return rc;
+	}
+	if (step_done(r->sp_release) < 0) {
+		db_error(db, "writing a run", err, n);
+		return undo_run(r, -1);
+	}
+	r->batch_runs++;
+	if (alone || since_s(&r->batch_since) >= RESULTS_COMMIT_S)
+		return results_flush(r, err, n);
+	return 0;
+}
+
+static int write_rows(struct results *r, const struct run_row *row, const struct run_result *res,
+		      char *err, size_t n)
+{
+	sqlite3 *db = r->db;
+	/* checked again here, where no other writer can come between the
+	 * check and the insert, unless nobody else has written since the
+	 * caller checked (results_planning) */
+	bool conflict = false;
+	if (!r->checked && results_conflict(r, row->scenario, row->label, row->replication,
+					    row->params, &conflict, err, n) < 0)
+		return -1;
+	if (conflict)
 		return 2;
-	}
 	sqlite3_stmt *st = r->run;
 	sqlite3_bind_text(st, 1, row->scenario, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, row->policy, -1, SQLITE_STATIC);
@@ -751,11 +858,8 @@ int results_write_run(struct results *r, const struct run_row *row, const struct
 	sqlite3_bind_double(st, 10, res->metric[M_WALL]);
 	if (step_done(st) < 0)
 		goto out_rollback;
-	if (sqlite3_changes(db) == 0) {
-		/* another process wrote this run since we looked: keep theirs */
-		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-		return 1;
-	}
+	if (sqlite3_changes(db) == 0)
+		return 1; /* another process wrote this run since we looked: keep theirs */
 	sqlite3_int64 run = sqlite3_last_insert_rowid(db);
 	for (size_t a = 0; a < row->naxes; a++) {
 		st = r->param;
@@ -817,17 +921,11 @@ int results_write_run(struct results *r, const struct run_row *row, const struct
 		wrc = write_ops(r, run, res);
 	if (wrc == 0)
 		wrc = write_trace(r, run, res);
-	if (wrc == -2) {
-		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	if (wrc == -2)
 		return -2;
-	}
 	if (wrc < 0)
-		goto out_rollback;
-	if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
 		goto out_rollback;
 	return 0;
 out_rollback:
-	db_error(db, "writing a run", err, n);
-	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-	return -1;
+	return db_error(db, "writing a run", err, n);
 }

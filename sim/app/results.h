@@ -113,17 +113,39 @@ int results_has_run(struct results *r, const char *scenario, const char *params,
 int results_conflict(struct results *r, const char *scenario, const char *label,
 		     uint64_t replication, const char *params, bool *conflict, char *err, size_t n);
 
-/* Writes one run with its metrics, latencies and recorded rows, in one
- * transaction (sorting res's operation rows by id on the way).  Returns 0;
+/* Writes one run with its metrics, latencies and recorded rows (sorting
+ * res's operation rows by id on the way).  Runs are written in
+ * transactions of several runs, each run in a savepoint of its own, and
+ * committed once the transaction is RESULTS_COMMIT_S old, by
+ * results_flush, or by results_close: a commit per run was the larger
+ * part of writing a small run.  A run with recorded rows (ops, trace) is
+ * committed alone, so that failing to write it (a full disk) keeps the
+ * runs before it.  A transaction holds whole runs only, so a
+ * reader, a crash or a killed process sees whole runs (or loses the runs
+ * of the last RESULTS_COMMIT_S, which running again redoes).  Returns 0;
  * 1 if the run is already there (another process running the same sweep
  * wrote it first: nothing is written); 2 if a conflicting run is there
  * (results_conflict(), checked in the same transaction: another process
  * running the scenario with other parameters wrote it first; nothing is
  * written); -2 if interrupted while waiting for another writer or writing
  * its recorded rows (the flag of results_set_interrupt; nothing written);
- * or -1 with err filled (nothing written). */
+ * or -1 with err filled (nothing of this run is written). */
 int results_write_run(struct results *r, const struct run_row *row, const struct run_result *res,
 		      char *err, size_t n);
+
+#define RESULTS_COMMIT_S 0.1
+
+/* Called before the caller checks, with results_has_run and
+ * results_conflict, the runs it is about to write.  While no other
+ * connection commits (SQLite's data_version, read when each transaction
+ * begins), those checks still hold inside results_write_run's
+ * transactions, and it skips its own conflict check; once another has
+ * committed, it checks every run. */
+void results_planning(struct results *r);
+
+/* Commits the runs written since the last commit.  Returns 0 or -1 with
+ * err filled (they are then lost, and running again redoes them). */
+int results_flush(struct results *r, char *err, size_t n);
 
 /* The underlying handle, for the readers (report, plot, trace). */
 struct sqlite3 *results_db(struct results *r);

@@ -136,4 +136,21 @@ int scenario_check_memory(const struct scenario *s, bool record_ops, bool record
 void scenario_params_json(const struct scenario *s, const struct run_spec *r,
 			  uint64_t replication, struct strbuf *out);
 
+/* The same JSON in two parts that every replication of a (point, policy)
+ * shares: the text before the replication and seed, and the text after
+ * them.  A sweep's runs are written a replication at a time, and printing
+ * the whole config per run cost more than a 100-operation run's
+ * simulation; the parts are printed once per (point, policy). */
+struct params_parts {
+	struct strbuf head, tail;
+	uint64_t seed; /* the (point, policy)'s base seed */
+};
+
+void params_parts_init(struct params_parts *p);
+void params_parts_free(struct params_parts *p);
+/* Fills p for r (replacing what it held); p's strbufs are failed when out of memory. */
+void params_parts_fill(struct params_parts *p, const struct scenario *s, const struct run_spec *r);
+/* Appends replication's JSON: byte for byte scenario_params_json's. */
+void params_parts_json(const struct params_parts *p, uint64_t replication, struct strbuf *out);
+
 #endif

@@ -305,10 +305,10 @@ long long dist_sample_ns(const struct dist *d, gsl_rng *r)
 
 long long dist_keyed_ns(const struct dist *d, uint64_t key)
 {
+	if (d->kind == DIST_EXP && d->a != 0) /* the common case first: not const */
+		return to_ns(-d->a * log(1.0 - rng_key_uniform(key)));
 	if (dist_is_const(d)) /* every draw is the mean: no stream needed */
 		return to_ns(dist_mean(d));
-	if (d->kind == DIST_EXP) /* a > 0: not const */
-		return to_ns(-d->a * log(1.0 - rng_key_uniform(key)));
 	if (d->kind == DIST_UNIFORM)
 		return to_ns(d->a + (d->b - d->a) * rng_key_uniform(key));
 	struct rng_stream s;
@@ -400,7 +400,7 @@ int dist_has_atoms(const struct dist *d)
 	return (d->p > 0 && dist_has_atoms(&x)) || (d->p < 1 && dist_has_atoms(&y));
 }
 
-int dist_is_const(const struct dist *d)
+int dist_is_const_any(const struct dist *d)
 {
 	switch (d->kind) {
 	case DIST_CONST:

@@ -89,6 +89,17 @@ double dist_min(const struct dist *d);
 int dist_has_atoms(const struct dist *d);
 
 /* True if every draw is the same value. */
-int dist_is_const(const struct dist *d);
+int dist_is_const_any(const struct dist *d);
+
+/* The same, with the two kinds asked on every message (an exponential
+ * latency, a constant service time) answered without a call. */
+static inline int dist_is_const(const struct dist *d)
+{
+	if (d->kind == DIST_EXP)
+		return d->a == 0;
+	if (d->kind == DIST_CONST)
+		return 1;
+	return dist_is_const_any(d);
+}
 
 #endif

@@ -12,11 +12,26 @@
 #include <math.h>
 #include <string.h>
 
+_Static_assert(HISTO_GROUPS <= 64 && HISTO_BUCKETS % HISTO_SUB == 0, "a group per bit");
+
 void histo_init(struct histo *h)
 {
-	memset(h, 0, sizeof(*h));
+	h->count = 0;
+	h->sum = 0;
 	h->min = INT64_MAX;
 	h->max = 0;
+	h->touched = 0;
+}
+
+/* Adds n to bucket b, clearing its group first if it was never touched. */
+static void bucket_add(struct histo *h, uint32_t b, uint64_t n)
+{
+	uint32_t g = b >> HISTO_SUB_BITS;
+	if (__builtin_expect(!(h->touched >> g & 1), 0)) {
+		memset(&h->bucket[g << HISTO_SUB_BITS], 0, HISTO_SUB * sizeof(h->bucket[0]));
+		h->touched |= (uint64_t)1 << g;
+	}
+	h->bucket[b] += n;
 }
 
 uint32_t histo_bucket_of(int64_t v)
@@ -53,7 +68,7 @@ void histo_add(struct histo *h, int64_t v)
 		h->min = v;
 	if (v > h->max)
 		h->max = v;
-	h->bucket[histo_bucket_of(v)]++;
+	bucket_add(h, histo_bucket_of(v), 1);
 }
 
 void histo_merge(struct histo *dst, const struct histo *src)
@@ -66,8 +81,11 @@ void histo_merge(struct histo *dst, const struct histo *src)
 		dst->min = src->min;
 	if (src->max > dst->max)
 		dst->max = src->max;
-	for (uint32_t i = 0; i < HISTO_BUCKETS; i++)
-		dst->bucket[i] += src->bucket[i];
+	for (uint32_t g = 0; g < HISTO_GROUPS; g++)
+		if (src->touched >> g & 1)
+			for (uint32_t b = g << HISTO_SUB_BITS; b < (g + 1) << HISTO_SUB_BITS; b++)
+				if (src->bucket[b])
+					bucket_add(dst, b, src->bucket[b]);
 }
 
 double histo_mean(const struct histo *h)
@@ -97,9 +115,14 @@ void histo_quantiles(const struct histo *h, const double *q, size_t n, double *o
 	uint64_t seen = 0;
 	uint64_t rank = n ? rank_of(q[0], h->count) : 0;
 	for (uint32_t b = histo_bucket_of(h->min); b < HISTO_BUCKETS && i < n; b++) {
-		if (!h->bucket[b])
+		if (!(h->touched >> (b >> HISTO_SUB_BITS) & 1)) {
+			b |= HISTO_SUB - 1; /* the group is empty: on to the next */
 			continue;
-		seen += h->bucket[b];
+		}
+		uint64_t c = h->bucket[b];
+		if (!c)
+			continue;
+		seen += c;
 		while (i < n && seen >= rank) {
 			int64_t lo, hi;
 			histo_bucket_range(b, &lo, &hi);

@@ -8,6 +8,13 @@
  * its relative error is at most 1/256 (0.4%), within the design's 1%.
  * The mean, count, min and max are exact.  The histogram takes 58 KiB
  * whatever the number of values: memory does not grow with a run's length.
+ *
+ * Invariant: the buckets are in groups of HISTO_SUB; a group's counters
+ * hold meaning only when its bit in `touched` is set, and are cleared when
+ * the first value enters the group.  So histo_init clears 40 bytes, not
+ * 58 KiB (a run of 100 operations used to spend a third of its time
+ * clearing its six histograms), and pages of groups never touched are
+ * never written.
  */
 #ifndef CLOBBER_HISTO_H
 #define CLOBBER_HISTO_H
@@ -18,11 +25,13 @@
 #define HISTO_SUB_BITS 7
 #define HISTO_SUB (1u << HISTO_SUB_BITS)
 #define HISTO_BUCKETS (2 * HISTO_SUB + (63 - HISTO_SUB_BITS) * HISTO_SUB)
+#define HISTO_GROUPS (HISTO_BUCKETS / HISTO_SUB) /* 58: one bit each in `touched` */
 
 struct histo {
 	uint64_t count;
 	double sum;
 	int64_t min, max;
+	uint64_t touched; /* bit g: the counters of group g are live */
 	uint64_t bucket[HISTO_BUCKETS];
 };
 
