@@ -155,6 +155,7 @@ static void test_unacked(void **state)
 
 struct bf_version {
 	uint32_t key;
+	uint32_t writer; /* the client that wrote it */
 	bool rmw;
 	bool cover; /* a put: parents are the versions it replaced */
 	int64_t ack; /* HIST_UNACKED if never */
@@ -164,6 +165,7 @@ struct bf_version {
 
 struct bf_read {
 	uint32_t key;
+	uint32_t client;
 	int64_t begin;
 	bool observed;
 	uint32_t n;
@@ -200,7 +202,7 @@ static void bf_mark(const struct bf *b, const uint32_t *roots, uint32_t n, uint8
 }
 
 static void bf_check(const struct bf *b, uint32_t nkeys, uint64_t *lost, uint64_t *unacked,
-		     uint64_t *stale)
+		     uint64_t *stale, uint64_t *ryw)
 {
 	uint8_t *inF = calloc(b->nv + 1, 1);
 	uint8_t *acc = calloc(b->nv + 1, 1);
@@ -208,7 +210,7 @@ static void bf_check(const struct bf *b, uint32_t nkeys, uint64_t *lost, uint64_
 		bf_mark(b, b->final[k], b->final_n[k], inF, false);
 		bf_mark(b, b->final[k], b->final_n[k], acc, true);
 	}
-	*lost = *unacked = *stale = 0;
+	*lost = *unacked = *stale = *ryw = 0;
 	for (uint32_t i = 0; i < b->nv; i++) {
 		bool acked = b->v[i].ack != HIST_UNACKED;
 		if (acked && !acc[i] && b->v[i].rmw)
@@ -229,6 +231,15 @@ static void bf_check(const struct bf *b, uint32_t nkeys, uint64_t *lost, uint64_
 				break;
 			}
 		}
+		/* read your writes: it misses an effect of its own client's,
+		 * acknowledged at or before it began */
+		for (uint32_t i = 0; i < b->nv; i++) {
+			if (b->v[i].key == r->key && inF[i] && !incl[i] && b->v[i].ack <= r->begin &&
+			    b->v[i].writer == r->client) {
+				(*ryw)++;
+				break;
+			}
+		}
 	}
 	free(incl);
 	free(inF);
@@ -243,6 +254,11 @@ static void random_history(uint64_t seed, uint32_t nkeys, bool merging, struct h
 	enum { STEPS = 600 };
 	gsl_rng *r = rng_new(seed);
 	history_init(h, nkeys);
+	/* even seeds record every read, as with replicas, and there some
+	 * reads see a lagging copy (below); otherwise only reads of keys that
+	 * lost an effect are kept, as on one node */
+	bool lagging = seed % 2 == 0;
+	h->record_all = lagging;
 	memset(b, 0, sizeof(*b));
 	b->v = calloc(STEPS, sizeof(*b->v));
 	b->r = calloc(STEPS, sizeof(*b->r));
@@ -283,9 +299,11 @@ static void random_history(uint64_t seed, uint32_t nkeys, bool merging, struct h
 				}
 			}
 			bool applied = rng_uniform(r) < 0.85;
-			uint32_t v = history_version(h, key, rmw, applied, parents, np, 0);
+			uint32_t writer = (uint32_t)rng_below(r, 3);
+			uint32_t v = history_version(h, key, rmw, applied, parents, np, writer);
 			struct bf_version *bv = &b->v[b->nv++];
 			bv->key = key;
+			bv->writer = writer;
 			bv->rmw = rmw;
 			bv->nparents = np;
 			memcpy(bv->parents, parents, np * sizeof(*parents));
@@ -330,18 +348,34 @@ static void random_history(uint64_t seed, uint32_t nkeys, bool merging, struct h
 				bv->ack = t;
 			}
 		} else {
-			/* a plain read, issued a little before now */
+			/* a plain read, issued a little before now, by one of three
+			 * clients; with lagging copies one in five reads one version
+			 * the key held long ago (it misses a long prefix of the path) */
 			int64_t begin = now - (int64_t)rng_below(r, 40);
-			uint32_t id = history_read(h, key, begin, 0, cur[key], ncur[key]);
+			uint32_t client = (uint32_t)rng_below(r, 3);
+			uint32_t old_state[1], *st = cur[key], nst = ncur[key];
+			if (lagging && rng_uniform(r) < 0.2) {
+				uint32_t cand = 0, pick = HIST_NONE;
+				for (uint32_t i = 0; i < nseen; i++)
+					if (seen_key[i] == key && rng_below(r, ++cand) == 0)
+						pick = seen[i];
+				if (pick != HIST_NONE) {
+					old_state[0] = pick;
+					st = old_state;
+					nst = 1;
+				}
+			}
+			uint32_t id = history_read(h, key, begin, client, st, nst);
 			bool observed = rng_uniform(r) < 0.9;
 			if (observed && id != HIST_NONE)
 				history_read_observed(h, id, 0);
 			struct bf_read *br = &b->r[b->nr++];
 			br->key = key;
+			br->client = client;
 			br->begin = begin;
 			br->observed = observed;
-			br->n = ncur[key];
-			memcpy(br->state, cur[key], ncur[key] * sizeof(uint32_t));
+			br->n = nst;
+			memcpy(br->state, st, nst * sizeof(uint32_t));
 		}
 	}
 	for (uint32_t k = 0; k < nkeys; k++) {
@@ -357,7 +391,7 @@ static void random_history(uint64_t seed, uint32_t nkeys, bool merging, struct h
 static void test_against_brute_force(void **state)
 {
 	(void)state;
-	uint64_t total_stale = 0, total_lost = 0, total_unacked = 0;
+	uint64_t total_stale = 0, total_lost = 0, total_unacked = 0, total_ryw = 0;
 	for (uint64_t seed = 1; seed <= 300; seed++) {
 		struct history h;
 		struct bf b;
@@ -366,16 +400,19 @@ static void test_against_brute_force(void **state)
 		random_history(seed, nkeys, merging, &h, &b);
 		struct check_result c;
 		assert_int_equal(checker_run(&h, &c, false), 0);
-		uint64_t lost, unacked, stale;
-		bf_check(&b, nkeys, &lost, &unacked, &stale);
-		if (c.lost_updates != lost || c.unacked_effects != unacked || c.stale_reads != stale)
-			fail_msg("seed %lu (%s, %u keys): checker lost/unacked/stale %lu/%lu/%lu, "
-				 "brute force %lu/%lu/%lu",
+		uint64_t lost, unacked, stale, ryw;
+		bf_check(&b, nkeys, &lost, &unacked, &stale, &ryw);
+		if (c.lost_updates != lost || c.unacked_effects != unacked || c.stale_reads != stale ||
+		    c.ryw_violations != ryw)
+			fail_msg("seed %lu (%s, %u keys): checker lost/unacked/stale/ryw %lu/%lu/%lu/%lu, "
+				 "brute force %lu/%lu/%lu/%lu",
 				 (unsigned long)seed, merging ? "merging" : "single-parent", nkeys,
 				 (unsigned long)c.lost_updates, (unsigned long)c.unacked_effects,
-				 (unsigned long)c.stale_reads, (unsigned long)lost,
-				 (unsigned long)unacked, (unsigned long)stale);
+				 (unsigned long)c.stale_reads, (unsigned long)c.ryw_violations,
+				 (unsigned long)lost, (unsigned long)unacked, (unsigned long)stale,
+				 (unsigned long)ryw);
 		total_stale += stale;
+		total_ryw += ryw;
 		total_lost += lost;
 		total_unacked += unacked;
 		free(b.v);
@@ -387,6 +424,9 @@ static void test_against_brute_force(void **state)
 	assert_true(total_stale > 100);
 	assert_true(total_lost > 100);
 	assert_true(total_unacked > 100);
+	assert_true(total_ryw > 100);
+	print_message("brute force: %lu stale reads, %lu read-your-writes violations\n",
+		      (unsigned long)total_stale, (unsigned long)total_ryw);
 }
 
 int main(void)
