@@ -368,6 +368,24 @@ static void test_options(void **state)
 	}
 }
 
+/* A run that cannot advance time (every delay 0) stops with -ELOOP once
+ * its instant limit is passed, and the message quotes that limit, not the
+ * default (the fuzz harness sets a lower one). */
+static void test_zero_time_loop(void **state)
+{
+	(void)state;
+	struct run_config c = test_config("version");
+	c.think = c.latency = c.compute = c.backoff = c.service = dconst(0);
+	c.stop_ops = 1000000;
+	c.instant_limit = 1000;
+	struct run_result r;
+	assert_int_equal(runner_run(&c, &r, NULL, NULL), -ELOOP);
+	char msg[600];
+	runner_strerror(-ELOOP, &r, msg, sizeof(msg));
+	if (!strstr(msg, "more than 1000 events ran at the simulated instant t = 0 s"))
+		fail_msg("message: %s", msg);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -378,6 +396,7 @@ int main(void)
 		cmocka_unit_test(test_pruning),
 		cmocka_unit_test(test_one_client_actor),
 		cmocka_unit_test(test_options),
+		cmocka_unit_test(test_zero_time_loop),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

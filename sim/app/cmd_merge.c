@@ -22,7 +22,7 @@
  *    nothing is written (OUT is not even created).
  *  - Each input is read in one read transaction: a snapshot.  An input that
  *    a shard is still writing contributes the whole runs it held when the
- *    merge began (each run is written in one transaction).
+ *    merge began (a run is never split across transactions).
  *  - An input of another schema version (PRAGMA user_version), or that is
  *    not a results database, is refused before anything is written.
  *
@@ -69,7 +69,7 @@ struct merge_table {
 };
 
 /* Where one run's rows lie in a rowid table without an index on run_id:
- * runs are written in one transaction each, so their rows are contiguous,
+ * runs are written one at a time by one writer, so their rows are contiguous,
  * and a range read is one seek instead of a scan of the whole table. */
 struct merge_range {
 	sqlite3_int64 run_id, lo, hi;

@@ -1,11 +1,16 @@
 /*
  * exec.h - running the runs of a scenario, in parallel, into a database.
  *
- * Worker threads take runs in order and run them; the calling thread writes
- * each finished run in run order, one transaction per run.  So the rows, and
- * their ids, are the same whatever the number of workers (only wall_s and
+ * `jobs` worker threads take runs in order and run them, and write them:
+ * a worker that finishes a run, or finds the next run in order finished
+ * while nobody writes, writes the finished runs in run order (one thread at
+ * a time uses the database; results_write_run batches them into
+ * transactions of whole runs).  So -j N uses N threads, the calling thread
+ * only draws progress and passes interrupts on, and the rows, and their
+ * ids, are the same whatever the number of workers (only wall_s and
  * started_at differ).  Workers run at most a window of runs ahead of the
- * writer, which bounds the memory held by finished, unwritten runs.
+ * next run to write, which bounds the memory held by finished, unwritten
+ * runs.
  *
  * Runs already in the database (same scenario and parameters) are skipped,
  * and so are runs outside the selection (a --shard slice), if one is given.
@@ -41,7 +46,7 @@ struct exec_summary {
 	uint64_t events;  /* kernel events of the runs written */
 	double wall;	  /* seconds */
 	double plan_s;	  /* of which planning (which runs are stored already) */
-	double write_s;	  /* and writing results (on the main thread) */
+	double write_s;	  /* and writing results (by the workers, one at a time) */
 };
 
 /* Returns 0; -1 on a failure (err filled); -2 if interrupted. */

@@ -29,17 +29,19 @@
  *   many runs, CREATE INDEX ops_by_run ON ops(run_id) once the sweep is done.
  *
  * Guarantees:
- *  - Each run is written in one transaction: the database holds whole runs
- *    or none of a run, whatever happens to the process.
+ *  - A run is written inside one transaction (with other runs, each in a
+ *    savepoint of its own: results_write_run): the database holds whole
+ *    runs or none of a run, whatever happens to the process.
  *  - A run is identified by (scenario, params): params is the run's fully
  *    resolved scenario as JSON, so running a scenario again skips the runs
  *    already there and adds the missing ones (new sweep values, policies or
  *    replications extend a database).  Runs of the same label, sweep values
  *    and replication with other parameters (the scenario was edited) are
  *    refused rather than mixed: see results_conflict().
- *    The check is made again inside each run's write transaction, so two
- *    processes writing one database with different parameters cannot mix
- *    their runs either: the second to write a run is refused.
+ *    The check is made again inside each run's write transaction (or the
+ *    caller's checks still hold there: results_planning), so two processes
+ *    writing one database with different parameters cannot mix their runs
+ *    either: the second to write a run is refused.
  *  - PRAGMA user_version holds RESULTS_SCHEMA; a database with another
  *    version is refused, and an SQLite file without clobber's runs table is
  *    named as another program's database.

@@ -322,6 +322,7 @@ int runner_run(const struct run_config *cfg, struct run_result *out,
 	world_start(w);
 	rc = kernel_run(k, INT64_MAX);
 	out->failed_at = kernel_now(k);
+	out->instant_limit = cfg->instant_limit ? cfg->instant_limit : KERNEL_INSTANT_MAX;
 	if (rc == 0)
 		rc = world_finish(w);
 	if (rc < 0)
@@ -375,7 +376,7 @@ void runner_strerror(int rc, const struct run_result *r, char *buf, size_t n)
 			 "t = %.6g s (operations that take no time, issued again and again: with think, "
 			 "network.latency, store.service, compute and backoff all 0, or a lock refused "
 			 "with backoff 0); give one of these delays a value above 0",
-			 (unsigned long long)KERNEL_INSTANT_MAX, at);
+			 (unsigned long long)(r->instant_limit ? r->instant_limit : KERNEL_INSTANT_MAX), at);
 		break;
 	case -E2BIG:
 		snprintf(buf, n, "the run reached its limit on events (max_events) at t = %.6g s", at);

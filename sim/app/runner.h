@@ -91,6 +91,7 @@ struct run_result {
 	const struct repl *repl;
 	int64_t t_stop;		 /* when issuing stopped, ns */
 	int64_t failed_at;	 /* a run that failed: the simulated time it stopped at */
+	uint64_t instant_limit;	 /* and the events it allowed at one instant (-ELOOP) */
 	struct fault_window *faults; /* the fault schedule's occurrences, in the order
 					they started (owned; NULL when none) */
 	uint32_t nfaults;
@@ -106,7 +107,7 @@ typedef void runner_inspect_fn(const void *world, const struct history *h,
  * after KERNEL_TIME_MAX), -ELOOP (the run could not advance time: more than
  * cfg->instant_limit, by default KERNEL_INSTANT_MAX, events at one
  * instant), -E2BIG (cfg->max_events reached), -EINTR (interrupted).  out
- * is then freed, but for out->failed_at. */
+ * is then freed, but for out->failed_at and out->instant_limit. */
 int runner_run(const struct run_config *cfg, struct run_result *out,
 	       runner_inspect_fn *inspect, void *arg);
 
