@@ -1,5 +1,5 @@
 /*
- * test_results.c - the results database's faults table (sim/app/results.c,
+ * test_results.c - the results database's faults table (sim/app/results_write.c,
  * sim/app/fwin.c): the rows `clobber run` writes for a schedule worked out
  * by hand (occurrences in the order they start, repeats, the one that does
  * nothing, the target resolved, a clock jump's zero length, a client that

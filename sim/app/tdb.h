@@ -6,7 +6,7 @@
  *
  * Event names map back to codes through the vocabulary of the run's
  * policy (runs.policy) and replication strategy, the inverse of what the
- * writer did (results.c), so a stored trace reads exactly as the trace of
+ * writer did (results_write.c), so a stored trace reads exactly as the trace of
  * the same run made by `clobber trace`.  A name no vocabulary knows (a
  * database from another version of clobber) keeps no code: its row is
  * shown by number.
