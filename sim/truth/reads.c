@@ -11,10 +11,10 @@
  * version to that node).  Then:
  *  - stale: min ack over the prefix < the read's start (pmin[d]);
  *  - read your writes: some prefix node written by the reader and
- *    acknowledged before the read began: the reader's path nodes of the
- *    key, in path order, carry running minimums of their acks, so a
- *    binary search for the last one before d answers it (a scan of the
- *    prefix made reads that miss much quadratic: lww on a hot key);
+ *    acknowledged before the read began: scanned from p(d-1) toward p0,
+ *    stopping where pmin shows every newer node acknowledged after the
+ *    read began (a scan of the whole prefix made reads that miss much,
+ *    which is every read early in a run, quadratic: lww on a hot key);
  *  - visibility: the newest node acknowledged at or before the start (a
  *    binary search among the key's path nodes sorted by ack) is returned
  *    iff its index is >= d;
@@ -48,28 +48,12 @@ struct vis_node {
 	uint32_t idx; /* global path index */
 };
 
-/* Prefixes up to this long are scanned for the reader's writes; longer
- * ones are looked up in c->own, laid out the first time one is needed. */
-#define OWN_SCAN_MAX 16
-
-/* A path node of a fast key by its writer, for read your writes: sorted
- * by (client, idx); min_ack is the least ack of the writer's nodes of the
- * same key up to this one (keys' paths are disjoint ranges of idx). */
-struct own_node {
-	uint32_t client;
-	uint32_t idx;
-	uint32_t key;
-	int64_t min_ack;
-};
-
 struct rctx {
 	const struct history *h;
 	uint32_t *deepest; /* per version: the global index of its shallowest path node */
 	int64_t *pmin;	   /* per path node: min ack of the nodes before it on its path */
 	uint32_t *pathv;   /* per path node: its version */
 	struct vis_node *vis;
-	struct own_node *own;
-	size_t nown;
 	struct key_path *keys;
 	/* the slow path */
 	uint8_t *seen;	   /* incl(S) of the state marked */
@@ -175,68 +159,6 @@ static int prepare_fast(struct rctx *c, const uint8_t *in_final)
 	return 0;
 }
 
-static int by_writer(const void *a, const void *b)
-{
-	const struct own_node *x = a, *y = b;
-	if (x->client != y->client)
-		return x->client < y->client ? -1 : 1;
-	return x->idx < y->idx ? -1 : x->idx > y->idx;
-}
-
-/* Lays out c->own: every path node by (writer, path index), with the
- * running minimum of its writer's acks on the key's path. */
-static int prepare_own(struct rctx *c)
-{
-	const struct history *h = c->h;
-	size_t total = 0;
-	for (uint32_t k = 0; k < h->nkeys; k++)
-		total += c->keys[k].len;
-	c->own = malloc((total ? total : 1) * sizeof(*c->own));
-	if (!c->own)
-		return -ENOMEM;
-	c->bytes += total * sizeof(*c->own);
-	for (uint32_t k = 0; k < h->nkeys; k++) {
-		const struct key_path *kp = &c->keys[k];
-		for (uint32_t j = kp->start; j < kp->start + kp->len; j++)
-			c->own[c->nown++] = (struct own_node){.client = h->writer[c->pathv[j]],
-							      .idx = j,
-							      .key = k,
-							      .min_ack = h->ack[c->pathv[j]]};
-	}
-	qsort(c->own, c->nown, sizeof(*c->own), by_writer);
-	for (size_t i = 1; i < c->nown; i++) {
-		struct own_node *o = &c->own[i];
-		const struct own_node *p = o - 1;
-		if (p->client == o->client && p->key == o->key && p->min_ack < o->min_ack)
-			o->min_ack = p->min_ack;
-	}
-	return 0;
-}
-
-/* The first entry of c->own at or after (client, idx). */
-static size_t own_lower(const struct rctx *c, uint32_t client, uint32_t idx)
-{
-	size_t lo = 0, hi = c->nown;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		const struct own_node *o = &c->own[mid];
-		if (o->client < client || (o->client == client && o->idx < idx))
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
-/* Did the reader write a node of p0..p(d-1) (global indexes start .. d-1)
- * acknowledged at or before `begin`? */
-static bool own_missed(const struct rctx *c, uint32_t client, uint32_t start, uint32_t d,
-		       int64_t begin)
-{
-	size_t first = own_lower(c, client, start), end = own_lower(c, client, d);
-	return end > first && c->own[end - 1].min_ack <= begin;
-}
-
 /* A fast key's d for state S: the shallowest path node S reaches, as a
  * global index (start + len when S reaches none: it misses all of F). */
 static uint32_t fast_depth(const struct rctx *c, uint32_t key, const uint32_t *s, uint32_t n)
@@ -322,8 +244,7 @@ static void visible(struct check_result *out, int64_t since, bool consistent)
 	out->vis_consistent[b] += consistent;
 }
 
-/* What one observed read r of a fast key missed; returns its depth d, or
- * UINT32_MAX when out of memory. */
+/* What one observed read r of a fast key missed; returns its depth d. */
 static uint32_t check_fast(struct rctx *c, const struct hist_read *r, uint32_t key,
 			   struct check_result *out)
 {
@@ -339,16 +260,19 @@ static uint32_t check_fast(struct rctx *c, const struct hist_read *r, uint32_t k
 									  : h->ack[c->pathv[d - 1]];
 	if (missing_min <= r->begin)
 		out->stale_reads++;
+	/* read your writes, from the oldest missed node toward p0: once every
+	 * node newer than j was acknowledged after the read began (pmin[j]),
+	 * none of them counts, so the scan covers only what the read missed
+	 * among writes acknowledged before it began */
 	bool ryw = false;
-	if (d - kp->start <= OWN_SCAN_MAX) {
-		for (uint32_t j = kp->start; j < d && !ryw; j++) {
-			uint32_t v = c->pathv[j];
-			ryw = h->writer[v] == r->client && h->ack[v] <= r->begin;
+	for (uint32_t j = d; j-- > kp->start;) {
+		uint32_t v = c->pathv[j];
+		if (h->writer[v] == r->client && h->ack[v] <= r->begin) {
+			ryw = true;
+			break;
 		}
-	} else {
-		if (!c->own && prepare_own(c) < 0)
-			return UINT32_MAX;
-		ryw = own_missed(c, r->client, kp->start, d, r->begin);
+		if (c->pmin[j] > r->begin)
+			break;
 	}
 	out->ryw_violations += ryw;
 	if (h->record_all && kp->vlen) {
@@ -493,8 +417,6 @@ int checker_reads(const struct history *h, const uint8_t *in_final, struct check
 		out->reads_checked++;
 		if (c.keys[key].fast) {
 			depth[i] = check_fast(&c, r, key, out);
-			if (depth[i] == UINT32_MAX)
-				goto out_free; /* out of memory */
 		} else if (check_slow(&c, r, key, out) < 0) {
 			goto out_free;
 		}
@@ -510,7 +432,6 @@ out_free:
 	free(c.pmin);
 	free(c.pathv);
 	free(c.vis);
-	free(c.own);
 	free(c.seen);
 	free(c.stack);
 	free(c.touched);
