@@ -177,44 +177,9 @@ static void sift_up(struct kernel *k, size_t i, struct heap_entry e)
 	k->slots[e.slot].pos = (uint32_t)i;
 }
 
-/* sift_down of the default 4-ary heap: the least of four children in a
- * tournament of three comparisons, without a loop.  Keys are unique
- * (seq), so which of the comparisons finds the least changes nothing. */
-static void sift_down4(struct kernel *k, size_t i, struct heap_entry e)
-{
-	struct heap_entry *h = k->heap;
-	size_t n = k->n;
-	for (;;) {
-		size_t c = (i << 2) + 1, child;
-		if (c + 3 < n) {
-			size_t x = before(k, &h[c + 1], &h[c]) ? c + 1 : c;
-			size_t y = before(k, &h[c + 3], &h[c + 2]) ? c + 3 : c + 2;
-			child = before(k, &h[y], &h[x]) ? y : x;
-		} else if (c < n) {
-			child = c;
-			for (size_t x = c + 1; x < n; x++)
-				if (before(k, &h[x], &h[child]))
-					child = x;
-		} else {
-			break;
-		}
-		if (!before(k, &h[child], &e))
-			break;
-		h[i] = h[child];
-		k->slots[h[i].slot].pos = (uint32_t)i;
-		i = child;
-	}
-	h[i] = e;
-	k->slots[e.slot].pos = (uint32_t)i;
-}
-
 /* Places entry e at hole position i and moves it down to where it belongs. */
 static void sift_down(struct kernel *k, size_t i, struct heap_entry e)
 {
-	if (k->dlog == 2) {
-		sift_down4(k, i, e);
-		return;
-	}
 	size_t n = k->n;
 	unsigned b = k->dlog;
 	for (;;) {
