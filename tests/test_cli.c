@@ -105,6 +105,27 @@ static void test_run_twice_and_jobs(void **state)
 	sqlite3_close(db);
 }
 
+/* The runs a database holds as another process writes it: 0 until it
+ * can be read. */
+static long long stored_runs(const char *path)
+{
+	long long stored = 0;
+	struct stat st;
+	if (stat(path, &st) != 0)
+		return 0;
+	sqlite3 *db;
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK) {
+		sqlite3_busy_timeout(db, 1000);
+		sqlite3_stmt *s;
+		if (sqlite3_prepare_v2(db, "SELECT count(*) FROM runs", -1, &s, NULL) == SQLITE_OK &&
+		    sqlite3_step(s) == SQLITE_ROW)
+			stored = sqlite3_column_int64(s, 0);
+		sqlite3_finalize(s);
+	}
+	sqlite3_close(db);
+	return stored;
+}
+
 /* A sweep (yaml, `total` runs of lww and version) killed with SIGKILL
  * midway, then run again: every run exactly once, whole, and the database
  * intact. */
@@ -115,23 +136,9 @@ static void kill_and_resume(const char *yaml, const char *db_name, long long tot
 	const char *args[] = {"run", tp_path("long.yaml"), "-o", kdb, "-j", "2", NULL};
 	pid_t pid = tp_start(&separate, args);
 	/* wait until a few runs are stored */
-	long long stored = 0;
-	for (int i = 0; i < 3000 && stored < 4; i++) {
+	for (int i = 0; i < 3000 && stored_runs(kdb) < 4; i++) {
 		struct timespec ts = {0, 10 * 1000 * 1000};
 		nanosleep(&ts, NULL);
-		struct stat st;
-		if (stat(kdb, &st) != 0)
-			continue;
-		sqlite3 *db;
-		if (sqlite3_open_v2(kdb, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK) {
-			sqlite3_busy_timeout(db, 1000);
-			sqlite3_stmt *s;
-			if (sqlite3_prepare_v2(db, "SELECT count(*) FROM runs", -1, &s, NULL) == SQLITE_OK &&
-			    sqlite3_step(s) == SQLITE_ROW)
-				stored = sqlite3_column_int64(s, 0);
-			sqlite3_finalize(s);
-		}
-		sqlite3_close(db);
 	}
 	kill(pid, SIGKILL);
 	int rc = tp_wait(pid);
@@ -198,6 +205,39 @@ static void test_kill_tiny_runs(void **state)
 			"policies: [lww, version]\n"
 			"workload: {clients: $c}\n",
 			"tiny.db", 6000);
+}
+
+/* A finished run is committed while the next run is still running (runs
+ * share transactions, but none waits for the next run to be written): a
+ * short run then a long one, -j 1; a reader sees the first while the
+ * process is still busy with the second, and not because it ended. */
+static void test_commit_while_running(void **state)
+{
+	(void)state;
+	tp_write("two.yaml", "name: two\n"
+			     "sweep: {n: [100, 4000000]}\n"
+			     "stop: {ops: $n}\n"
+			     "policies: [version]\n");
+	const char *db = tp_path("two.db");
+	const char *args[] = {"run", tp_path("two.yaml"), "-o", db, "-j", "1", NULL};
+	pid_t pid = tp_start(&separate, args);
+	long long stored = 0;
+	bool running = true;
+	for (int i = 0; i < 1000 && stored == 0 && running; i++) {
+		struct timespec ts = {0, 10 * 1000 * 1000};
+		nanosleep(&ts, NULL);
+		stored = stored_runs(db);
+		running = waitpid(pid, NULL, WNOHANG) == 0;
+	}
+	if (!running)
+		fail_msg("the process ended before its first run was seen: make the second run longer");
+	assert_int_equal(stored, 1);
+	kill(pid, SIGKILL);
+	assert_int_equal(tp_wait(pid), 128 + SIGKILL);
+	sqlite3 *d = tp_open_db("two.db");
+	assert_true(tp_intact(d));
+	assert_int_equal(tp_query(d, "SELECT count(*) FROM runs"), 1);
+	sqlite3_close(d);
 }
 
 /* A database is extended by new sweep values, policies or replications,
@@ -379,6 +419,7 @@ int main(void)
 		cmocka_unit_test(test_run_twice_and_jobs),
 		cmocka_unit_test(test_kill_and_resume),
 		cmocka_unit_test(test_kill_tiny_runs),
+		cmocka_unit_test(test_commit_while_running),
 		cmocka_unit_test(test_edit_and_extend),
 		cmocka_unit_test(test_exit_codes),
 		cmocka_unit_test(test_help_and_mixups),

@@ -5,7 +5,11 @@
  * nothing, the target resolved, a clock jump's zero length, a client that
  * never returns, a fault lasting to the end), none for a run without
  * faults, the rows read back as the windows the run made, and rows a
- * hostile database holds refused with the run named.
+ * hostile database holds refused with the run named.  And the writer's
+ * transactions (results_write.c), in process: a run that fails is undone
+ * to its savepoint, keeping the runs before it in the transaction; a
+ * conflicting run another connection commits after planning is refused
+ * although planning found none.
  */
 #include "testproc.h"
 
@@ -175,12 +179,81 @@ static void test_no_faults_no_rows(void **state)
 	sqlite3_close(db);
 }
 
+/* A run of scenario "w" with label lww, replication rep and the given
+ * params (JSON with a sweep, for the conflict index) and metrics. */
+static int write_run(struct results *r, const char *params, uint64_t rep, const char *const *names,
+		     size_t nnames)
+{
+	struct run_row row = {.scenario = "w", .policy = "lww", .label = "lww", .seed = 1 + rep,
+			      .replication = rep, .params = params, .started_at = "now"};
+	struct run_result *res = calloc(1, sizeof(*res));
+	for (size_t i = 0; i < nnames; i++) {
+		res->metric_name[i] = names[i];
+		res->metric[i] = (double)i;
+	}
+	res->nmetrics = nnames;
+	char err[1024];
+	int rc = results_write_run(r, &row, res, err, sizeof(err));
+	if (rc < 0)
+		print_message("write_run: %s\n", err);
+	free(res);
+	return rc;
+}
+
+static const char *const two_metrics[] = {"ops", "ops_ok"};
+static const char *const same_twice[] = {"ops", "ops"}; /* the metrics key refuses it */
+
+static void test_failed_run_keeps_the_earlier(void **state)
+{
+	(void)state;
+	struct results *r;
+	char err[512];
+	assert_int_equal(results_open(tp_path("w.db"), true, &r, err, sizeof(err)), 0);
+	results_planning(r);
+	assert_int_equal(write_run(r, "{\"sweep\":{},\"r\":0}", 0, two_metrics, 2), 0);
+	assert_int_equal(write_run(r, "{\"sweep\":{},\"r\":1}", 1, same_twice, 2), -1);
+	assert_int_equal(write_run(r, "{\"sweep\":{},\"r\":2}", 2, two_metrics, 2), 0);
+	assert_int_equal(results_flush(r, err, sizeof(err)), 0);
+	results_close(r);
+	sqlite3 *db = tp_open_db("w.db");
+	assert_true(tp_intact(db));
+	assert_int_equal(tp_query(db, "SELECT count(*) FROM runs"), 2);
+	assert_int_equal(tp_query(db, "SELECT count(*) FROM runs WHERE replication = 1"), 0);
+	assert_int_equal(tp_query(db, "SELECT count(*) FROM metrics"), 4);
+	assert_int_equal(tp_query(db, "SELECT count(*) FROM metrics WHERE run_id NOT IN (SELECT id FROM runs)"), 0);
+	sqlite3_close(db);
+}
+
+static void test_conflict_after_planning(void **state)
+{
+	(void)state;
+	struct results *a, *b;
+	char err[512];
+	assert_int_equal(results_open(tp_path("c.db"), true, &a, err, sizeof(err)), 0);
+	results_planning(a); /* finds nothing stored */
+	/* another connection commits a run of the same label, sweep values
+	 * and replication with other parameters */
+	assert_int_equal(results_open(tp_path("c.db"), true, &b, err, sizeof(err)), 0);
+	assert_int_equal(write_run(b, "{\"sweep\":{},\"v\":\"edited\"}", 0, two_metrics, 2), 0);
+	results_close(b);
+	assert_int_equal(write_run(a, "{\"sweep\":{},\"v\":\"first\"}", 0, two_metrics, 2), 2);
+	/* and one nobody else holds is written */
+	assert_int_equal(write_run(a, "{\"sweep\":{},\"v\":\"first\"}", 1, two_metrics, 2), 0);
+	results_close(a);
+	sqlite3 *db = tp_open_db("c.db");
+	assert_int_equal(tp_query(db, "SELECT count(*) FROM runs"), 2);
+	assert_int_equal(tp_query(db, "SELECT count(*) FROM runs WHERE params LIKE '%first%'"), 1);
+	sqlite3_close(db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_hand_worked_schedule),
 		cmocka_unit_test(test_read_back),
 		cmocka_unit_test(test_no_faults_no_rows),
+		cmocka_unit_test(test_failed_run_keeps_the_earlier),
+		cmocka_unit_test(test_conflict_after_planning),
 	};
 	return cmocka_run_group_tests(tests, tp_setup, tp_teardown);
 }

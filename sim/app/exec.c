@@ -1,5 +1,6 @@
 /*
- * exec.c - worker threads run, the caller writes in order.  See exec.h.
+ * exec.c - worker threads run the runs and write them in order; the caller
+ * waits, draws progress and passes interrupts on.  See exec.h.
  *
  * Memory is bounded by the window, not by the sweep: the plan is one run
  * number per run still to do, and each run's config (11 KiB) and result
@@ -174,6 +175,26 @@ static void write_ready(struct pool *p)
 		}
 		pthread_cond_broadcast(&p->cv);
 	}
+}
+
+/* While nobody writes (called with the lock held, by the calling thread):
+ * commits the runs that have waited RESULTS_COMMIT_S, however long the
+ * next run takes, then writes any run that finished meanwhile. */
+static void flush_idle(struct pool *p)
+{
+	if (p->writing || p->wrc != 0)
+		return;
+	p->writing = true;
+	pthread_mutex_unlock(&p->mu);
+	int rc = results_flush_due(p->db, p->err, p->errn);
+	pthread_mutex_lock(&p->mu);
+	p->writing = false;
+	if (rc < 0) {
+		p->wrc = -1;
+		p->stop = true;
+		pthread_cond_broadcast(&p->cv);
+	}
+	write_ready(p);
 }
 
 static void *worker(void *arg)
@@ -426,6 +447,7 @@ int exec_scenario(const struct scenario *s, struct results *db, const struct exe
 		}
 		pthread_cond_timedwait(&p.main_cv, &p.mu, &until);
 		progress_update(&prog, sum->written, sum->events);
+		flush_idle(&p);
 	}
 	rc = p.wrc;
 	if (rc == 0 && p.next_write < p.njobs)

@@ -67,6 +67,7 @@ void params_parts_fill(struct params_parts *p, const struct scenario *s, const s
 	struct strbuf *b = &p->head;
 	sb_reset(b);
 	sb_reset(&p->tail);
+	b->failed = p->tail.failed = false; /* a failure of an earlier fill is over */
 	p->seed = c->seed;
 	sb_puts(b, "{\"scenario\":");
 	sb_json_string(b, s->name);

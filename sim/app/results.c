@@ -118,7 +118,7 @@ int results_db_error(sqlite3 *db, const char *what, char *err, size_t n)
 	int code = db ? sqlite3_errcode(db) & 0xff : SQLITE_NOMEM;
 	const char *hint = code == SQLITE_FULL || code == SQLITE_IOERR
 				   ? " (is the disk full? free some space and run the same command again; the "
-				     "runs already stored are kept, the one being written was not)"
+				     "runs already stored are kept, the ones being written were not)"
 			   : code == SQLITE_READONLY
 				   ? " (the database is read-only: check its permissions, or write elsewhere with -o)"
 			   : code == SQLITE_CORRUPT || code == SQLITE_NOTADB
@@ -381,8 +381,8 @@ int results_open(const char *path, bool create, struct results **out, char *err,
 	struct results *r = calloc(1, sizeof(*r));
 	if (!r)
 		return results_db_error(NULL, path, err, n);
-	/* one thread uses a connection at a time (exec.c writes from the main
-	 * thread only): no SQLite mutexes */
+	/* one thread uses a connection at a time (exec.c hands it from writer
+	 * to writer under its pool's lock): no SQLite mutexes */
 	if (!create) {
 		if (open_readonly(r, path, err, n) < 0)
 			goto out_close;

@@ -117,14 +117,16 @@ int results_conflict(struct results *r, const char *scenario, const char *label,
 
 /* Writes one run with its metrics, latencies and recorded rows (sorting
  * res's operation rows by id on the way).  Runs are written in
- * transactions of several runs, each run in a savepoint of its own, and
- * committed once the transaction is RESULTS_COMMIT_S old, by
- * results_flush, or by results_close: a commit per run was the larger
- * part of writing a small run.  A run with recorded rows (ops, trace) is
- * committed alone, so that failing to write it (a full disk) keeps the
- * runs before it.  A transaction holds whole runs only, so a
- * reader, a crash or a killed process sees whole runs (or loses the runs
- * of the last RESULTS_COMMIT_S, which running again redoes).  Returns 0;
+ * transactions of several runs, each run in a savepoint of its own,
+ * committed once the transaction is RESULTS_COMMIT_S old, by results_flush
+ * or results_flush_due (which exec.c calls while no run is ready, so that
+ * no run waits for the next), or by results_close: a commit per run was the
+ * larger part of writing a small run.  A run with recorded rows (ops,
+ * trace) is committed alone, so that failing to write it (a full disk)
+ * keeps the runs before it.  A transaction holds whole runs only, so a
+ * reader, a crash or a killed process sees whole runs (and loses at most
+ * the runs finished in about the last RESULTS_COMMIT_S, which running
+ * again redoes).  Returns 0;
  * 1 if the run is already there (another process running the same sweep
  * wrote it first: nothing is written); 2 if a conflicting run is there
  * (results_conflict(), checked in the same transaction: another process
@@ -148,6 +150,11 @@ void results_planning(struct results *r);
 /* Commits the runs written since the last commit.  Returns 0 or -1 with
  * err filled (they are then lost, and running again redoes them). */
 int results_flush(struct results *r, char *err, size_t n);
+
+/* The same once the open transaction is RESULTS_COMMIT_S old, for a caller
+ * that has no run to write: so a finished run is committed within about
+ * RESULTS_COMMIT_S however long the next run takes. */
+int results_flush_due(struct results *r, char *err, size_t n);
 
 /* The underlying handle, for the readers (report, plot, trace). */
 struct sqlite3 *results_db(struct results *r);

@@ -229,18 +229,35 @@ int results_flush(struct results *r, char *err, size_t n)
 		return 0; /* SQLite rolled it back after an error, already reported */
 	if (sqlite3_exec(r->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK)
 		return 0;
-	results_db_error(r->db, "committing the runs written", err, n);
+	char what[160];
+	snprintf(what, sizeof(what),
+		 "committing the %llu runs written since the last commit (they were not kept; "
+		 "running again does them)",
+		 (unsigned long long)r->batch_runs);
+	results_db_error(r->db, what, err, n);
 	sqlite3_exec(r->db, "ROLLBACK", NULL, NULL, NULL);
 	return -1;
 }
 
+int results_flush_due(struct results *r, char *err, size_t n)
+{
+	if (!r->in_batch || results_since_s(&r->batch_since) < RESULTS_COMMIT_S)
+		return 0;
+	return results_flush(r, err, n);
+}
+
 /* Undoes the run being written (its savepoint), keeping the runs before it
- * in the transaction; returns rc. */
+ * in the transaction, or, if the savepoint cannot be rolled back, the whole
+ * transaction: never part of a run.  Returns rc. */
 static int undo_run(struct results *r, int rc)
 {
-	if (!sqlite3_get_autocommit(r->db)) {
-		results_step_done(r->sp_undo);
-		results_step_done(r->sp_release);
+	if (sqlite3_get_autocommit(r->db)) {
+		r->in_batch = false; /* SQLite ended the transaction itself */
+		return rc;
+	}
+	if (results_step_done(r->sp_undo) < 0 || results_step_done(r->sp_release) < 0) {
+		sqlite3_exec(r->db, "ROLLBACK", NULL, NULL, NULL);
+		r->in_batch = false;
 	}
 	return rc;
 }
@@ -259,6 +276,8 @@ int results_write_run(struct results *r, const struct run_row *row, const struct
 	bool alone = res->rec.nops > 0 || res->rec.ntrace > 0;
 	if (alone && results_flush(r, err, n) < 0)
 		return -1;
+	if (r->in_batch && sqlite3_get_autocommit(db))
+		r->in_batch = false; /* SQLite ended it after an error */
 	if (!r->in_batch) {
 		if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
 			if (write_interrupted())
@@ -273,15 +292,14 @@ int results_write_run(struct results *r, const struct run_row *row, const struct
 		if (r->checked && data_version(r) != r->planned_version)
 			r->checked = false;
 	}
-	if (results_step_done(r->sp_begin) < 0) {
-		results_db_error(db, "writing a run", err, n);
-		return undo_run(r, -1);
-	}
+	if (results_step_done(r->sp_begin) < 0)
+		return results_db_error(db, "writing a run", err, n); /* no savepoint to undo */
 	int rc = write_rows(r, row, res, err, n);
 	if (rc != 0) {
+		bool whole = sqlite3_get_autocommit(db); /* SQLite ended the whole transaction */
 		undo_run(r, rc);
-		if (rc == -1 && sqlite3_get_autocommit(db) && r->batch_runs > 0) {
-			/* SQLite ended the whole transaction (a full disk, say) */
+		if (rc == -1 && (whole || !r->in_batch) && r->batch_runs > 0) {
+			/* the whole transaction ended (a full disk, say) */
 			size_t len = strlen(err);
 			snprintf(err + len, n - len,
 				 "; the %llu runs written before it since the last commit were not kept "
