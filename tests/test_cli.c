@@ -105,27 +105,6 @@ static void test_run_twice_and_jobs(void **state)
 	sqlite3_close(db);
 }
 
-/* The runs a database holds as another process writes it: 0 until it
- * can be read. */
-static long long stored_runs(const char *path)
-{
-	long long stored = 0;
-	struct stat st;
-	if (stat(path, &st) != 0)
-		return 0;
-	sqlite3 *db;
-	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK) {
-		sqlite3_busy_timeout(db, 1000);
-		sqlite3_stmt *s;
-		if (sqlite3_prepare_v2(db, "SELECT count(*) FROM runs", -1, &s, NULL) == SQLITE_OK &&
-		    sqlite3_step(s) == SQLITE_ROW)
-			stored = sqlite3_column_int64(s, 0);
-		sqlite3_finalize(s);
-	}
-	sqlite3_close(db);
-	return stored;
-}
-
 /* A sweep (yaml, `total` runs of lww and version) killed with SIGKILL
  * midway, then run again: every run exactly once, whole, and the database
  * intact. */
@@ -136,7 +115,7 @@ static void kill_and_resume(const char *yaml, const char *db_name, long long tot
 	const char *args[] = {"run", tp_path("long.yaml"), "-o", kdb, "-j", "2", NULL};
 	pid_t pid = tp_start(&separate, args);
 	/* wait until a few runs are stored */
-	for (int i = 0; i < 3000 && stored_runs(kdb) < 4; i++) {
+	for (int i = 0; i < 3000 && tp_runs_so_far(kdb) < 4; i++) {
 		struct timespec ts = {0, 10 * 1000 * 1000};
 		nanosleep(&ts, NULL);
 	}
@@ -226,7 +205,7 @@ static void test_commit_while_running(void **state)
 	for (int i = 0; i < 1000 && stored == 0 && running; i++) {
 		struct timespec ts = {0, 10 * 1000 * 1000};
 		nanosleep(&ts, NULL);
-		stored = stored_runs(db);
+		stored = tp_runs_so_far(db);
 		running = waitpid(pid, NULL, WNOHANG) == 0;
 	}
 	if (!running)

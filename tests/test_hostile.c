@@ -485,24 +485,6 @@ static void test_unwritable(void **state)
 /* SIGINT and SIGTERM during a sweep: runs in progress are dropped, finished
  * ones stay, the message says how to resume, status 130 or 143; running the
  * same command again completes the sweep. */
-/* Runs stored so far while another process may still be creating the
- * database: 0 until it can be read. */
-static long long runs_so_far(const char *db)
-{
-	sqlite3 *d;
-	sqlite3_stmt *st;
-	long long n = 0;
-	if (sqlite3_open_v2(db, &d, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK) {
-		sqlite3_busy_timeout(d, 500);
-		if (sqlite3_prepare_v2(d, "SELECT count(*) FROM runs", -1, &st, NULL) == SQLITE_OK &&
-		    sqlite3_step(st) == SQLITE_ROW)
-			n = sqlite3_column_int64(st, 0);
-		sqlite3_finalize(st);
-	}
-	sqlite3_close(d);
-	return n;
-}
-
 static void interrupt(int sig, const char *db, int want)
 {
 	/* long enough to be caught mid-sweep; the sanitizer build is ~10x slower */
@@ -524,7 +506,7 @@ static void interrupt(int sig, const char *db, int want)
 		nanosleep(&ts, NULL);
 		if (!tp_exists(db))
 			continue;
-		done = runs_so_far(tp_path(db));
+		done = tp_runs_so_far(tp_path(db));
 	}
 	kill(pid, sig);
 	assert_int_equal(tp_wait(pid), want);

@@ -284,23 +284,6 @@ static void test_edited_refused(void **state)
 	assert_non_null(strstr(tp_output("out.txt"), "the scenario changed"));
 }
 
-/* Runs stored so far, 0 while the database is being created. */
-static long long runs_so_far(const char *db)
-{
-	sqlite3 *d;
-	sqlite3_stmt *st;
-	long long n = 0;
-	if (sqlite3_open_v2(tp_file(db), &d, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK) {
-		sqlite3_busy_timeout(d, 500);
-		if (sqlite3_prepare_v2(d, "SELECT count(*) FROM runs", -1, &st, NULL) == SQLITE_OK &&
-		    sqlite3_step(st) == SQLITE_ROW)
-			n = sqlite3_column_int64(st, 0);
-		sqlite3_finalize(st);
-	}
-	sqlite3_close(d);
-	return n;
-}
-
 /* "shard 1/2: K of M runs" from check --shard. */
 static long long slice_size(const char *yaml, const char *shard)
 {
@@ -333,7 +316,7 @@ static void test_kill_and_resume(void **state)
 	for (int i = 0; i < 6000 && done < 1; i++) {
 		struct timespec ts = {0, 10 * 1000 * 1000};
 		nanosleep(&ts, NULL);
-		done = tp_exists("k1.db") ? runs_so_far("k1.db") : 0;
+		done = tp_exists("k1.db") ? tp_runs_so_far(tp_file("k1.db")) : 0;
 	}
 	assert_true(done >= 1);
 	/* merged while the shard writes: whole runs only */

@@ -181,6 +181,24 @@ static inline bool tp_intact(sqlite3 *db)
 	return ok;
 }
 
+/* The runs a database at path holds while another process may still be
+ * creating or writing it: 0 until it can be read. */
+static inline long long tp_runs_so_far(const char *path)
+{
+	sqlite3 *d;
+	sqlite3_stmt *st;
+	long long n = 0;
+	if (sqlite3_open_v2(path, &d, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK) {
+		sqlite3_busy_timeout(d, 500);
+		if (sqlite3_prepare_v2(d, "SELECT count(*) FROM runs", -1, &st, NULL) == SQLITE_OK &&
+		    sqlite3_step(st) == SQLITE_ROW)
+			n = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+	}
+	sqlite3_close(d);
+	return n;
+}
+
 static inline int tp_setup(void **state)
 {
 	(void)state;
