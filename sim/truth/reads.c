@@ -106,7 +106,7 @@ static int prepare_fast(struct rctx *c, const uint8_t *in_final)
 		if (k == HIST_NONE || !BIT_GET(in_final, v))
 			continue;
 		c->keys[k].len++;
-		c->keys[k].vlen += h->ack[v] != HIST_UNACKED;
+		c->keys[k].vlen += h->record_all && h->ack[v] != HIST_UNACKED;
 		if (!(h->flags[v] & HIST_COVER) && h->parent[v] != HIST_NONE)
 			c->deepest[h->parent[v]] = k;
 	}
@@ -122,11 +122,13 @@ static int prepare_fast(struct rctx *c, const uint8_t *in_final)
 	size_t np = total ? total : 1;
 	c->pmin = malloc(np * sizeof(*c->pmin));
 	c->pathv = malloc(np * sizeof(*c->pathv));
-	c->vis = malloc(np * sizeof(*c->vis));
+	/* the visibility table needs every read recorded (history.h) */
+	size_t nv_vis = h->record_all ? np : 1;
+	c->vis = malloc(nv_vis * sizeof(*c->vis));
 	if (!c->pmin || !c->pathv || !c->vis)
 		return -ENOMEM;
 	c->bytes += nv * sizeof(*c->deepest) +
-		    np * (sizeof(*c->pmin) + sizeof(*c->pathv) + sizeof(*c->vis)) +
+		    np * (sizeof(*c->pmin) + sizeof(*c->pathv)) + nv_vis * sizeof(*c->vis) +
 		    (size_t)h->nkeys * sizeof(*c->keys);
 	/* pass 2: p0, p1, ... of each path in order; pmin(pj) = min ack(p0..p(j-1)) */
 	for (uint32_t v = h->nversions; v-- > 0;) {
@@ -138,7 +140,7 @@ static int prepare_fast(struct rctx *c, const uint8_t *in_final)
 		c->deepest[v] = at;
 		c->pathv[at] = v;
 		c->pmin[at] = kp->running;
-		if (h->ack[v] != HIST_UNACKED)
+		if (h->record_all && h->ack[v] != HIST_UNACKED)
 			c->vis[kp->vstart + kp->vlen++] = (struct vis_node){h->ack[v], at};
 		if (h->ack[v] < kp->running)
 			kp->running = h->ack[v];
