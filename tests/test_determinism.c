@@ -58,14 +58,6 @@ static void test_same_seed_same_results(void **state)
 	}
 }
 
-static int by_client_then_id(const void *x, const void *y)
-{
-	const struct op_row *a = x, *b = y;
-	if (a->client != b->client)
-		return a->client < b->client ? -1 : 1;
-	return a->begin < b->begin ? -1 : a->begin > b->begin;
-}
-
 /* Open loop: arrivals do not depend on completions, so with one seed every
  * policy sees exactly the same operations: same issue times, clients, keys
  * and kinds. */
@@ -80,7 +72,7 @@ static void test_common_arrivals(void **state)
 		c.record_trace = false;
 		struct run_result r;
 		test_run(&c, &r);
-		qsort(r.rec.ops, r.rec.nops, sizeof(*r.rec.ops), by_client_then_id);
+		qsort(r.rec.ops, r.rec.nops, sizeof(*r.rec.ops), test_by_client_then_begin);
 		if (p == 0) {
 			base = r;
 			continue;
@@ -106,8 +98,8 @@ static size_t pair_ops(struct run_result *a, struct run_result *b,
 		       void (*fn)(const struct op_row *x, const struct op_row *y, size_t *count),
 		       size_t *count)
 {
-	qsort(a->rec.ops, a->rec.nops, sizeof(*a->rec.ops), by_client_then_id);
-	qsort(b->rec.ops, b->rec.nops, sizeof(*b->rec.ops), by_client_then_id);
+	qsort(a->rec.ops, a->rec.nops, sizeof(*a->rec.ops), test_by_client_then_begin);
+	qsort(b->rec.ops, b->rec.nops, sizeof(*b->rec.ops), test_by_client_then_begin);
 	size_t i = 0, j = 0, pairs = 0;
 	while (i < a->rec.nops && j < b->rec.nops) {
 		const struct op_row *x = &a->rec.ops[i], *y = &b->rec.ops[j];
@@ -166,7 +158,7 @@ static void test_adding_a_client(void **state)
 		c.stop_time = 2 * KERNEL_S;
 		c.record_trace = false;
 		test_run(&c, &r[i]);
-		qsort(r[i].rec.ops, r[i].rec.nops, sizeof(*r[i].rec.ops), by_client_then_id);
+		qsort(r[i].rec.ops, r[i].rec.nops, sizeof(*r[i].rec.ops), test_by_client_then_begin);
 	}
 	size_t n5 = r[0].rec.nops, matched = 0;
 	for (size_t i = 0; i < n5; i++) {

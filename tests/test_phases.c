@@ -150,14 +150,6 @@ static void test_poisson_counts(void **state)
 	check_near(mean_wait, 1.0 / 50, 5 * se, "mean wait for the first arrival of phase 1");
 }
 
-static int by_client_then_time(const void *x, const void *y)
-{
-	const struct op_row *a = x, *b = y;
-	if (a->client != b->client)
-		return a->client < b->client ? -1 : 1;
-	return a->begin < b->begin ? -1 : a->begin > b->begin;
-}
-
 /* With phases, every policy sees the same arrivals, keys and kinds. */
 static void test_same_for_every_policy(void **state)
 {
@@ -169,7 +161,7 @@ static void test_same_for_every_policy(void **state)
 		c.mix[OP_READ] = 0.3;
 		struct run_result r;
 		test_run(&c, &r);
-		qsort(r.rec.ops, r.rec.nops, sizeof(*r.rec.ops), by_client_then_time);
+		qsort(r.rec.ops, r.rec.nops, sizeof(*r.rec.ops), test_by_client_then_begin);
 		if (p == 0) {
 			base = r;
 			continue;

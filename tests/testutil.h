@@ -22,6 +22,16 @@
 #include "sim/app/runner.h"
 #include "sim/app/schema.h"
 
+/* qsort order of recorded operations: by client, then by issue time (the
+ * order in which runs of different policies are compared op by op). */
+static inline int test_by_client_then_begin(const void *x, const void *y)
+{
+	const struct op_row *a = x, *b = y;
+	if (a->client != b->client)
+		return a->client < b->client ? -1 : 1;
+	return a->begin < b->begin ? -1 : a->begin > b->begin;
+}
+
 /* Fails the test with a message that shows the values involved. */
 #define check_near(actual, expected, tol, what)                                        \
 	do {                                                                           \

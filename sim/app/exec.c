@@ -35,16 +35,49 @@ struct slot {
 	struct run_result res;
 };
 
-/* What a worker keeps between runs: the resolved config and the identity
- * of the last (point, policy) it ran.  A sweep's runs come a replication
- * at a time, so most runs resolve and print nothing. */
-struct worker_cache {
+/* The resolved config and the identity of the last (point, policy), kept
+ * by the planner and by each worker between runs.  A sweep's runs come a
+ * replication at a time, so most runs resolve and print nothing. */
+struct point_cache {
 	bool have;
 	uint64_t point;
 	size_t policy;
 	struct run_spec spec;
 	struct params_parts parts;
 };
+
+static void point_cache_init(struct point_cache *pc)
+{
+	pc->have = false;
+	params_parts_init(&pc->parts);
+}
+
+static void point_cache_free(struct point_cache *pc)
+{
+	if (pc->have)
+		run_spec_free(&pc->spec);
+	pc->have = false;
+	params_parts_free(&pc->parts);
+}
+
+/* Makes pc hold (point, policy), resolving it unless it does already.
+ * Returns 0, or -1 with d filled. */
+static int point_cache_get(struct point_cache *pc, const struct scenario *s, uint64_t point,
+			   size_t policy, struct sdiag *d)
+{
+	if (pc->have && pc->point == point && pc->policy == policy)
+		return 0;
+	if (pc->have)
+		run_spec_free(&pc->spec);
+	pc->have = false;
+	if (scenario_resolve(s, point, policy, &pc->spec, d) < 0)
+		return -1;
+	pc->have = true;
+	pc->point = point;
+	pc->policy = policy;
+	params_parts_fill(&pc->parts, s, &pc->spec);
+	return 0;
+}
 
 struct pool {
 	pthread_mutex_t mu;
@@ -92,26 +125,17 @@ static bool interrupted(const struct exec_opts *o)
 }
 
 /* Resolves, names and runs one job into its slot (outside the lock). */
-static void run_job(const struct scenario *s, const struct exec_opts *o, struct worker_cache *wc,
+static void run_job(const struct scenario *s, const struct exec_opts *o, struct point_cache *wc,
 		    struct slot *sl)
 {
 	uint64_t point, rep;
 	size_t pol;
 	scenario_run_index(s, sl->run, &point, &pol, &rep);
 	memset(&sl->res, 0, sizeof(sl->res));
-	if (!wc->have || wc->point != point || wc->policy != pol) {
-		if (wc->have)
-			run_spec_free(&wc->spec);
-		wc->have = false;
-		struct sdiag d;
-		if (scenario_resolve(s, point, pol, &wc->spec, &d) < 0) {
-			sl->rc = -1; /* cannot happen after scenario_check: out of memory */
-			return;
-		}
-		wc->have = true;
-		wc->point = point;
-		wc->policy = pol;
-		params_parts_fill(&wc->parts, s, &wc->spec);
+	struct sdiag d;
+	if (point_cache_get(wc, s, point, pol, &d) < 0) {
+		sl->rc = -1; /* cannot happen after scenario_check: out of memory */
+		return;
 	}
 	struct strbuf b;
 	sb_init(&b);
@@ -200,8 +224,8 @@ static void flush_idle(struct pool *p)
 static void *worker(void *arg)
 {
 	struct pool *p = arg;
-	struct worker_cache wc = {.have = false};
-	params_parts_init(&wc.parts);
+	struct point_cache wc;
+	point_cache_init(&wc);
 	pthread_mutex_lock(&p->mu);
 	for (;;) {
 		write_ready(p);
@@ -224,9 +248,7 @@ static void *worker(void *arg)
 	if (--p->active == 0)
 		pthread_cond_signal(&p->main_cv);
 	pthread_mutex_unlock(&p->mu);
-	if (wc.have)
-		run_spec_free(&wc.spec);
-	params_parts_free(&wc.parts);
+	point_cache_free(&wc);
 	return NULL;
 }
 
@@ -258,12 +280,8 @@ static int plan(const struct scenario *s, struct results *db, const struct exec_
 	results_planning(db); /* before the first check: see results.h */
 	struct strbuf b;
 	sb_init(&b);
-	struct params_parts parts;
-	params_parts_init(&parts);
-	struct run_spec spec;
-	bool have_spec = false;
-	uint64_t spec_point = 0;
-	size_t spec_pol = 0;
+	struct point_cache pc;
+	point_cache_init(&pc);
 	for (uint64_t i = 0; i < runs && rc == 0; i++) {
 		if (o->select && !o->select[i])
 			continue;
@@ -274,23 +292,14 @@ static int plan(const struct scenario *s, struct results *db, const struct exec_
 		uint64_t point, rep;
 		size_t pol;
 		scenario_run_index(s, i, &point, &pol, &rep);
-		if (!have_spec || point != spec_point || pol != spec_pol) {
-			if (have_spec)
-				run_spec_free(&spec);
-			struct sdiag d;
-			if (scenario_resolve(s, point, pol, &spec, &d) < 0) {
-				have_spec = false;
-				snprintf(err, n, "%s", d.text);
-				rc = -1;
-				break;
-			}
-			have_spec = true;
-			spec_point = point;
-			spec_pol = pol;
-			params_parts_fill(&parts, s, &spec);
+		struct sdiag d;
+		if (point_cache_get(&pc, s, point, pol, &d) < 0) {
+			snprintf(err, n, "%s", d.text);
+			rc = -1;
+			break;
 		}
 		sb_reset(&b);
-		params_parts_json(&parts, rep, &b);
+		params_parts_json(&pc.parts, rep, &b);
 		if (b.failed) {
 			snprintf(err, n, "out of memory");
 			rc = -1;
@@ -301,18 +310,16 @@ static int plan(const struct scenario *s, struct results *db, const struct exec_
 			rc = -1;
 		} else if (done) {
 			(*skipped)++;
-		} else if (results_conflict(db, s->name, spec.label, rep, b.s, &conflict, err, n) < 0) {
+		} else if (results_conflict(db, s->name, pc.spec.label, rep, b.s, &conflict, err, n) < 0) {
 			rc = -1;
 		} else if (conflict) {
-			refuse_edited(s, spec.label, "", err, n);
+			refuse_edited(s, pc.spec.label, "", err, n);
 			rc = -1;
 		} else {
 			todo[nj++] = i;
 		}
 	}
-	if (have_spec)
-		run_spec_free(&spec);
-	params_parts_free(&parts);
+	point_cache_free(&pc);
 	sb_free(&b);
 	if (rc < 0) {
 		free(todo);

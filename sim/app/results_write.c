@@ -101,13 +101,9 @@ static size_t *ops_in_id_order(const struct record *rec)
 	return order;
 }
 
-/* A run with many recorded rows takes long to write: an interrupt
- * abandons it (the transaction is rolled back) rather than wait. */
-static bool write_interrupted(void)
-{
-	return results_interrupted();
-}
-
+/* A run with many recorded rows takes long to write: write_ops and
+ * write_trace abandon it on an interrupt (its savepoint is undone) rather
+ * than wait. */
 static int write_ops(struct results *r, sqlite3_int64 run, const struct run_result *res)
 {
 	const struct record *rec = &res->rec;
@@ -116,7 +112,7 @@ static int write_ops(struct results *r, sqlite3_int64 run, const struct run_resu
 	size_t i = 0;
 	int rc = -1;
 	for (; i + RESULTS_BATCH <= rec->nops; i += RESULTS_BATCH) {
-		if (write_interrupted()) {
+		if (results_interrupted()) {
 			rc = -2;
 			goto out;
 		}
@@ -142,7 +138,7 @@ static int write_trace(struct results *r, sqlite3_int64 run, const struct run_re
 	const struct record *rec = &res->rec;
 	size_t i = 0;
 	for (; i + RESULTS_BATCH <= rec->ntrace; i += RESULTS_BATCH) {
-		if (write_interrupted())
+		if (results_interrupted())
 			return -2;
 		for (int k = 0; k < RESULTS_BATCH; k++)
 			bind_trace(r->trace_batch, k * TRACE_COLS, run, i + (size_t)k, &rec->trace[i + (size_t)k],
@@ -280,7 +276,7 @@ int results_write_run(struct results *r, const struct run_row *row, const struct
 		r->in_batch = false; /* SQLite ended it after an error */
 	if (!r->in_batch) {
 		if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
-			if (write_interrupted())
+			if (results_interrupted())
 				return -2; /* while waiting for another writer */
 			return results_db_error(db, "starting a transaction", err, n);
 		}
@@ -313,9 +309,7 @@ int results_write_run(struct results *r, const struct run_row *row, const struct
 		return undo_run(r, -1);
 	}
 	r->batch_runs++;
-	if (alone || results_since_s(&r->batch_since) >= RESULTS_COMMIT_S)
-		return results_flush(r, err, n);
-	return 0;
+	return alone ? results_flush(r, err, n) : results_flush_due(r, err, n);
 }
 
 static int write_rows(struct results *r, const struct run_row *row, const struct run_result *res,

@@ -182,6 +182,8 @@ int shard_plan_build(struct scenario *const *sc, size_t nsc, unsigned count,
 	p->load = calloc(count ? count : 1, sizeof(*p->load));
 	struct strbuf b;
 	sb_init(&b);
+	struct params_parts parts;
+	params_parts_init(&parts);
 	if (!p->runs || !p->load)
 		goto out_nomem;
 	for (size_t i = 0; i < nsc; i++) {
@@ -194,12 +196,13 @@ int shard_plan_build(struct scenario *const *sc, size_t nsc, unsigned count,
 				goto out_fail;
 			}
 			uint64_t cost = shard_cost(&rs.cfg);
+			params_parts_fill(&parts, s, &rs); /* the same for every replication */
 			for (uint64_t rep = 0; rep < s->replications; rep++) {
 				/* the identity as stored: the scenario's name, then its
 				 * parameters (which begin with the name too) */
 				sb_reset(&b);
 				sb_printf(&b, "%s%c", s->name, '\n');
-				scenario_params_json(s, &rs, rep, &b);
+				params_parts_json(&parts, rep, &b);
 				struct shard_run *r = &p->runs[p->nruns];
 				r->scenario = i;
 				r->run = spec * s->replications + rep;
@@ -215,6 +218,7 @@ int shard_plan_build(struct scenario *const *sc, size_t nsc, unsigned count,
 		}
 	}
 	sb_free(&b);
+	params_parts_free(&parts);
 	if (deal(p, err, n) < 0)
 		goto out_fail;
 	return 0;
@@ -222,6 +226,7 @@ out_nomem:
 	snprintf(err, n, "out of memory");
 out_fail:
 	sb_free(&b);
+	params_parts_free(&parts);
 	shard_plan_free(p);
 	return -1;
 }
