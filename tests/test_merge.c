@@ -363,6 +363,11 @@ static void test_refused_inputs(void **state)
 	sqlite3 *d = tp_open_db("v99.db");
 	sqlite3_exec(d, "PRAGMA user_version = 99", NULL, NULL, NULL);
 	sqlite3_close(d);
+	const char *cp4[] = {"cp", tp_path("single.db"), tp_path("v4.db"), NULL};
+	assert_int_equal(tp_wait(tp_spawn(NULL, cp4)), 0);
+	d = tp_open_db("v4.db");
+	sqlite3_exec(d, "PRAGMA user_version = 4", NULL, NULL, NULL);
+	sqlite3_close(d);
 	tp_write("text.db", "this is not a database, it is a text file of some length.............\n");
 	tp_write("empty.db", "");
 	static const struct {
@@ -371,6 +376,7 @@ static void test_refused_inputs(void **state)
 		const char *want;
 	} cases[] = {
 		{"v99.db", 2, "schema version 99"},
+		{"v4.db", 2, "let this clobber upgrade it first by writing to it once"},
 		{"text.db", 2, "not a results database"},
 		{"missing.db", 2, "no such results database"},
 	};

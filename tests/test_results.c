@@ -9,7 +9,10 @@
  * transactions (results_write.c), in process: a run that fails is undone
  * to its savepoint, keeping the runs before it in the transaction; a
  * conflicting run another connection commits after planning is refused
- * although planning found none.
+ * although planning found none.  And the view quantiles: the values of
+ * quantile_sets' JSON read back bit for bit as the C division runner.c did
+ * and the levels of run_quantile_levels; a database of schema 4 upgraded
+ * with every value unchanged, or refused and left as it was.
  */
 #include "testproc.h"
 
@@ -246,6 +249,151 @@ static void test_conflict_after_planning(void **state)
 	sqlite3_close(db);
 }
 
+/* Latencies the histogram can give (whole and half nanoseconds, from 0 to
+ * near the 2^62 ns limit, where doubles are far apart), or any value for
+ * a hand-made schema-4 database. */
+static double ns_value(int i)
+{
+	static const double some[] = {0,	   0.5,		 1,	     2.5e6 + 0.5,	 123456789.5,
+				      0x1p52 + 1, 0x1p53,	 0x1p61 + 0x1p10, 999999.5,	 1e9};
+	return some[i % 10] + (double)(i / 10) * 1000.5;
+}
+
+static int write_quantiles(struct results *r, uint64_t rep, bool any)
+{
+	struct run_row row = {.scenario = "q", .policy = "lww", .label = "lww", .seed = 1,
+			      .replication = rep, .params = rep ? "{\"sweep\":{},\"r\":1}" : "{\"sweep\":{}}",
+			      .started_at = "now"};
+	struct run_result *res = calloc(1, sizeof(*res));
+	res->latency_count = any ? 5 : 0;
+	for (int i = 0; i < RUN_NQUANTILES; i++)
+		res->quantiles_ns[i] = ns_value(i);
+	char err[1024];
+	int rc = results_write_run(r, &row, res, err, sizeof(err));
+	free(res);
+	return rc;
+}
+
+/* Every row of run `run` in quantiles is (run_quantile_levels[i], ms[i]),
+ * bit for bit, in that order. */
+static void assert_quantiles(sqlite3 *db, int run, const double *ms)
+{
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT q, latency_ms FROM quantiles WHERE run_id = ?",
+					    -1, &st, NULL),
+			 SQLITE_OK);
+	sqlite3_bind_int(st, 1, run);
+	int i = 0;
+	for (; sqlite3_step(st) == SQLITE_ROW; i++) {
+		assert_true(i < RUN_NQUANTILES);
+		double q = sqlite3_column_double(st, 0), v = sqlite3_column_double(st, 1);
+		if (memcmp(&q, &run_quantile_levels[i], sizeof(q)) != 0 || memcmp(&v, &ms[i], sizeof(v)) != 0)
+			fail_msg("level %d: q %.17g latency_ms %.17g, expected %.17g %.17g", i, q, v,
+				 run_quantile_levels[i], ms[i]);
+	}
+	sqlite3_finalize(st);
+	assert_int_equal(i, RUN_NQUANTILES);
+}
+
+/* The view gives what the table of schema 4 held: the C division
+ * ns / 1e6 (runner.c before schema 5) and the C literals of the levels. */
+static void test_quantiles_view(void **state)
+{
+	(void)state;
+	struct results *r;
+	char err[512];
+	assert_int_equal(results_open(tp_path("q.db"), true, &r, err, sizeof(err)), 0);
+	assert_int_equal(write_quantiles(r, 0, true), 0);
+	assert_int_equal(write_quantiles(r, 1, false), 0);
+	assert_int_equal(results_flush(r, err, sizeof(err)), 0);
+	results_close(r);
+	sqlite3 *db = tp_open_db("q.db");
+	double ms[RUN_NQUANTILES];
+	for (int i = 0; i < RUN_NQUANTILES; i++)
+		ms[i] = ns_value(i) / 1e6;
+	assert_quantiles(db, 1, ms);
+	/* a run without successful operations has none */
+	assert_int_equal(tp_query(db, "SELECT count(*) FROM quantiles WHERE run_id = 2"), 0);
+	assert_int_equal(tp_query(db, "SELECT count(*) FROM quantile_sets"), 1);
+	sqlite3_close(db);
+}
+
+/* A database as clobber wrote schema 4: its quantiles a table.  With
+ * `exact`, every latency_ms is a whole or half nanosecond divided by 1e6
+ * in C, as runner.c did; otherwise one is not. */
+static void make_v4(const char *name, bool exact)
+{
+	struct results *r;
+	char err[512];
+	assert_int_equal(results_open(tp_path(name), true, &r, err, sizeof(err)), 0);
+	assert_int_equal(write_quantiles(r, 0, true), 0);
+	assert_int_equal(write_quantiles(r, 1, true), 0);
+	assert_int_equal(results_flush(r, err, sizeof(err)), 0);
+	results_close(r);
+	sqlite3 *db = tp_open_db(name);
+	assert_int_equal(sqlite3_exec(db,
+				      "DROP VIEW quantiles; DROP TABLE quantile_sets;"
+				      "CREATE TABLE quantiles(run_id INTEGER NOT NULL REFERENCES runs(id),"
+				      " q REAL NOT NULL, latency_ms REAL NOT NULL, PRIMARY KEY(run_id, q))"
+				      " WITHOUT ROWID; PRAGMA user_version = 4",
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_prepare_v2(db, "INSERT INTO quantiles VALUES (?, ?, ?)", -1, &st, NULL),
+			 SQLITE_OK);
+	for (int run = 1; run <= 2; run++)
+		for (int i = 0; i < RUN_NQUANTILES; i++) {
+			sqlite3_bind_int(st, 1, run);
+			sqlite3_bind_double(st, 2, run_quantile_levels[i]);
+			double ms = ns_value(i + run) / 1e6;
+			sqlite3_bind_double(st, 3, !exact && run == 2 && i == 50 ? ms + 1e-9 : ms);
+			assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+			sqlite3_reset(st);
+		}
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+}
+
+static void test_upgrade_from_4(void **state)
+{
+	(void)state;
+	make_v4("v4.db", true);
+	struct results *r;
+	char err[512];
+	/* read as it is */
+	assert_int_equal(results_open(tp_path("v4.db"), false, &r, err, sizeof(err)), 0);
+	results_close(r);
+	sqlite3 *db = tp_open_db("v4.db");
+	assert_int_equal(tp_query(db, "PRAGMA user_version"), 4);
+	sqlite3_close(db);
+	/* upgraded when opened for writing, every value as it was */
+	assert_int_equal(results_open(tp_path("v4.db"), true, &r, err, sizeof(err)), 0);
+	results_close(r);
+	db = tp_open_db("v4.db");
+	assert_int_equal(tp_query(db, "PRAGMA user_version"), RESULTS_SCHEMA);
+	assert_int_equal(tp_query(db, "SELECT count(*) FROM sqlite_master WHERE name = 'quantiles' "
+				      "AND type = 'view'"),
+			 1);
+	assert_int_equal(tp_query(db, "SELECT count(*) FROM sqlite_master WHERE name = 'quantiles_v4'"), 0);
+	double ms[RUN_NQUANTILES];
+	for (int run = 1; run <= 2; run++) {
+		for (int i = 0; i < RUN_NQUANTILES; i++)
+			ms[i] = ns_value(i + run) / 1e6;
+		assert_quantiles(db, run, ms);
+	}
+	assert_true(tp_intact(db));
+	sqlite3_close(db);
+	/* a value that does not come back exactly: refused, nothing changed */
+	make_v4("v4bad.db", false);
+	assert_int_equal(results_open(tp_path("v4bad.db"), true, &r, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "cannot be upgraded to version 5 exactly"));
+	db = tp_open_db("v4bad.db");
+	assert_int_equal(tp_query(db, "PRAGMA user_version"), 4);
+	assert_int_equal(tp_query(db, "SELECT count(*) FROM quantiles"), 2 * RUN_NQUANTILES);
+	assert_int_equal(tp_query(db, "SELECT count(*) FROM sqlite_master WHERE name = 'quantile_sets'"), 0);
+	sqlite3_close(db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -254,6 +402,8 @@ int main(void)
 		cmocka_unit_test(test_no_faults_no_rows),
 		cmocka_unit_test(test_failed_run_keeps_the_earlier),
 		cmocka_unit_test(test_conflict_after_planning),
+		cmocka_unit_test(test_quantiles_view),
+		cmocka_unit_test(test_upgrade_from_4),
 	};
 	return cmocka_run_group_tests(tests, tp_setup, tp_teardown);
 }

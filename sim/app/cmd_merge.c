@@ -217,8 +217,12 @@ static int merge_open_input(struct merge *m, size_t i)
 	if (version != RESULTS_SCHEMA || !has_runs) {
 		snprintf(m->err, sizeof(m->err),
 			 "%s: this results database has schema version %d, and this clobber reads and writes version %d: "
-			 "merge it with the clobber that wrote it",
-			 in->path, version, RESULTS_SCHEMA);
+			 "merge it with the clobber that wrote it%s",
+			 in->path, version, RESULTS_SCHEMA,
+			 version == RESULTS_SCHEMA_UPGRADABLE && has_runs
+				 ? ", or let this clobber upgrade it first by writing to it once (clobber run "
+				   "SCENARIO -o IN.db adds no run already there)"
+				 : "");
 		return -1;
 	}
 	if (merge_tables(m, in->db, in->path, &in->tables, &in->ntables) < 0)

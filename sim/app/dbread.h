@@ -117,7 +117,7 @@ long dbr_label_index(const struct dbr_scenario *s, const char *label);
 /* "skew=10ms clients=8" for a point ("all runs" when there is no sweep). */
 void dbr_point_desc(const struct dbr_scenario *s, size_t p, char *buf, size_t n);
 
-/* Whether the database has a table named `table`. */
+/* Whether the database has a table or view named `table`. */
 bool dbr_has_table(sqlite3 *db, const char *table);
 
 #endif

@@ -73,6 +73,23 @@ static int busy_wait(void *arg, int count)
 	return 1;
 }
 
+/* A run's 103 latency quantiles are one row of quantile_sets, a JSON array
+ * of nanoseconds (whole or .5: histogram bucket midpoints), and the view
+ * quantiles unfolds it into the rows (run_id, q, latency_ms) that readers
+ * query: one row a run instead of 103 halves the cost of writing a tiny
+ * run.  The view's values are bit for bit those the table of schema 4 held:
+ * j.key / 100.0 is the double nearest k/100, as the literal 0.0k of
+ * run_quantile_levels is, and j.value / 1e6 is the same division of the
+ * same double that runner.c did before (a half-integer below 2^53 reads
+ * back from its decimal exactly).  test_results checks both. */
+#define QUANTILES                                                                                  \
+	"CREATE TABLE IF NOT EXISTS quantile_sets("                                                \
+	" run_id INTEGER PRIMARY KEY REFERENCES runs(id), latency_ns TEXT NOT NULL);"              \
+	"CREATE VIEW IF NOT EXISTS quantiles(run_id, q, latency_ms) AS SELECT s.run_id,"          \
+	" CASE WHEN j.key <= 99 THEN j.key / 100.0 WHEN j.key = 100 THEN 0.999"                    \
+	" WHEN j.key = 101 THEN 0.9999 ELSE 1.0 END, j.value / 1e6"                                \
+	" FROM quantile_sets s, json_each(s.latency_ns) j;"
+
 static const char schema[] =
 	"CREATE TABLE IF NOT EXISTS runs("
 	" id INTEGER PRIMARY KEY,"
@@ -93,9 +110,7 @@ static const char schema[] =
 	" run_id INTEGER NOT NULL REFERENCES runs(id), kind TEXT NOT NULL, count INTEGER NOT NULL,"
 	" mean_ms REAL, p50_ms REAL, p90_ms REAL, p99_ms REAL, p999_ms REAL, max_ms REAL,"
 	" PRIMARY KEY(run_id, kind)) WITHOUT ROWID;"
-	"CREATE TABLE IF NOT EXISTS quantiles("
-	" run_id INTEGER NOT NULL REFERENCES runs(id), q REAL NOT NULL, latency_ms REAL NOT NULL,"
-	" PRIMARY KEY(run_id, q)) WITHOUT ROWID;"
+	QUANTILES
 	"CREATE TABLE IF NOT EXISTS ops("
 	" run_id INTEGER NOT NULL REFERENCES runs(id), op INTEGER NOT NULL, client INTEGER NOT NULL,"
 	" kind TEXT NOT NULL, key INTEGER NOT NULL, start_ms REAL NOT NULL, end_ms REAL NOT NULL,"
@@ -169,7 +184,8 @@ int results_prepare_multi(sqlite3 *db, const char *table, int cols, int rows, sq
 }
 
 
-static int check_version(sqlite3 *db, const char *path, char *err, size_t n, bool *empty)
+static int check_version(sqlite3 *db, const char *path, char *err, size_t n, bool *empty,
+			 int *version_out)
 {
 	/* one statement, one snapshot: another process may be creating the
 	 * schema at this very moment */
@@ -188,6 +204,7 @@ static int check_version(sqlite3 *db, const char *path, char *err, size_t n, boo
 	}
 	sqlite3_finalize(st);
 	*empty = objects == 0;
+	*version_out = version;
 	if (*empty)
 		return 0;
 	if (version == 0 || columns < 5) {
@@ -201,7 +218,7 @@ static int check_version(sqlite3 *db, const char *path, char *err, size_t n, boo
 				      : "it has no runs table with clobber's columns");
 		return -1;
 	}
-	if (version != RESULTS_SCHEMA) {
+	if (version != RESULTS_SCHEMA && version != RESULTS_SCHEMA_UPGRADABLE) {
 		snprintf(err, n,
 			 "%s: this results database has schema version %d, and this clobber (%s) reads and writes version %d: "
 			 "write to a new database (-o NEW.db), or move this one aside and run again",
@@ -209,6 +226,64 @@ static int check_version(sqlite3 *db, const char *path, char *err, size_t n, boo
 		return -1;
 	}
 	return 0;
+}
+
+/* Schema 4 to 5, in one transaction, when a database is opened for
+ * writing: the 103 rows a run of table quantiles become its row of
+ * quantile_sets (each latency back in nanoseconds: twice it is a whole
+ * number, rounded from latency_ms * 2e6, exact below 2^50 ns), and
+ * quantiles becomes the view.  The view is then compared with the old rows,
+ * all of them and bit for bit; if one differs, nothing changes and the
+ * database is refused.  A database read only is read as it is: its table
+ * quantiles has the view's columns and content. */
+static int upgrade_from_4(sqlite3 *db, const char *path, char *err, size_t n)
+{
+	const char *sql =
+		"ALTER TABLE quantiles RENAME TO quantiles_v4;" QUANTILES
+		"INSERT INTO quantile_sets SELECT run_id, '[' || group_concat(CASE WHEN k % 2 = 0 THEN k / 2"
+		" ELSE (k / 2) || '.5' END, ',') || ']' FROM (SELECT run_id, CAST(round(latency_ms * 2e6)"
+		" AS INTEGER) AS k FROM quantiles_v4 ORDER BY run_id, q) GROUP BY run_id;";
+	const char *same =
+		"SELECT (SELECT count(*) FROM quantiles_v4) = (SELECT count(*) FROM quantiles) AND"
+		" (SELECT count(*) FROM quantiles_v4) = (SELECT count(*) FROM quantiles v JOIN quantiles_v4 o"
+		" ON o.run_id = v.run_id AND o.q = v.q AND o.latency_ms = v.latency_ms)";
+	sqlite3_stmt *st = NULL;
+	int version = 0;
+	bool ok = false;
+	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+		return results_db_error(db, path, err, n);
+	/* another process may have upgraded it since we looked */
+	if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		version = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (version != RESULTS_SCHEMA_UPGRADABLE)
+		return sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK
+			       ? 0
+			       : results_db_error(db, path, err, n);
+	if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, same, -1, &st, NULL) != SQLITE_OK) {
+		results_db_error(db, path, err, n);
+		goto out_rollback;
+	}
+	ok = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) == 1;
+	sqlite3_finalize(st);
+	if (!ok) {
+		snprintf(err, n,
+			 "%s: this results database has schema version %d, and its quantiles cannot be "
+			 "upgraded to version %d exactly: write to a new database (-o NEW.db)",
+			 path, RESULTS_SCHEMA_UPGRADABLE, RESULTS_SCHEMA);
+		goto out_rollback;
+	}
+	char tail[96];
+	snprintf(tail, sizeof(tail), "DROP TABLE quantiles_v4; PRAGMA user_version=%d; COMMIT;",
+		 RESULTS_SCHEMA);
+	if (sqlite3_exec(db, tail, NULL, NULL, NULL) == SQLITE_OK)
+		return 0;
+	results_db_error(db, path, err, n);
+out_rollback:
+	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
 }
 
 /* The table metric_info: what every metric this clobber knows means (from
@@ -397,7 +472,8 @@ int results_open(const char *path, bool create, struct results **out, char *err,
 		goto out_close;
 	}
 	bool empty;
-	if (check_version(r->db, path, err, n, &empty) < 0)
+	int version;
+	if (check_version(r->db, path, err, n, &empty, &version) < 0)
 		goto out_close;
 	if (!create) {
 		*out = r;
@@ -433,6 +509,8 @@ int results_open(const char *path, bool create, struct results **out, char *err,
 			goto out_close;
 		}
 	}
+	if (!empty && version == RESULTS_SCHEMA_UPGRADABLE && upgrade_from_4(r->db, path, err, n) < 0)
+		goto out_close;
 	if (write_metric_info(r->db, path, err, n) < 0)
 		goto out_close;
 	if (prepare(r->db, "SELECT 1 FROM runs WHERE scenario=? AND params=?", &r->has_run, err, n) ||
@@ -448,7 +526,7 @@ int results_open(const char *path, bool create, struct results **out, char *err,
 	    prepare(r->db, "INSERT INTO latency VALUES (?,?,?,?,?,?,?,?,?)", &r->latency, err, n) ||
 	    prepare(r->db, "INSERT INTO visibility VALUES (?,?,?,?)", &r->visibility, err, n) ||
 	    prepare(r->db, "INSERT INTO faults VALUES (?,?,?,?,?,?)", &r->faults, err, n) ||
-	    results_prepare_multi(r->db, "quantiles", 3, RUN_NQUANTILES, &r->quantiles, err, n) ||
+	    prepare(r->db, "INSERT INTO quantile_sets VALUES (?,?)", &r->quantiles, err, n) ||
 	    results_prepare_multi(r->db, "ops", 11, RESULTS_BATCH, &r->ops_batch, err, n) ||
 	    results_prepare_multi(r->db, "ops", 11, 1, &r->ops_one, err, n) ||
 	    results_prepare_multi(r->db, "trace", TRACE_COLS, RESULTS_BATCH, &r->trace_batch, err, n) ||

@@ -10,7 +10,9 @@
  *   latency(run_id, kind, count, mean_ms, p50_ms, p90_ms, p99_ms, p999_ms, max_ms)
  *   quantiles(run_id, q, latency_ms)   latency of all successful operations
  *                                      at 103 levels q (min, each percentile,
- *                                      p99.9, p99.99, max): the CDF charts
+ *                                      p99.9, p99.99, max): the CDF charts; a
+ *                                      view of quantile_sets(run_id,
+ *                                      latency_ns), one JSON array a run
  *   ops(run_id, op, client, kind, key, start_ms, end_ms, latency_ms, status,
  *       attempts, lost)                          with --record ops
  *   trace(run_id, seq, time_ms, actor, op, event, kind, key, version, value,
@@ -43,8 +45,9 @@
  *    writing one database with different parameters cannot mix their runs
  *    either: the second to write a run is refused.
  *  - PRAGMA user_version holds RESULTS_SCHEMA; a database with another
- *    version is refused, and an SQLite file without clobber's runs table is
- *    named as another program's database.
+ *    version is refused (but RESULTS_SCHEMA_UPGRADABLE: results_open), and
+ *    an SQLite file without clobber's runs table is named as another
+ *    program's database.
  *  - Every value reaches SQL through a bound parameter.
  */
 #ifndef CLOBBER_RESULTS_H
@@ -57,7 +60,11 @@
 
 #include "sim/app/runner.h"
 
-#define RESULTS_SCHEMA 4 /* 4: table faults; 3: the trace's node, aux2 and detail */
+/* 5: quantile_sets and the view quantiles; 4: table faults; 3: the trace's
+ * node, aux2 and detail.  A database of version 4 is read as it is and
+ * upgraded to 5 when opened for writing. */
+#define RESULTS_SCHEMA 5
+#define RESULTS_SCHEMA_UPGRADABLE 4
 #define RESULTS_BATCH 256 /* rows per multi-row INSERT of ops and trace rows */
 
 struct results;
@@ -83,7 +90,9 @@ struct run_row {
  * nothing is created beside them.  A database this user cannot write, in
  * a directory this user cannot write, is read as immutable (its write-ahead
  * log, if one is left, is not read: err is not filled, but
- * results_note() says so). */
+ * results_note() says so).  A database of RESULTS_SCHEMA_UPGRADABLE is
+ * read as it is, and upgraded in one transaction when opened with
+ * `create` (its quantiles unchanged, bit for bit, or it is refused). */
 int results_open(const char *path, bool create, struct results **out, char *err, size_t n);
 void results_close(struct results *r);
 

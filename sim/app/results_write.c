@@ -312,6 +312,43 @@ int results_write_run(struct results *r, const struct run_row *row, const struct
 	return alone ? results_flush(r, err, n) : results_flush_due(r, err, n);
 }
 
+/* The JSON array of quantile_sets.latency_ns: each value is a histogram
+ * bucket's midpoint or the minimum or maximum, so a whole or half number of
+ * nanoseconds below 2^62 (kernel.h's time limit), written exactly as its
+ * digits and ".5"; the view quantiles reads it back exactly (results.c).
+ * out holds RUN_NQUANTILES * 24 + 2 bytes. */
+static size_t quantile_text(const double *v, char *out)
+{
+	size_t len = 0;
+	out[len++] = '[';
+	for (int i = 0; i < RUN_NQUANTILES; i++) {
+		if (i)
+			out[len++] = ',';
+		double x = v[i];
+		uint64_t whole = x >= 0 && x < 0x1p62 ? (uint64_t)x : 0;
+		double frac = x - (double)whole;
+		if (frac != 0 && frac != 0.5) {
+			/* not a latency the histogram gives: the nearest JSON can say */
+			len += (size_t)snprintf(out + len, 24, "%.17g", x);
+			continue;
+		}
+		char d[20];
+		int nd = 0;
+		do {
+			d[nd++] = (char)('0' + whole % 10);
+			whole /= 10;
+		} while (whole);
+		while (nd)
+			out[len++] = d[--nd];
+		if (frac != 0) {
+			out[len++] = '.';
+			out[len++] = '5';
+		}
+	}
+	out[len++] = ']';
+	return len;
+}
+
 static int write_rows(struct results *r, const struct run_row *row, const struct run_result *res,
 		      char *err, size_t n)
 {
@@ -386,11 +423,10 @@ static int write_rows(struct results *r, const struct run_row *row, const struct
 	}
 	if (res->latency_count) {
 		st = r->quantiles;
-		for (int i = 0; i < RUN_NQUANTILES; i++) {
-			sqlite3_bind_int64(st, 3 * i + 1, run);
-			sqlite3_bind_double(st, 3 * i + 2, run_quantile_levels[i]);
-			sqlite3_bind_double(st, 3 * i + 3, res->quantiles[i]);
-		}
+		char text[RUN_NQUANTILES * 24 + 2];
+		size_t len = quantile_text(res->quantiles_ns, text);
+		sqlite3_bind_int64(st, 1, run);
+		sqlite3_bind_text(st, 2, text, (int)len, SQLITE_STATIC);
 		if (results_step_done(st) < 0)
 			goto out_rollback;
 	}

@@ -205,12 +205,9 @@ static void fill_metrics(const struct run_config *cfg, const struct world_stats 
 	const struct histo *h = &st->latency[OP_NKINDS];
 	out->latency_count = h->count;
 	/* the levels ascend; level 0 is the minimum itself */
-	histo_quantiles(h, run_quantile_levels, RUN_NQUANTILES, out->quantiles);
-	for (int i = 0; i < RUN_NQUANTILES; i++) {
-		if (run_quantile_levels[i] == 0)
-			out->quantiles[i] = h->count ? (double)h->min : 0;
-		out->quantiles[i] /= 1e6;
-	}
+	histo_quantiles(h, run_quantile_levels, RUN_NQUANTILES, out->quantiles_ns);
+	if (h->count)
+		out->quantiles_ns[0] = (double)h->min;
 	out->think_mean_ms = st->think_count ? st->think_sum / (double)st->think_count / 1e6 : 0;
 	out->t_stop = st->t_stop;
 }

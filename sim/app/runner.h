@@ -80,7 +80,7 @@ struct run_result {
 	const char *metric_name[RUN_MAX_METRICS];
 	double metric[RUN_MAX_METRICS];
 	struct kind_latency latency[OP_NKINDS]; /* count 0: kind not seen */
-	double quantiles[RUN_NQUANTILES];	 /* ms, at run_quantile_levels */
+	double quantiles_ns[RUN_NQUANTILES];	 /* at run_quantile_levels */
 	uint64_t latency_count;			 /* successful operations measured */
 	struct check_result check;
 	struct record rec;	 /* ops and trace rows, when asked for */
