@@ -513,7 +513,8 @@ int results_open(const char *path, bool create, struct results **out, char *err,
 		goto out_close;
 	if (write_metric_info(r->db, path, err, n) < 0)
 		goto out_close;
-	if (prepare(r->db, "SELECT 1 FROM runs WHERE scenario=? AND params=?", &r->has_run, err, n) ||
+	if (prepare(r->db, "SELECT 1 FROM runs WHERE scenario=? LIMIT 1", &r->has_scenario, err, n) ||
+	    prepare(r->db, "SELECT 1 FROM runs WHERE scenario=? AND params=?", &r->has_run, err, n) ||
 	    prepare(r->db,
 		    "SELECT 1 FROM runs WHERE scenario=?1 AND label=?2 AND replication=?3 "
 		    "AND " SWEEP_OF_RUN " = json_extract(?4, '$.sweep') AND params <> ?4 LIMIT 1",
@@ -551,7 +552,7 @@ void results_close(struct results *r)
 	results_flush(r, err, sizeof(err)); /* whole runs only: a failure leaves none of them */
 	for (int i = 0; i <= RUN_MAX_METRICS; i++)
 		sqlite3_finalize(r->metrics[i]);
-	sqlite3_stmt *st[] = {r->has_run, r->conflict, r->run, r->param, r->latency, r->visibility, r->faults, r->quantiles,
+	sqlite3_stmt *st[] = {r->has_scenario, r->has_run, r->conflict, r->run, r->param, r->latency, r->visibility, r->faults, r->quantiles,
 			      r->ops_batch, r->ops_one, r->trace_batch, r->trace_one,
 			      r->sp_begin, r->sp_release, r->sp_undo, r->data_version};
 	for (size_t i = 0; i < sizeof(st) / sizeof(st[0]); i++)
@@ -575,6 +576,12 @@ static int any_row(struct results *r, sqlite3_stmt *st, bool *found, char *err, 
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return results_db_error(r->db, "reading runs", err, n);
 	return 0;
+}
+
+int results_has_scenario(struct results *r, const char *scenario, bool *any, char *err, size_t n)
+{
+	sqlite3_bind_text(r->has_scenario, 1, scenario, -1, SQLITE_STATIC);
+	return any_row(r, r->has_scenario, any, err, n);
 }
 
 int results_has_run(struct results *r, const char *scenario, const char *params, bool *done,

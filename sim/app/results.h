@@ -113,6 +113,10 @@ int results_check_out_path(const char *path, char *err, size_t n);
 #define RESULTS_BUSY_MAX_S (24 * 3600)
 void results_set_interrupt(const volatile sig_atomic_t *flag);
 
+/* Sets *any if a run of `scenario` is stored: when none is, no run of it
+ * is stored or conflicts, and planning need not check them one by one. */
+int results_has_scenario(struct results *r, const char *scenario, bool *any, char *err, size_t n);
+
 /* Sets *done if the run identified by (scenario, params) is stored. */
 int results_has_run(struct results *r, const char *scenario, const char *params, bool *done,
 		    char *err, size_t n);
