@@ -438,7 +438,7 @@ static void jobs_speedup(bool quick)
 			"workload: {clients: $c}\n",
 			4000);
 	jobs_speedup_of(quick,
-			"name: tiny\nreplications: 250\nstop: {ops: 100}\n"
+			"name: tiny\nreplications: 1000\nstop: {ops: 100}\n"
 			"policies: [lww, version, siblings, lock]\nworkload: {clients: 4}\n",
 			100);
 }
@@ -454,7 +454,7 @@ static void jobs_speedup_of(bool quick, const char *text, uint64_t ops)
 	if (quick)
 		s->replications = 4;
 	double wall[2] = {1e300, 1e300}, plan[2] = {0}, write[2] = {0};
-	int tries = quick ? 1 : 3; /* -j 1 and -j 2 in turns; the best of each counts */
+	int tries = quick ? 1 : 5; /* -j 1 and -j 2 in turns; the best of each counts */
 	for (int t = 0; t < tries * 2; t++) {
 		int j = 1 + t % 2;
 		char path[64];
