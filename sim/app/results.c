@@ -500,13 +500,19 @@ int results_open(const char *path, bool create, struct results **out, char *err,
 	}
 	char *msg = NULL;
 	/* Switching a new file to WAL can fail busy, without the busy handler,
-	 * while another process does the same: retry while busy_wait would. */
+	 * while another process does the same: retry while busy_wait would.
+	 * The log is copied into the database (a checkpoint, inside the commit
+	 * that fills it, with two fsyncs) every 10,000 pages rather than
+	 * SQLite's 1,000: every 800 tiny runs, those fsyncs took a fifth of
+	 * the sweep's time. */
 	int rc = SQLITE_BUSY;
 	for (int tries = 0;; tries++) {
 		sqlite3_free(msg);
 		msg = NULL;
-		rc = sqlite3_exec(r->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-32768;", NULL,
-				  NULL, &msg);
+		rc = sqlite3_exec(r->db,
+				  "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-32768; "
+				  "PRAGMA wal_autocheckpoint=10000;",
+				  NULL, NULL, &msg);
 		if ((rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED)
 			break;
 		if (!busy_wait(r, tries))
