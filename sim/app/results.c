@@ -503,8 +503,8 @@ int results_open(const char *path, bool create, struct results **out, char *err,
 	 * while another process does the same: retry while busy_wait would.
 	 * The log is copied into the database (a checkpoint, inside the commit
 	 * that fills it, with two fsyncs) every 10,000 pages rather than
-	 * SQLite's 1,000: every 800 tiny runs, those fsyncs took a fifth of
-	 * the sweep's time. */
+	 * SQLite's 1,000 (every 800 tiny runs): a sweep of 4,000 tiny runs
+	 * made 28 fdatasyncs and is 8% faster with 10 (best of 15 each). */
 	int rc = SQLITE_BUSY;
 	for (int tries = 0;; tries++) {
 		sqlite3_free(msg);
