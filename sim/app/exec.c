@@ -93,10 +93,15 @@ struct pool {
 	size_t next_write;    /* next job written */
 	bool stop;
 	int active;	      /* workers not yet finished */
-	/* the writer: whichever worker finds the next run in order finished
-	 * and nobody writing (so -j N uses N threads, and one thread at a
-	 * time uses the database) */
+	/* the writer, one thread at a time (so -j N uses N threads): the
+	 * first worker whenever it finds the next run in order finished, and
+	 * another worker only when the window is full (it would wait
+	 * otherwise) or as it finishes, and the calling thread while nobody
+	 * writes (flush_idle).  One thread doing most of the writing keeps
+	 * SQLite's pages in its core's cache: with -j 2, tiny runs went 10%
+	 * faster than with whichever worker finished the next run writing. */
 	bool writing;
+	int workers_started;  /* the id of the next worker to start */
 	int wrc;	      /* the first failure of a write: -1 (err filled) or -2 */
 	struct results *db;
 	struct exec_summary *sum;
@@ -221,16 +226,23 @@ static void flush_idle(struct pool *p)
 	write_ready(p);
 }
 
+/* No job can start until the writer catches up (called with the lock). */
+static bool window_full(const struct pool *p)
+{
+	return p->next_take >= p->next_write + p->window;
+}
+
 static void *worker(void *arg)
 {
 	struct pool *p = arg;
 	struct point_cache wc;
 	point_cache_init(&wc);
 	pthread_mutex_lock(&p->mu);
+	bool first = p->workers_started++ == 0;
 	for (;;) {
-		write_ready(p);
-		while (!p->stop && p->next_take < p->njobs &&
-		       p->next_take >= p->next_write + p->window)
+		if (first || window_full(p))
+			write_ready(p);
+		while (!p->stop && p->next_take < p->njobs && window_full(p))
 			pthread_cond_wait(&p->cv, &p->mu);
 		if (p->stop || p->next_take >= p->njobs)
 			break;
