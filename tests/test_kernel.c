@@ -123,8 +123,10 @@ struct ref_ev {
 };
 
 /* With every arity of the heap (kernel_set_heap_arity): the order is the
- * reference's whatever the arity. */
-static void against_reference(unsigned arity)
+ * reference's whatever the arity, with delays below `span`: 50 makes many
+ * ties (before() breaks them), 2^20 nearly none (the 4-ary heap then picks
+ * the least of four children by times alone: least_of_four). */
+static void against_reference(unsigned arity, uint64_t span)
 {
 	enum { N = 20000 };
 	struct ref_ev *ref = calloc(N, sizeof(*ref));
@@ -136,7 +138,7 @@ static void against_reference(unsigned arity)
 	for (int step = 0; step < N; step++) {
 		double u = rng_uniform(r);
 		if (u < 0.55 || nref == 0) {
-			int64_t delay = (int64_t)rng_below(r, 50); /* many ties */
+			int64_t delay = (int64_t)rng_below(r, span);
 			ref[nref] = (struct ref_ev){kernel_now(k) + delay, seq++, kernel_now(k),
 						    (uint64_t)step, 0, 1};
 			ref[nref].h = kernel_schedule(k, delay, record_fn, NULL, (uint64_t)step);
@@ -179,8 +181,10 @@ static void against_reference(unsigned arity)
 static void test_against_reference(void **state)
 {
 	(void)state;
-	for (unsigned d = 2; d <= 16; d *= 2)
-		against_reference(d);
+	for (unsigned d = 2; d <= 16; d *= 2) {
+		against_reference(d, 50);
+		against_reference(d, 1u << 20);
+	}
 	/* arities that are not powers of two, or set late, are refused */
 	struct kernel *k = kernel_new(8);
 	assert_int_equal(kernel_set_heap_arity(k, 3), -EINVAL);
