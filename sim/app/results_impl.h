@@ -22,6 +22,11 @@ struct results {
 	sqlite3_stmt *metrics[RUN_MAX_METRICS + 1]; /* [n]: n rows in one statement */
 	sqlite3_stmt *ops_batch, *ops_one, *trace_batch, *trace_one;
 	sqlite3_stmt *sp_begin, *sp_release, *sp_undo; /* a run's savepoint */
+	/* the last run's metric names (the same pointers run after run for a
+	 * policy) and their order by name (results_write.c: metric_order) */
+	const char *order_names[RUN_MAX_METRICS];
+	size_t order_n;
+	size_t order[RUN_MAX_METRICS];
 	/* The open transaction of several runs (results_write_run), if any:
 	 * when it began and how many runs it holds. */
 	bool in_batch;

@@ -319,17 +319,25 @@ int results_write_run(struct results *r, const struct run_row *row, const struct
  * out holds RUN_NQUANTILES * 24 + 2 bytes. */
 static size_t quantile_text(const double *v, char *out)
 {
-	size_t len = 0;
+	size_t len = 0, last = 0, last_len = 0; /* the last value written */
 	out[len++] = '[';
 	for (int i = 0; i < RUN_NQUANTILES; i++) {
 		if (i)
 			out[len++] = ',';
 		double x = v[i];
+		if (i && x == v[i - 1]) {
+			/* levels in one bucket (most of them in a small run) */
+			memmove(out + len, out + last, last_len);
+			len += last_len;
+			continue;
+		}
+		last = len;
 		uint64_t whole = x >= 0 && x < 0x1p62 ? (uint64_t)x : 0;
 		double frac = x - (double)whole;
 		if (frac != 0 && frac != 0.5) {
 			/* not a latency the histogram gives: the nearest JSON can say */
 			len += (size_t)snprintf(out + len, 24, "%.17g", x);
+			last_len = len - last;
 			continue;
 		}
 		char d[20];
@@ -344,6 +352,7 @@ static size_t quantile_text(const double *v, char *out)
 			out[len++] = '.';
 			out[len++] = '5';
 		}
+		last_len = len - last;
 	}
 	out[len++] = ']';
 	return len;
@@ -352,15 +361,24 @@ static size_t quantile_text(const double *v, char *out)
 /* The metrics of res by name, the order of the table's key: each row is
  * then appended where the last one went, without a search from the root
  * (bench: a sixth of writing a tiny run's metrics).  The table stores them
- * in key order whatever the order of inserting. */
-static void metric_order(const struct run_result *res, size_t *order)
+ * in key order whatever the order of inserting.  Sorted again only when
+ * the names are not the last run's. */
+static const size_t *metric_order(struct results *r, const struct run_result *res)
 {
-	for (size_t i = 0; i < res->nmetrics; i++) {
+	size_t n = res->nmetrics;
+	if (n == r->order_n &&
+	    memcmp(r->order_names, res->metric_name, n * sizeof(res->metric_name[0])) == 0)
+		return r->order;
+	size_t *order = r->order;
+	for (size_t i = 0; i < n; i++) {
 		size_t j = i;
 		for (; j > 0 && strcmp(res->metric_name[order[j - 1]], res->metric_name[i]) > 0; j--)
 			order[j] = order[j - 1];
 		order[j] = i;
+		r->order_names[i] = res->metric_name[i];
 	}
+	r->order_n = n;
+	return order;
 }
 
 static int write_rows(struct results *r, const struct run_row *row, const struct run_result *res,
@@ -410,8 +428,7 @@ static int write_rows(struct results *r, const struct run_row *row, const struct
 		if (!r->metrics[nm] && results_prepare_multi(db, "metrics", 3, (int)nm, &r->metrics[nm], err, n) < 0)
 			goto out_rollback;
 		st = r->metrics[nm];
-		size_t order[RUN_MAX_METRICS];
-		metric_order(res, order);
+		const size_t *order = metric_order(r, res);
 		for (size_t i = 0; i < nm; i++) {
 			size_t m = order[i];
 			sqlite3_bind_int64(st, (int)(3 * i + 1), run);
