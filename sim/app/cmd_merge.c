@@ -220,8 +220,9 @@ static int merge_open_input(struct merge *m, size_t i)
 			 "merge it with the clobber that wrote it%s",
 			 in->path, version, RESULTS_SCHEMA,
 			 version == RESULTS_SCHEMA_UPGRADABLE && has_runs
-				 ? ", or let this clobber upgrade it first by writing to it once (clobber run "
-				   "SCENARIO -o IN.db adds no run already there)"
+				 ? ", or let this clobber upgrade it first by writing to it once: run the command "
+				   "that wrote it again with this clobber, the same --shard and --set (it adds "
+				   "no run already there)"
 				 : "");
 		return -1;
 	}

@@ -244,12 +244,15 @@ static int upgrade_from_4(sqlite3 *db, const char *path, char *err, size_t n)
 		"INSERT INTO quantile_sets SELECT run_id, '[' || group_concat(CASE WHEN k % 2 = 0 THEN k / 2"
 		" ELSE (k / 2) || '.5' END, ',') || ']' FROM (SELECT run_id, CAST(round(latency_ms * 2e6)"
 		" AS INTEGER) AS k FROM quantiles_v4 ORDER BY run_id, q) GROUP BY run_id;";
+	/* the same rows both ways, and as many (a run of more than 103 rows
+	 * would show its extra ones as q = 1 in the view) */
 	const char *same =
-		"SELECT (SELECT count(*) FROM quantiles_v4) = (SELECT count(*) FROM quantiles) AND"
-		" (SELECT count(*) FROM quantiles_v4) = (SELECT count(*) FROM quantiles v JOIN quantiles_v4 o"
-		" ON o.run_id = v.run_id AND o.q = v.q AND o.latency_ms = v.latency_ms)";
+		"SELECT (SELECT count(*) FROM quantiles_v4) = (SELECT count(*) FROM quantiles) AND NOT EXISTS"
+		" (SELECT run_id, q, latency_ms FROM quantiles_v4 EXCEPT SELECT run_id, q, latency_ms FROM"
+		" quantiles) AND NOT EXISTS (SELECT run_id, q, latency_ms FROM quantiles EXCEPT SELECT"
+		" run_id, q, latency_ms FROM quantiles_v4)";
 	sqlite3_stmt *st = NULL;
-	int version = 0;
+	int version = -1;
 	bool ok = false;
 	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
 		return results_db_error(db, path, err, n);
@@ -258,6 +261,10 @@ static int upgrade_from_4(sqlite3 *db, const char *path, char *err, size_t n)
 	    sqlite3_step(st) == SQLITE_ROW)
 		version = sqlite3_column_int(st, 0);
 	sqlite3_finalize(st);
+	if (version < 0) {
+		results_db_error(db, path, err, n);
+		goto out_rollback;
+	}
 	if (version != RESULTS_SCHEMA_UPGRADABLE)
 		return sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK
 			       ? 0
@@ -272,7 +279,7 @@ static int upgrade_from_4(sqlite3 *db, const char *path, char *err, size_t n)
 	if (!ok) {
 		snprintf(err, n,
 			 "%s: this results database has schema version %d, and its quantiles cannot be "
-			 "upgraded to version %d exactly: write to a new database (-o NEW.db)",
+			 "upgraded to version %d exactly: write to a new database",
 			 path, RESULTS_SCHEMA_UPGRADABLE, RESULTS_SCHEMA);
 		goto out_rollback;
 	}

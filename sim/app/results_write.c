@@ -316,7 +316,8 @@ int results_write_run(struct results *r, const struct run_row *row, const struct
  * bucket's midpoint or the minimum or maximum, so a whole or half number of
  * nanoseconds below 2^62 (kernel.h's time limit), written exactly as its
  * digits and ".5"; the view quantiles reads it back exactly (results.c).
- * out holds RUN_NQUANTILES * 24 + 2 bytes. */
+ * out holds RUN_NQUANTILES * QUANTILE_CHARS + 2 bytes. */
+#define QUANTILE_CHARS 32 /* a value and its comma: "-1.2345678901234567e-300," is 25 */
 static size_t quantile_text(const double *v, char *out)
 {
 	size_t len = 0, last = 0, last_len = 0; /* the last value written */
@@ -335,8 +336,11 @@ static size_t quantile_text(const double *v, char *out)
 		uint64_t whole = x >= 0 && x < 0x1p62 ? (uint64_t)x : 0;
 		double frac = x - (double)whole;
 		if (frac != 0 && frac != 0.5) {
-			/* not a latency the histogram gives: the nearest JSON can say */
-			len += (size_t)snprintf(out + len, 24, "%.17g", x);
+			/* not a latency the histogram gives: the nearest JSON can
+			 * say (null for what JSON has no number for) */
+			int w = isfinite(x) ? snprintf(out + len, QUANTILE_CHARS, "%.17g", x)
+					    : snprintf(out + len, QUANTILE_CHARS, "null");
+			len += w > 0 && w < QUANTILE_CHARS ? (size_t)w : 0;
 			last_len = len - last;
 			continue;
 		}
@@ -457,7 +461,7 @@ static int write_rows(struct results *r, const struct run_row *row, const struct
 	}
 	if (res->latency_count) {
 		st = r->quantiles;
-		char text[RUN_NQUANTILES * 24 + 2];
+		char text[RUN_NQUANTILES * QUANTILE_CHARS + 2];
 		size_t len = quantile_text(res->quantiles_ns, text);
 		sqlite3_bind_int64(st, 1, run);
 		sqlite3_bind_text(st, 2, text, (int)len, SQLITE_STATIC);

@@ -91,11 +91,11 @@ struct kernel {
 /* The heap's arity, chosen by measurement (make bench, "the heap's
  * children per entry", each arity in turns, the best of three): a 4-ary
  * heap has half the levels of a binary one, and its four children are
- * compared without branches (least_of_four).  In the hold model it is 13
- * to 20% faster than a binary heap at 100 and 10,000 pending events and
- * 85% at 100,000, 19% in the model with 100k clients (before the
- * branchless choice: 4% slower to 30% faster); 8 children are slower than
- * 4 everywhere. */
+ * compared without branches (least_of_four).  In the hold model it is 26
+ * to 28% faster than a binary heap at 100 pending events, 40 to 44% at
+ * 10,000 and 64 to 66% at 100,000, 10 to 15% in the model with 100k
+ * clients (two make bench runs; before the branchless choice it was 4%
+ * slower to 30% faster); 8 children are slower than 4 everywhere. */
 #define HEAP_DLOG_DEFAULT 2
 
 /* Order of events: time, then the instant each counts as scheduled at
