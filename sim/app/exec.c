@@ -278,7 +278,7 @@ static void refuse_edited(const struct scenario *s, const char *label, const cha
  * stored.  One resolution per (point, policy); each stored run is found
  * by index, so planning is O(runs log runs) however many are stored, and
  * when no run of the scenario is stored, none is looked for (a new sweep's
- * planning was a fifth of its tiny runs' time with -j 2).
+ * planning was an eighth of its tiny runs' time with -j 2).
  * Returns 0, -1 (err filled) or -2 (interrupted). */
 static int plan(const struct scenario *s, struct results *db, const struct exec_opts *o,
 		uint64_t **out, size_t *nout, uint64_t *skipped, char *err, size_t n)
