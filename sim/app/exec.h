@@ -2,9 +2,10 @@
  * exec.h - running the runs of a scenario, in parallel, into a database.
  *
  * `jobs` worker threads take runs in order and run them, and write them:
- * a worker that finishes a run, or finds the next run in order finished
- * while nobody writes, writes the finished runs in run order (one thread at
- * a time uses the database; results_write_run batches them into
+ * the first worker whenever the next run in order is finished, another
+ * only when it could not start a run otherwise or as it finishes, the
+ * calling thread while nobody writes; always the finished runs in run
+ * order, one thread at a time (results_write_run batches them into
  * transactions of whole runs).  So -j N uses N threads, the calling thread
  * only draws progress and passes interrupts on, and the rows, and their
  * ids, are the same whatever the number of workers (only wall_s and
@@ -14,7 +15,8 @@
  *
  * Runs already in the database (same scenario and parameters) are skipped,
  * and so are runs outside the selection (a --shard slice), if one is given.
- * Planning looks each run up by index, so resuming is O(runs log runs),
+ * Planning looks each run up by index (none when the database holds no run
+ * of the scenario), so resuming is O(runs log runs),
  * and holds one number per run: a run's config is resolved by the worker
  * that runs it.  On an interrupt (the flag turns non-zero), in planning as
  * while running, no new run starts, runs in progress are abandoned,

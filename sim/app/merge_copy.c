@@ -13,6 +13,27 @@
 #include "sim/app/merge.h"
 #include "sim/core/strbuf.h"
 
+/* t's columns, quoted and comma-separated. */
+static void merge_cols(struct strbuf *b, const struct merge_table *t)
+{
+	for (size_t c = 0; c < t->ncols; c++) {
+		if (c)
+			sb_puts(b, ",");
+		merge_ident(b, t->cols[c]);
+	}
+}
+
+/* Prepares b's SQL in db (path names it in an error) and frees b. */
+static int merge_prepare(struct merge *m, sqlite3 *db, const char *path, struct strbuf *b,
+			 sqlite3_stmt **st)
+{
+	int rc = b->failed || sqlite3_prepare_v2(db, b->s, -1, st, NULL) != SQLITE_OK
+			 ? merge_db_error(m, db, path, "preparing")
+			 : 0;
+	sb_free(b);
+	return rc;
+}
+
 /* INSERT INTO t(cols...) VALUES (?...), optionally OR IGNORE. */
 static int merge_insert_stmt(struct merge *m, const struct merge_table *t, const char *verb,
 			     sqlite3_stmt **st)
@@ -22,21 +43,12 @@ static int merge_insert_stmt(struct merge *m, const struct merge_table *t, const
 	sb_printf(&b, "%s INTO ", verb);
 	merge_ident(&b, t->name);
 	sb_puts(&b, "(");
-	for (size_t c = 0; c < t->ncols; c++) {
-		if (c)
-			sb_puts(&b, ",");
-		merge_ident(&b, t->cols[c]);
-	}
+	merge_cols(&b, t);
 	sb_puts(&b, ") VALUES (");
 	for (size_t c = 0; c < t->ncols; c++)
 		sb_puts(&b, c ? ",?" : "?");
 	sb_puts(&b, ")");
-	sqlite3 *out = results_db(m->out);
-	int rc = b.failed || sqlite3_prepare_v2(out, b.s, -1, st, NULL) != SQLITE_OK
-			 ? merge_db_error(m, out, m->out_path, "preparing")
-			 : 0;
-	sb_free(&b);
-	return rc;
+	return merge_prepare(m, results_db(m->out), m->out_path, &b, st);
 }
 
 /* SELECT cols FROM t [WHERE ...] in the input. */
@@ -46,19 +58,11 @@ static int merge_select_stmt(struct merge *m, struct merge_input *in, const stru
 	struct strbuf b;
 	sb_init(&b);
 	sb_puts(&b, "SELECT ");
-	for (size_t c = 0; c < t->ncols; c++) {
-		if (c)
-			sb_puts(&b, ",");
-		merge_ident(&b, t->cols[c]);
-	}
+	merge_cols(&b, t);
 	sb_puts(&b, " FROM ");
 	merge_ident(&b, t->name);
 	sb_puts(&b, where);
-	int rc = b.failed || sqlite3_prepare_v2(in->db, b.s, -1, st, NULL) != SQLITE_OK
-			 ? merge_db_error(m, in->db, in->path, "preparing")
-			 : 0;
-	sb_free(&b);
-	return rc;
+	return merge_prepare(m, in->db, in->path, &b, st);
 }
 
 /* Copies the rows of st (stepped here) into ins, binding run_id_col (if

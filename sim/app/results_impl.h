@@ -18,7 +18,7 @@ struct results {
 	char note[200];		  /* how it was opened, when that is worth saying */
 	struct timespec busy_since; /* when the current wait for another writer began */
 	sqlite3_stmt *has_scenario, *has_run, *conflict, *run, *param, *latency, *visibility, *faults;
-	sqlite3_stmt *quantiles; /* all RUN_NQUANTILES rows in one statement */
+	sqlite3_stmt *quantiles; /* a run's row of quantile_sets */
 	sqlite3_stmt *metrics[RUN_MAX_METRICS + 1]; /* [n]: n rows in one statement */
 	sqlite3_stmt *ops_batch, *ops_one, *trace_batch, *trace_one;
 	sqlite3_stmt *sp_begin, *sp_release, *sp_undo; /* a run's savepoint */
